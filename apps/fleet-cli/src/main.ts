@@ -1,0 +1,90 @@
+/**
+ * The `fleet` command line.
+ */
+import { parseArgs } from 'node:util';
+import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
+import { ObjectValidationError, UnknownClusterError } from '@aks-fleet/synth';
+import { runSynth } from './commands/synth.ts';
+import { consoleOutput } from './output.ts';
+import { findWorkspaceRoot } from './workspace-root.ts';
+
+const USAGE = `usage: fleet <command> [options]
+
+commands:
+  synth      synthesize manifests/<cluster>/ and clusters/<cluster>/ from the fleet model
+
+synth options:
+  --cluster NAME   only this cluster (repeatable); its folders only
+  --check          write nothing; list every file that differs and exit 1 on drift
+  --fleet PATH     a fleet file or fleet directory (default: the embedded default fleet)
+  --root DIR       repository root to write to (default: the nearest folder with nx.json)
+  --json           one JSON document on stdout
+  --verbose        list every file written
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        cluster: { type: 'string', multiple: true },
+        check: { type: 'boolean', default: false },
+        fleet: { type: 'string' },
+        root: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`ERROR ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command] = positionals;
+  if (values.help || !command) {
+    (values.help ? process.stdout : process.stderr).write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const out = consoleOutput(values.json, values.verbose || process.stdout.isTTY === true);
+  try {
+    switch (command) {
+      case 'synth':
+        return runSynth(
+          {
+            root: values.root ?? findWorkspaceRoot(),
+            ...(values.fleet ? { fleet: values.fleet } : {}),
+            clusters: values.cluster ?? [],
+            check: values.check,
+          },
+          out,
+        );
+      default:
+        process.stderr.write(`ERROR unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    return reportError(error, out.json);
+  }
+}
+
+function reportError(error: unknown, json: boolean): number {
+  if (error instanceof FleetValidationError) {
+    if (json) process.stdout.write(`${JSON.stringify({ error: 'fleet-validation', issues: error.issues }, null, 2)}\n`);
+    for (const issue of error.issues) process.stderr.write(`ERROR ${formatIssue(issue)}\n`);
+    process.stderr.write(`${error.issues.length} error(s) in the fleet model; nothing was written\n`);
+    return 1;
+  }
+  if (error instanceof ObjectValidationError) {
+    if (json) process.stdout.write(`${JSON.stringify({ error: 'object-validation', problems: error.problems }, null, 2)}\n`);
+    process.stderr.write(`${error.message}\nnothing was written\n`);
+    return 1;
+  }
+  if (error instanceof UnknownClusterError) {
+    process.stderr.write(`ERROR ${error.message}\n`);
+    return 2;
+  }
+  throw error;
+}

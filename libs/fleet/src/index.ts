@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './schema.ts';
+export * from './parse.ts';
+export * from './load.ts';
+export * from './names.ts';
+export { AZURE_REGIONS } from './azure-regions.ts';

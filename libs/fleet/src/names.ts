@@ -1,0 +1,41 @@
+/**
+ * Names derived from the model once, used everywhere (manifests and infrastructure), so that no name is
+ * spelled twice. The reference's App Gateway backend / DNS record / ingress host mismatch cannot happen here.
+ */
+import type { Cluster, FleetSpec } from './schema.ts';
+
+/** Private DNS zone of the internal ingress: `aks-ingress.<domain>`. */
+export function ingressDomain(spec: FleetSpec): string {
+  return `aks-ingress.${spec.dns.domain}`;
+}
+
+/** The single backend hostname: App Gateway backend, private DNS A record and Ingress host. */
+export function backendHostname(spec: FleetSpec): string {
+  return `${spec.organization.appId.toLowerCase()}.${ingressDomain(spec)}`;
+}
+
+/** Every cluster of the fleet with its region, in a stable order (region key order, then cluster order). */
+export function clustersOf(spec: FleetSpec): ReadonlyArray<{ readonly region: string; readonly cluster: Cluster }> {
+  return Object.entries(spec.regions).flatMap(([region, { clusters }]) => clusters.map((cluster) => ({ region, cluster })));
+}
+
+/**
+ * What the AKS Flux extension creates from our `fluxConfigurations` resource, and what the per-cluster Flux
+ * entrypoint refers to. The extension names the GitRepository after the configuration, in its namespace, and
+ * each kustomization `<configuration>-<kustomization>`.
+ */
+export const FLUX_BOOTSTRAP = {
+  /** fluxConfigurations resource name = GitRepository name. */
+  configurationName: 'aks-fleet',
+  namespace: 'flux-system',
+  /** Kustomization key in the fluxConfiguration; materialized as `aks-fleet-entrypoint`. */
+  kustomizationName: 'entrypoint',
+  /** Sync/retry intervals of the root kustomization and the Git source, in seconds. */
+  syncIntervalSeconds: 300,
+  timeoutSeconds: 180,
+} as const;
+
+/** Path of a cluster's Flux entrypoint inside the repository. */
+export function entrypointPath(clusterName: string): string {
+  return `./clusters/${clusterName}`;
+}

@@ -1,0 +1,194 @@
+/**
+ * The fleet model, version `fleet.aks-fleet.io/v1alpha1`.
+ *
+ * One runtime schema (zod) is the single source of the TypeScript types: every type below is `z.infer` of it.
+ * The schema checks structure only; cross-field rules (overlaps, uniqueness, reserved addresses …) live in
+ * `rules.ts` and run in the same `parseFleet()` step.
+ */
+import { z } from 'zod';
+
+export const FLEET_API_VERSION = 'fleet.aks-fleet.io/v1alpha1';
+export const FLEET_KIND = 'Fleet';
+export const CLUSTER_KIND = 'Cluster';
+
+/** DNS-1123 label: what Kubernetes accepts for names and namespaces. */
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label (lowercase letters, digits and "-", starting and ending alphanumeric)')
+  .max(63, 'at most 63 characters');
+
+/** Dotted-quad IPv4 address; range checks happen in the rules. */
+const ipv4 = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, 'an IPv4 address like 10.243.4.4');
+
+/** IPv4 CIDR in canonical form (host bits zero is checked by the rules, with a suggested fix). */
+const cidr = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/, 'an IPv4 CIDR like 10.243.0.0/16');
+
+const uuid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a GUID like 00000000-0000-0000-0000-000000000000');
+
+/** A container image reference with an explicit tag or digest (no implicit `latest`). */
+const pinnedImage = z
+  .string()
+  .regex(
+    /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+    'an image "registry/repository:tag" or "registry/repository@sha256:<digest>"',
+  )
+  .refine((image) => !image.endsWith(':latest'), 'a pinned tag, not ":latest"');
+
+/** Azure availability zones used by a node pool. */
+const zones = z.array(z.enum(['1', '2', '3'])).min(1, 'at least one zone');
+
+export const NodePoolSchema = z.strictObject({
+  /** Azure VM size, e.g. Standard_DS3_v2. */
+  vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'an Azure VM size like Standard_DS3_v2'),
+  minCount: z.int().min(1).max(1000),
+  maxCount: z.int().min(1).max(1000),
+  zones,
+});
+
+export const SpokeSchema = z.strictObject({
+  addressSpace: cidr,
+  subnets: z.strictObject({
+    /** Nodes and pods (flat Azure CNI). */
+    nodes: cidr,
+    /** Internal load balancer of the ingress controller, and private endpoints. */
+    ingress: cidr,
+    /** Application Gateway WAF_v2. */
+    appGateway: cidr,
+  }),
+});
+
+export const HubSchema = z.strictObject({
+  addressSpace: cidr,
+  subnets: z.strictObject({
+    firewall: cidr,
+    gateway: cidr,
+    bastion: cidr,
+  }),
+});
+
+export const CanarySchema = z.strictObject({
+  /** Canary replicas; the traffic share is canary / (stable + canary) because both share one Service selector. */
+  replicas: z.int().min(1).max(100),
+  /** Image of the canary; defaults to the stable image. */
+  image: pinnedImage.optional(),
+});
+
+/** Per-cluster workload overrides of the fleet-wide workload settings. */
+export const ClusterWorkloadSchema = z.strictObject({
+  replicas: z.int().min(1).max(100).optional(),
+  image: pinnedImage.optional(),
+  canary: CanarySchema.optional(),
+});
+
+export const ClusterSchema = z.strictObject({
+  /** Cluster name: the folder name under manifests/ and clusters/. */
+  name: dnsLabel,
+  /** Two-digit instance id of the stamp (the reference uses 03 and 04). */
+  instance: z.string().regex(/^\d{2}$/, 'a two-digit instance id like "03"'),
+  /** Kubernetes version: minor (1.30) or patch (1.30.7). */
+  kubernetesVersion: z.string(),
+  nodePools: z.strictObject({ system: NodePoolSchema, user: NodePoolSchema }),
+  spoke: SpokeSchema,
+  ingress: z.strictObject({
+    /** Fixed IP of the ingress controller's internal load balancer, inside `spoke.subnets.ingress`. */
+    internalLoadBalancerIp: ipv4,
+  }),
+  entra: z.strictObject({
+    tenantId: uuid,
+    /** Entra group whose members are cluster admins (set by AKS). */
+    adminGroupObjectId: uuid,
+    /** Entra group bound to the namespace operator role of the workload namespace. */
+    operatorGroupObjectId: uuid.optional(),
+    /** Entra group bound to the namespace reader role of the workload namespace. */
+    readerGroupObjectId: uuid.optional(),
+  }),
+  /** Front Door origin routing for this cluster's App Gateway. */
+  frontDoor: z
+    .strictObject({
+      priority: z.int().min(1).max(5),
+      weight: z.int().min(1).max(1000),
+    })
+    .default({ priority: 1, weight: 50 }),
+  workload: ClusterWorkloadSchema.default({}),
+});
+
+export const RegionSchema = z.strictObject({
+  hub: HubSchema,
+  clusters: z.array(ClusterSchema).min(1, 'at least one cluster per region'),
+});
+
+export const WorkloadSchema = z.strictObject({
+  /** Workload namespace (the reference uses a0042). */
+  namespace: dnsLabel,
+  /** Application name: Deployment, Service and Ingress names derive from it. */
+  name: dnsLabel,
+  image: pinnedImage,
+  replicas: z.int().min(1).max(100),
+  /** Container port the application listens on. */
+  port: z.int().min(1024).max(65535),
+});
+
+export const FleetSpecSchema = z.strictObject({
+  organization: z.strictObject({
+    businessUnit: z.string().regex(/^[A-Za-z0-9]{2,20}$/, 'letters and digits, like BU0001'),
+    appId: z.string().regex(/^[A-Za-z0-9]{2,20}$/, 'letters and digits, like BU0001A0042'),
+  }),
+  dns: z.strictObject({
+    /** Public DNS domain; the internal ingress domain is `aks-ingress.<domain>`. */
+    domain: z
+      .string()
+      .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a lowercase DNS domain like contoso.com'),
+  }),
+  sharedServices: z.strictObject({
+    /** Azure region of the shared resource group (ACR home, Log Analytics, base firewall policy). */
+    location: z.string(),
+    containerRegistry: z.strictObject({
+      name: z.string().regex(/^[a-z0-9]{5,50}$/, '5–50 lowercase letters or digits (Azure Container Registry naming)'),
+    }),
+    frontDoor: z.strictObject({
+      name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,258}[a-zA-Z0-9]$/, 'letters, digits and hyphens (Front Door profile naming)'),
+    }),
+    logAnalytics: z.strictObject({
+      workspaceName: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, '4–63 letters, digits or hyphens (Log Analytics naming)'),
+    }),
+  }),
+  gitSource: z.strictObject({
+    url: z.string().regex(/^https:\/\/[^\s]+$/, 'an https:// Git URL (TLS on every hop)'),
+    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'a Git branch name'),
+  }),
+  workload: WorkloadSchema,
+  /** Regions keyed by Azure region name (eastus2, centralus …). */
+  regions: z.record(z.string(), RegionSchema),
+});
+
+export const FleetSchema = z.strictObject({
+  apiVersion: z.literal(FLEET_API_VERSION),
+  kind: z.literal(FLEET_KIND),
+  metadata: z.strictObject({ name: dnsLabel }),
+  spec: FleetSpecSchema,
+});
+
+/**
+ * One cluster in its own file (the directory form of a fleet): the cluster plus the region it belongs to.
+ */
+export const ClusterDocumentSchema = z.strictObject({
+  apiVersion: z.literal(FLEET_API_VERSION),
+  kind: z.literal(CLUSTER_KIND),
+  metadata: z.strictObject({ name: dnsLabel }),
+  spec: ClusterSchema.omit({ name: true }).extend({ region: z.string() }),
+});
+
+export type Fleet = z.infer<typeof FleetSchema>;
+export type FleetSpec = Fleet['spec'];
+export type Region = z.infer<typeof RegionSchema>;
+export type Cluster = z.infer<typeof ClusterSchema>;
+export type NodePool = z.infer<typeof NodePoolSchema>;
+export type Workload = z.infer<typeof WorkloadSchema>;

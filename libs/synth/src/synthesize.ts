@@ -1,0 +1,87 @@
+/**
+ * The pipeline: render every cluster in memory (one App each) → validate every object → lay out files →
+ * plan against the tree → write atomically (or, with `check`, only report the drift).
+ */
+import { performance } from 'node:perf_hooks';
+import { clusterFolders, ENTRYPOINTS_ROOT, layoutCluster, MANIFESTS_ROOT, type GeneratedFile } from './layout.ts';
+import { renderCluster, type ClusterDefinition } from './render-cluster.ts';
+import { applyTree, planTree, recoverInterrupted, type ApplyOptions, type TreePlan } from './tree-transaction.ts';
+import { ObjectValidationError, type ObjectProblem, type ObjectValidator } from './validate-objects.ts';
+
+export interface SynthesizeOptions {
+  /** Repository root; `manifests/` and `clusters/` are written below it. */
+  readonly root: string;
+  /** Every cluster of the fleet. */
+  readonly clusters: readonly ClusterDefinition[];
+  /** Synthesize only these clusters (their folders only; stale clusters are then not removed). @default - all */
+  readonly only?: readonly string[];
+  /** Write nothing; report what differs from the tree. @default false */
+  readonly check?: boolean;
+  /** Validators for kinds outside kubernetes-models, keyed `apiVersion/kind`. @default - none */
+  readonly validators?: ReadonlyMap<string, ObjectValidator>;
+  /** Progress callback, one call per rendered cluster. @default - none */
+  readonly onCluster?: (name: string, objects: number) => void;
+  /** Test hook passed to the tree writer. @default - none */
+  readonly beforeOperation?: ApplyOptions['beforeOperation'];
+}
+
+export interface SynthesisSummary {
+  readonly clusters: readonly string[];
+  readonly objects: number;
+  readonly files: number;
+  readonly written: readonly string[];
+  readonly unchanged: number;
+  readonly removed: readonly string[];
+  readonly foreign: readonly string[];
+  /** In check mode: every path that differs (to write or to remove). */
+  readonly drift: readonly string[];
+  readonly recovered: number;
+  readonly durationMs: number;
+}
+
+export class UnknownClusterError extends Error {
+  constructor(readonly unknown: readonly string[], readonly known: readonly string[]) {
+    super(`unknown cluster${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the fleet has ${known.join(', ')} — fix: pass one of these to --cluster`);
+    this.name = 'UnknownClusterError';
+  }
+}
+
+export function synthesize(options: SynthesizeOptions): SynthesisSummary {
+  const started = performance.now();
+  const known = options.clusters.map((c) => c.name);
+  const unknown = (options.only ?? []).filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new UnknownClusterError(unknown, known);
+  const selected = options.only ? options.clusters.filter((c) => options.only!.includes(c.name)) : options.clusters;
+
+  const files: GeneratedFile[] = [];
+  const problems: ObjectProblem[] = [];
+  let objects = 0;
+  for (const definition of selected) {
+    const { cluster, problems: clusterProblems } = renderCluster(definition, { validators: options.validators });
+    problems.push(...clusterProblems);
+    const count = cluster.layers.reduce((n, layer) => n + layer.objects.length, cluster.entrypoint.length);
+    objects += count;
+    files.push(...layoutCluster(cluster));
+    options.onCluster?.(definition.name, count);
+  }
+  if (problems.length > 0) throw new ObjectValidationError(problems);
+
+  const scope = options.only ? selected.flatMap((c) => clusterFolders(c.name)) : [MANIFESTS_ROOT, ENTRYPOINTS_ROOT];
+  const recovered = options.check ? 0 : recoverInterrupted(options.root);
+  const plan: TreePlan = planTree(options.root, scope, files);
+  if (!options.check) {
+    applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
+  }
+  return {
+    clusters: selected.map((c) => c.name),
+    objects,
+    files: files.length,
+    written: options.check ? [] : plan.write.map((f) => f.path),
+    unchanged: plan.unchanged.length,
+    removed: options.check ? [] : plan.remove,
+    foreign: plan.foreign,
+    drift: options.check ? [...plan.write.map((f) => f.path), ...plan.remove].sort() : [],
+    recovered,
+    durationMs: performance.now() - started,
+  };
+}
