@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
 import { ObjectValidationError, UnknownClusterError } from '@aks-fleet/synth';
+import { runModel } from './commands/model.ts';
 import { runSynth } from './commands/synth.ts';
 import { consoleOutput } from './output.ts';
 import { findWorkspaceRoot } from './workspace-root.ts';
@@ -12,6 +13,7 @@ const USAGE = `usage: fleet <command> [options]
 
 commands:
   synth      synthesize manifests/<cluster>/ and clusters/<cluster>/ from the fleet model
+  model      check the fleet model (structure and cross-field rules) and print what it holds
 
 synth options:
   --cluster NAME   only this cluster (repeatable); its folders only
@@ -61,6 +63,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           },
           out,
         );
+      case 'model':
+        return runModel({ ...(values.fleet ? { fleet: values.fleet } : {}), clusters: values.cluster ?? [] }, out);
       default:
         process.stderr.write(`ERROR unknown command "${command}"\n${USAGE}`);
         return 2;

@@ -41,7 +41,7 @@ function relative(file: string): string {
 
 function readYaml(file: string): unknown {
   const text = readFileSync(file, 'utf8');
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     const issues: FleetIssue[] = document.errors.map((error) => ({
       path: '(document)',

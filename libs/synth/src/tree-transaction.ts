@@ -108,6 +108,7 @@ export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = 
   };
 
   // Stage: nothing outside .fleet-tx changes yet.
+  mkdirSync(tx, { recursive: true });
   for (const file of plan.write) {
     const staged = path.join(tx, 'new', file.path);
     ensureParent(staged);

@@ -1,0 +1,48 @@
+// Lint: TypeScript rules, vitest's valid-expect family, and nx module boundaries with real constraints.
+// The dependency rules are data below; libs/workspace-tests asserts they never degrade to a wildcard.
+import nx from '@nx/eslint-plugin';
+import vitest from '@vitest/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/** Who may depend on whom (nx project tags). */
+export const depConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
+  { sourceTag: 'type:constructs', onlyDependOnLibsWithTags: ['type:constructs', 'type:util'] },
+  {
+    sourceTag: 'type:data',
+    onlyDependOnLibsWithTags: ['type:util'],
+    // The fleet model is plain data: no Kubernetes synthesis and no Azure SDK may creep in.
+    bannedExternalImports: ['cdk8s', 'cdk8s-plus-*', 'constructs', 'kubernetes-models', '@kubernetes-models/*', '@azure/*'],
+  },
+  { sourceTag: 'type:constructs', bannedExternalImports: ['@azure/*'] },
+  { sourceTag: 'type:tooling', bannedExternalImports: ['@azure/*'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'] },
+];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', '.cache/**', '.fleet-tx/**', 'manifests/**', 'clusters/**', 'infrastructure/**', '**/testdata/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.test.ts'],
+    plugins: { vitest },
+    rules: {
+      ...vitest.configs.recommended.rules,
+      'vitest/valid-expect': 'error',
+      'vitest/expect-expect': 'error',
+      'vitest/no-focused-tests': 'error',
+      'vitest/no-disabled-tests': 'error',
+    },
+  },
+);

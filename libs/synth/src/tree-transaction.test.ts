@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyTree, planTree, recoverInterrupted, TRANSACTION_DIR } from './tree-transaction.ts';
+import { GENERATED_HEADER } from './yaml-format.ts';
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+const generated = (body: string) => `${GENERATED_HEADER}\n${body}\n`;
+
+/** A repository-like tree: two owned files, one stale owned file, one hand-written file. */
+function fixture(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'fleet-tree-'));
+  roots.push(root);
+  const files: Record<string, string> = {
+    'manifests/c1/baseline/keep.yaml': generated('keep'),
+    'manifests/c1/baseline/change.yaml': generated('old'),
+    'manifests/c1/old-layer/stale.yaml': generated('stale'),
+    'manifests/c1/README.md': 'hand-written notes\n',
+    'manifests/gone/baseline/x.yaml': generated('gone cluster'),
+    'clusters/c1/kustomization.yaml': generated('entry'),
+    'other/untouched.yaml': generated('outside the scope'),
+  };
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+/** Every file under root (except the transaction folder) with its content. */
+function snapshot(root: string, folder = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(path.join(root, folder), { withFileTypes: true })) {
+    const relative = folder ? `${folder}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(out, snapshot(root, relative));
+    else out[relative] = readFileSync(path.join(root, relative), 'utf8');
+  }
+  return out;
+}
+
+const desired = [
+  { path: 'manifests/c1/baseline/keep.yaml', content: generated('keep') },
+  { path: 'manifests/c1/baseline/change.yaml', content: generated('new') },
+  { path: 'manifests/c1/policy/added.yaml', content: generated('added') },
+  { path: 'clusters/c1/kustomization.yaml', content: generated('entry') },
+];
+
+describe('planTree', () => {
+  it('classifies writes, unchanged files, stale owned files and foreign files', () => {
+    const root = fixture();
+    const plan = planTree(root, ['manifests', 'clusters'], desired);
+    expect(plan.write.map((f) => f.path)).toStrictEqual(['manifests/c1/baseline/change.yaml', 'manifests/c1/policy/added.yaml']);
+    expect(plan.created).toStrictEqual(['manifests/c1/policy/added.yaml']);
+    expect(plan.unchanged).toStrictEqual(['clusters/c1/kustomization.yaml', 'manifests/c1/baseline/keep.yaml']);
+    expect(plan.remove).toStrictEqual(['manifests/c1/old-layer/stale.yaml', 'manifests/gone/baseline/x.yaml']);
+    expect(plan.foreign).toStrictEqual(['manifests/c1/README.md']);
+  });
+});
+
+describe('applyTree', () => {
+  it('writes changes, removes stale owned files and empty folders, and never touches foreign files', () => {
+    const root = fixture();
+    applyTree(root, planTree(root, ['manifests', 'clusters'], desired), { prune: ['manifests', 'clusters'] });
+    expect(snapshot(root)).toStrictEqual({
+      'clusters/c1/kustomization.yaml': generated('entry'),
+      'manifests/c1/README.md': 'hand-written notes\n',
+      'manifests/c1/baseline/change.yaml': generated('new'),
+      'manifests/c1/baseline/keep.yaml': generated('keep'),
+      'manifests/c1/policy/added.yaml': generated('added'),
+      'other/untouched.yaml': generated('outside the scope'),
+    });
+    expect(existsSync(path.join(root, 'manifests/gone'))).toBe(false);
+    expect(existsSync(path.join(root, TRANSACTION_DIR))).toBe(false);
+  });
+
+  it('applies a plan that only removes files (regression: the journal folder was never created)', () => {
+    const root = fixture();
+    const plan = planTree(root, ['manifests/gone'], []);
+    expect(plan.write).toHaveLength(0);
+    applyTree(root, plan, { prune: ['manifests/gone'] });
+    expect(existsSync(path.join(root, 'manifests/gone'))).toBe(false);
+    expect(existsSync(path.join(root, 'manifests/c1/baseline/keep.yaml'))).toBe(true);
+  });
+
+  it('is a no-op on a second run', () => {
+    const root = fixture();
+    applyTree(root, planTree(root, ['manifests', 'clusters'], desired));
+    const plan = planTree(root, ['manifests', 'clusters'], desired);
+    expect(plan.write).toHaveLength(0);
+    expect(plan.remove).toHaveLength(0);
+  });
+
+  it.each([0, 1, 2, 3])('fails at operation %i and leaves the previous tree byte-identical', (failAt) => {
+    const root = fixture();
+    const before = snapshot(root);
+    const plan = planTree(root, ['manifests', 'clusters'], desired);
+    expect(() =>
+      applyTree(root, plan, {
+        beforeOperation: (index) => {
+          if (index === failAt) throw new Error(`injected failure at ${index}`);
+        },
+      }),
+    ).toThrow(`injected failure at ${failAt}`);
+    expect(snapshot(root)).toStrictEqual(before);
+  });
+
+  it.each([1, 3])('survives a SIGKILL before operation %i: the next run restores the previous tree byte for byte', (killAt) => {
+    const root = fixture();
+    const before = snapshot(root);
+    const plan = planTree(root, ['manifests', 'clusters'], desired);
+    const planFile = path.join(root, '..', `${path.basename(root)}-plan.json`);
+    writeFileSync(planFile, JSON.stringify(plan));
+    roots.push(planFile);
+    const helper = fileURLToPath(new URL('./testing/crash-during-apply.ts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--import', 'tsx', helper, root, planFile, String(killAt)], { encoding: 'utf8' });
+    expect(child.signal).toBe('SIGKILL');
+    // The crash left a half-applied tree and a journal behind.
+    expect(existsSync(path.join(root, TRANSACTION_DIR))).toBe(true);
+    expect(snapshot(root)).not.toStrictEqual(before);
+
+    expect(recoverInterrupted(root)).toBe(1);
+    expect(snapshot(root)).toStrictEqual(before);
+  });
+});

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest project per workspace package (named after its nx project), run together by `npm test`.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'fleet', root: 'libs/fleet', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'constructs', root: 'libs/constructs', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'synth', root: 'libs/synth', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'infra', root: 'libs/infra', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'fleet-cli', root: 'apps/fleet-cli', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'workspace', root: 'libs/workspace-tests', include: ['src/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },
+    ],
+  },
+});
