@@ -39,7 +39,7 @@ export default tseslint.config(
     plugins: { vitest },
     rules: {
       ...vitest.configs.recommended.rules,
-      'vitest/valid-expect': 'error',
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
       'vitest/expect-expect': 'error',
       'vitest/no-focused-tests': 'error',
       'vitest/no-disabled-tests': 'error',
