@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 /** Who may depend on whom (nx project tags). */
 export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'] },
-  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:data', 'type:tooling', 'type:util'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
   { sourceTag: 'type:constructs', onlyDependOnLibsWithTags: ['type:constructs', 'type:util'] },
   {

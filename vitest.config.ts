@@ -7,6 +7,7 @@ export default defineConfig({
       { test: { name: 'fleet', root: 'libs/fleet', include: ['src/**/*.test.ts'] } },
       { test: { name: 'constructs', root: 'libs/constructs', include: ['src/**/*.test.ts'] } },
       { test: { name: 'synth', root: 'libs/synth', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'gate', root: 'libs/gate', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'infra', root: 'libs/infra', include: ['src/**/*.test.ts'] } },
       { test: { name: 'fleet-cli', root: 'apps/fleet-cli', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'workspace', root: 'libs/workspace-tests', include: ['src/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },

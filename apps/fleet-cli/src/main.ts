@@ -6,6 +6,7 @@ import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
 import { ObjectValidationError, UnknownClusterError } from '@aks-fleet/synth';
 import { runModel } from './commands/model.ts';
 import { runSynth } from './commands/synth.ts';
+import { runValidate } from './commands/validate.ts';
 import { consoleOutput } from './output.ts';
 import { findWorkspaceRoot } from './workspace-root.ts';
 
@@ -13,6 +14,7 @@ const USAGE = `usage: fleet <command> [options]
 
 commands:
   synth      synthesize manifests/<cluster>/ and clusters/<cluster>/ from the fleet model
+  validate   run the gate rules on the synthesized tree (--list-rules lists them)
   model      check the fleet model (structure and cross-field rules) and print what it holds
 
 synth options:
@@ -38,6 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        'list-rules': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -63,6 +66,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           },
           out,
         );
+      case 'validate':
+        return runValidate({ root: values.root ?? findWorkspaceRoot(), ...(values.fleet ? { fleet: values.fleet } : {}), listRules: values['list-rules'] }, out);
       case 'model':
         return runModel({ ...(values.fleet ? { fleet: values.fleet } : {}), clusters: values.cluster ?? [] }, out);
       default:

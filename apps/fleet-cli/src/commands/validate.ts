@@ -1,0 +1,45 @@
+/**
+ * `fleet validate [--json] [--list-rules] [--fleet PATH] [--root DIR]`: runs every gate rule on the synthesized
+ * tree; one line per finding, exit 1 on any error.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadFleet } from '@aks-fleet/fleet';
+import { defaultContainerPolicy, formatFinding, readClusterTrees, RULES, validate } from '@aks-fleet/gate';
+import type { Output } from '../output.ts';
+
+export interface ValidateArgs {
+  readonly root: string;
+  readonly fleet?: string;
+  readonly listRules: boolean;
+}
+
+export function kustomizePath(root: string): string | undefined {
+  const candidate = process.env.FLEET_KUSTOMIZE ?? path.join(root, '.cache/tools/bin/kustomize');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+export function runValidate(args: ValidateArgs, out: Output): number {
+  if (args.listRules) {
+    if (out.json) out.result(RULES.map(({ id, rationale }) => ({ id, rationale })));
+    else for (const rule of RULES) out.line(`${rule.id.padEnd(34)} ${rule.rationale}`);
+    return 0;
+  }
+  const { fleet } = loadFleet(args.fleet);
+  const result = validate({
+    root: args.root,
+    fleet,
+    clusters: readClusterTrees(args.root),
+    kustomize: kustomizePath(args.root),
+    policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
+    exceptions: [],
+  });
+  const errors = result.findings.filter((f) => f.severity === 'ERROR').length;
+  if (out.json) {
+    out.result({ ...result, errors });
+  } else {
+    for (const finding of result.findings) out.line(formatFinding(finding));
+    out.line(`${result.rules} rules on ${result.objects} objects in ${result.clusters} clusters: ${errors} error(s), ${result.findings.length - errors} warning(s)`);
+  }
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,44 @@
+import type { Fleet } from '@aks-fleet/fleet';
+import type { ObjectValidator } from '@aks-fleet/synth';
+import type { Finding } from './finding.ts';
+import type { ClusterTree } from './tree.ts';
+
+/** A declared exception to a security rule, with the reason a reviewer can judge. */
+export interface PolicyException {
+  readonly rule: string;
+  readonly namespace: string;
+  /** Workload (Deployment …) name. */
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** What the Azure Policy assignments of the infrastructure enforce on containers. */
+export interface ContainerPolicy {
+  /** Highest CPU limit per container, in cores. */
+  readonly maxCpu: number;
+  /** Highest memory limit per container, in bytes. */
+  readonly maxMemory: number;
+  /** Registries images may come from (host names). */
+  readonly allowedRegistries: readonly string[];
+}
+
+export interface GateContext {
+  readonly root: string;
+  readonly clusters: readonly ClusterTree[];
+  /** The fleet model the tree was synthesized from. @default - model-dependent rules check less */
+  readonly fleet?: Readonly<Fleet>;
+  /** The pinned kustomize binary; without it the kustomize rule reports an error. */
+  readonly kustomize?: string;
+  /** Validators for CRD kinds (apiVersion/kind), as synthesis uses. */
+  readonly validators?: ReadonlyMap<string, ObjectValidator>;
+  readonly policy: ContainerPolicy;
+  readonly exceptions: readonly PolicyException[];
+}
+
+export interface Rule {
+  /** Stable id, e.g. `security/no-secret`. */
+  readonly id: string;
+  /** One-line reason the rule exists. */
+  readonly rationale: string;
+  check(context: GateContext): Finding[];
+}

@@ -1,0 +1,24 @@
+/**
+ * `validate()`: reads the synthesized tree and runs every rule; findings are sorted and deterministic.
+ */
+import type { Finding } from './finding.ts';
+import { compareFindings } from './finding.ts';
+import type { GateContext, Rule } from './rule.ts';
+import { RULES } from './rules/index.ts';
+
+export interface ValidateResult {
+  readonly findings: readonly Finding[];
+  readonly rules: number;
+  readonly objects: number;
+  readonly clusters: number;
+}
+
+export function validate(context: GateContext, rules: readonly Rule[] = RULES): ValidateResult {
+  const findings = rules.flatMap((rule) => rule.check(context)).sort(compareFindings);
+  return { findings, rules: rules.length, objects: context.clusters.reduce((n, c) => n + c.objects.length, 0), clusters: context.clusters.length };
+}
+
+/** The container policy the infrastructure assigns (Azure Policy): limits ≤ 1000m / 512Mi, images from the fleet ACR or MCR. */
+export function defaultContainerPolicy(registryName: string): GateContext['policy'] {
+  return { maxCpu: 1, maxMemory: 512 * 2 ** 20, allowedRegistries: [`${registryName}.azurecr.io`, 'mcr.microsoft.com'] };
+}
