@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
 import { ObjectValidationError, UnknownClusterError } from '@aks-fleet/synth';
+import { runDiff } from './commands/diff.ts';
+import { runInfra } from './commands/infra.ts';
 import { runModel } from './commands/model.ts';
 import { runSynth } from './commands/synth.ts';
 import { runValidate } from './commands/validate.ts';
@@ -15,6 +17,9 @@ const USAGE = `usage: fleet <command> [options]
 commands:
   synth      synthesize manifests/<cluster>/ and clusters/<cluster>/ from the fleet model
   validate   run the gate rules on the synthesized tree (--list-rules lists them)
+  diff       what a change does to each cluster: fleet diff --base <git-ref> [--format text|markdown|json]
+  infra      infra plan [--region R] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
+             infra deploy [--region R] [--secure-parameters FILE] (validate, then deploy in order)
   model      check the fleet model (structure and cross-field rules) and print what it holds
 
 synth options:
@@ -41,6 +46,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         'list-rules': { type: 'boolean', default: false },
+        base: { type: 'string' },
+        region: { type: 'string' },
+        'secure-parameters': { type: 'string' },
+        format: { type: 'string', default: 'text' },
       },
     });
   } catch (error) {
@@ -68,6 +77,22 @@ export async function main(argv: readonly string[]): Promise<number> {
         );
       case 'validate':
         return runValidate({ root: values.root ?? findWorkspaceRoot(), ...(values.fleet ? { fleet: values.fleet } : {}), listRules: values['list-rules'] }, out);
+      case 'diff':
+        if (!values.base) {
+          process.stderr.write(`ERROR diff needs --base <git-ref> (e.g. origin/main)\n${USAGE}`);
+          return 2;
+        }
+        return runDiff({ root: values.root ?? findWorkspaceRoot(), base: values.base, format: values.format }, out);
+      case 'infra':
+        return await runInfra(
+          {
+            action: positionals[1],
+            ...(values.fleet ? { fleet: values.fleet } : {}),
+            ...(values.region ? { region: values.region } : {}),
+            ...(values['secure-parameters'] ? { secureParameters: values['secure-parameters'] } : {}),
+          },
+          out,
+        );
       case 'model':
         return runModel({ ...(values.fleet ? { fleet: values.fleet } : {}), clusters: values.cluster ?? [] }, out);
       default:

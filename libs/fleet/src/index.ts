@@ -4,3 +4,4 @@ export * from './parse.ts';
 export * from './load.ts';
 export * from './names.ts';
 export { AZURE_REGIONS } from './azure-regions.ts';
+export * from './azure-names.ts';

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { clusterFolders, ENTRYPOINTS_ROOT, layoutCluster, MANIFESTS_ROOT, type GeneratedFile } from './layout.ts';
 import { renderCluster, type ClusterDefinition } from './render-cluster.ts';
+import { isGenerated } from './yaml-format.ts';
 import { applyTree, planTree, recoverInterrupted, type ApplyOptions, type TreePlan } from './tree-transaction.ts';
 import { ObjectValidationError, type ObjectProblem, type ObjectValidator } from './validate-objects.ts';
 
@@ -21,6 +22,18 @@ export interface SynthesizeOptions {
   readonly validators?: ReadonlyMap<string, ObjectValidator>;
   /** Progress callback, one call per rendered cluster. @default - none */
   readonly onCluster?: (name: string, objects: number) => void;
+  /**
+   * Fleet-wide files synthesized outside the cluster apps (e.g. `infrastructure/`), written in the same transaction.
+   * A whole-fleet run owns the `root` folder; a `only` run writes just the files below `perCluster(cluster)`.
+   * @default - none
+   */
+  readonly extra?: {
+    readonly root: string;
+    readonly files: readonly GeneratedFile[];
+    readonly perCluster: (cluster: string) => string;
+    /** Recognises files of this kind that aks-fleet generated (for stale-file removal). */
+    readonly isOwned: (content: string) => boolean;
+  };
   /** Test hook passed to the tree writer. @default - none */
   readonly beforeOperation?: ApplyOptions['beforeOperation'];
 }
@@ -67,8 +80,15 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
   if (problems.length > 0) throw new ObjectValidationError(problems);
 
   const scope = options.only ? selected.flatMap((c) => clusterFolders(c.name)) : [MANIFESTS_ROOT, ENTRYPOINTS_ROOT];
+  const extra = options.extra;
+  if (extra) {
+    const extraScope = options.only ? selected.map((c) => extra.perCluster(c.name)) : [extra.root];
+    files.push(...extra.files.filter((f) => extraScope.some((folder) => f.path.startsWith(`${folder}/`))));
+    scope.push(...extraScope);
+  }
   const recovered = options.check ? 0 : recoverInterrupted(options.root);
-  const plan: TreePlan = planTree(options.root, scope, files);
+  const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
+  const plan: TreePlan = planTree(options.root, scope, files, isOwned);
   if (!options.check) {
     applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
   }

@@ -45,7 +45,12 @@ function listFiles(root: string, folder: string): string[] {
  * Compares the desired files with the tree under `root`, within the `scope` folders (e.g. `manifests/c1`,
  * `clusters/c1`, or `manifests` and `clusters` for a whole-fleet run).
  */
-export function planTree(root: string, scope: readonly string[], desired: readonly GeneratedFile[]): TreePlan {
+export function planTree(
+  root: string,
+  scope: readonly string[],
+  desired: readonly GeneratedFile[],
+  isOwned: (content: string) => boolean = isGenerated,
+): TreePlan {
   const desiredByPath = new Map(desired.map((file) => [file.path, file]));
   const write: GeneratedFile[] = [];
   const unchanged: string[] = [];
@@ -65,7 +70,7 @@ export function planTree(root: string, scope: readonly string[], desired: readon
   const foreign: string[] = [];
   for (const file of scope.flatMap((folder) => listFiles(root, folder))) {
     if (desiredByPath.has(file)) continue;
-    if (isGenerated(readFileSync(path.join(root, file), 'utf8'))) remove.push(file);
+    if (isOwned(readFileSync(path.join(root, file), 'utf8'))) remove.push(file);
     else foreign.push(file);
   }
   return { write, unchanged, remove: remove.sort(), foreign: foreign.sort(), created };

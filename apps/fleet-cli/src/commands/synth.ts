@@ -2,6 +2,7 @@
  * `fleet synth [--cluster NAME]... [--check] [--fleet FILE|DIR] [--root DIR] [--json]`
  */
 import { loadFleet } from '@aks-fleet/fleet';
+import { infrastructureFiles, isGeneratedInfrastructureFile } from '@aks-fleet/infra';
 import { synthesize, type SynthesisSummary } from '@aks-fleet/synth';
 import { clusterDefinitions } from '../cluster-app/cluster-definitions.ts';
 import type { Output } from '../output.ts';
@@ -20,6 +21,12 @@ export function runSynth(args: SynthArgs, out: Output): number {
     clusters: clusterDefinitions(fleet),
     ...(args.clusters.length > 0 ? { only: args.clusters } : {}),
     check: args.check,
+    extra: {
+      root: 'infrastructure',
+      files: infrastructureFiles(fleet),
+      perCluster: (cluster) => `infrastructure/clusters/${cluster}`,
+      isOwned: isGeneratedInfrastructureFile,
+    },
     onCluster: (name, objects) => out.progress(`  synthesized ${name} (${objects} objects)`),
   });
   report(summary, args.check, out);

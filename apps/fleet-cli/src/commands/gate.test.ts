@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
+import { RULES, type FleetDiff } from '@aks-fleet/gate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { cleanScratch, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
+
+afterEach(cleanScratch);
+
+describe('fleet validate', () => {
+  it('passes on the committed tree', async () => {
+    const result = await runCli(['validate', '--root', REPO_ROOT]);
+    expect(result.stdout).toMatch(/: 0 error\(s\)/);
+    expect(result.code).toBe(0);
+  });
+
+  it('fails with one documented line per finding on a broken tree', async () => {
+    const root = scratchDir();
+    expect((await runCli(['synth', '--root', root])).code).toBe(0);
+    const file = 'manifests/bu0001a0042-03/workload/secret-db.yaml';
+    writeFileSync(path.join(root, file), stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'a0042' }, stringData: { password: 'x' } }));
+    const result = await runCli(['validate', '--root', root]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`ERROR security/no-secret ${file} Secret/a0042/db: Secret objects must not be committed — store the value in Key Vault and mount it with a SecretProviderClass`);
+    const json = await runCli(['validate', '--root', root, '--json']);
+    expect(JSON.parse(json.stdout).errors).toBeGreaterThanOrEqual(1);
+  });
+
+  it('--list-rules documents every rule with its rationale', async () => {
+    const result = await runCli(['validate', '--list-rules']);
+    for (const rule of RULES) expect(result.stdout).toContain(rule.id);
+    expect(result.stdout.trim().split('\n')).toHaveLength(RULES.length);
+  });
+});
+
+describe('fleet diff', () => {
+  async function repoWithBase(): Promise<string> {
+    const root = scratchDir('fleet-diff-');
+    expect((await runCli(['synth', '--root', root])).code).toBe(0);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.email=t@aks-fleet.invalid', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'empty');
+    git('add', '-A');
+    git('-c', 'user.email=t@aks-fleet.invalid', '-c', 'user.name=t', 'commit', '-q', '-m', 'base');
+    return root;
+  }
+
+  async function diffAfter(mutate: (f: ReturnType<typeof defaultFleetDocument>) => void, format = 'json'): Promise<{ root: string; output: string }> {
+    const root = await repoWithBase();
+    const document = defaultFleetDocument();
+    mutate(document);
+    const synth = await runCli(['synth', '--fleet', writeFleetFile(document), '--root', root]);
+    expect(synth.code, synth.stderr).toBe(0);
+    const result = await runCli(['diff', '--base', 'HEAD', '--root', root, '--format', format]);
+    expect(result.code, result.stderr).toBe(0);
+    return { root, output: result.stdout };
+  }
+
+  it('reports no changes when nothing changed', async () => {
+    const root = await repoWithBase();
+    expect((await runCli(['diff', '--base', 'HEAD', '--root', root])).stdout).toBe('no changes against HEAD\n');
+  });
+
+  it('shows field-level changes on every cluster and warns that the change touches every cluster', async () => {
+    const { output } = await diffAfter((f) => {
+      f.metadata.name = 'contoso-fleet';
+    });
+    const diff = JSON.parse(output) as FleetDiff;
+    expect(diff.clusters.map((c) => c.cluster)).toStrictEqual(['bu0001a0042-03', 'bu0001a0042-04']);
+    const namespace = diff.clusters[0]!.changed.find((c) => c.object === 'Namespace//a0042')!;
+    expect(namespace.fields).toStrictEqual([{ path: 'metadata.labels.aks-fleet.io/fleet', before: 'bu0001a0042', after: 'contoso-fleet' }]);
+    expect(diff.warnings).toContain('this change touches every cluster (2): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region');
+  });
+
+  it('detects a rename (delete + create of the same kind) and warns that prune deletes the old object', async () => {
+    const { output } = await diffAfter((f) => {
+      f.spec.workload.name = 'webapp';
+    });
+    const diff = JSON.parse(output) as FleetDiff;
+    const c3 = diff.clusters.find((c) => c.cluster === 'bu0001a0042-03')!;
+    expect(c3.added).toContain('ServiceAccount/a0042/webapp');
+    expect(c3.removed).toContain('ServiceAccount/a0042/aspnetapp');
+    expect(diff.warnings).toContain('bu0001a0042-03: ServiceAccount/a0042/aspnetapp → ServiceAccount/a0042/webapp looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)');
+    expect(diff.warnings).toContain('bu0001a0042-03: Flux prune will delete ServiceAccount/a0042/aspnetapp');
+  });
+
+  it('reports a cluster leaving the fleet and the infrastructure it changes per region', async () => {
+    const { output } = await diffAfter((f) => {
+      delete f.spec.regions.centralus;
+    });
+    const diff = JSON.parse(output) as FleetDiff;
+    const gone = diff.clusters.find((c) => c.cluster === 'bu0001a0042-04')!;
+    expect(gone.added).toStrictEqual([]);
+    expect(gone.removed.length).toBeGreaterThan(5);
+    expect(diff.warnings.some((w) => w.startsWith('cluster bu0001a0042-04 leaves the fleet'))).toBe(true);
+    expect(diff.infrastructure.map((i) => i.scope)).toEqual(expect.arrayContaining(['clusters/bu0001a0042-04', 'regions/centralus', 'frontdoor', 'shared']));
+  });
+
+  it('renders a markdown PR comment: marker, summary table, collapsible details per cluster', async () => {
+    const { output } = await diffAfter((f) => {
+      f.spec.workload.name = 'webapp';
+    }, 'markdown');
+    expect(output.startsWith('<!-- aks-fleet-diff -->\n### aks-fleet diff against `HEAD`\n')).toBe(true);
+    expect(output).toContain('| cluster | added | changed | removed |');
+    expect(output).toMatch(/\| `bu0001a0042-03` \| \d+ \| \d+ \| \d+ \|/);
+    expect(output.match(/<details>/g)!.length).toBeGreaterThanOrEqual(2);
+    expect(output).toContain('```diff\n');
+    expect(output).toContain('+ ServiceAccount/a0042/webapp');
+  });
+
+  it('is deterministic', async () => {
+    const first = await diffAfter((f) => {
+      f.spec.workload.name = 'webapp';
+    }, 'markdown');
+    const second = await diffAfter((f) => {
+      f.spec.workload.name = 'webapp';
+    }, 'markdown');
+    expect(second.output).toBe(first.output);
+  });
+});
+
+describe('fleet infra', () => {
+  it('plan prints the ordered deployments and says clearly that no what-if ran without credentials', async () => {
+    const saved = process.env.AZURE_SUBSCRIPTION_ID;
+    delete process.env.AZURE_SUBSCRIPTION_ID;
+    try {
+      const result = await runCli(['infra', 'plan']);
+      expect(result.code).toBe(0);
+      const steps = result.stdout.split('\n').filter((l) => /^\s+\d+\. /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+      expect(steps).toStrictEqual([
+        'resource-groups', 'shared', 'hub/eastus2', 'hub/centralus', 'spoke/bu0001a0042-03', 'spoke/bu0001a0042-04',
+        'hub-egress/eastus2', 'hub-egress/centralus', 'stamp/bu0001a0042-03', 'stamp/bu0001a0042-04', 'frontdoor',
+      ]);
+      expect(result.stdout).toContain('no Azure credentials');
+      const deploy = await runCli(['infra', 'deploy']);
+      expect(deploy.code).toBe(1);
+      expect(deploy.stderr).toContain('nothing was deployed');
+    } finally {
+      if (saved !== undefined) process.env.AZURE_SUBSCRIPTION_ID = saved;
+    }
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * `fleet infra plan [--region R]` and `fleet infra deploy [--region R] [--secure-parameters FILE]`.
+ *
+ * Azure is only contacted when AZURE_SUBSCRIPTION_ID is set (with credentials DefaultAzureCredential can use:
+ * `az login`, GitHub OIDC, a managed identity …). Without it, `plan` prints the ordered plan and says so.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadFleet } from '@aks-fleet/fleet';
+import { ArmSchemaValidator, defaultAzureCredential, deploy, formatArmProblem, planDeployment, selectDeployments, whatIf } from '@aks-fleet/infra';
+import type { Output } from '../output.ts';
+
+export interface InfraArgs {
+  readonly action: string | undefined;
+  readonly fleet?: string;
+  readonly region?: string;
+  readonly secureParameters?: string;
+}
+
+function azureTarget(): { subscriptionId: string } | undefined {
+  const subscriptionId = process.env.AZURE_SUBSCRIPTION_ID;
+  return subscriptionId ? { subscriptionId } : undefined;
+}
+
+export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
+  const { fleet } = loadFleet(args.fleet);
+  const options = args.region ? { region: args.region } : {};
+  if (args.action === 'plan') {
+    const steps = planDeployment(fleet, options);
+    if (out.json && !azureTarget()) {
+      out.result({ steps, whatIf: null, reason: 'AZURE_SUBSCRIPTION_ID not set' });
+      return 0;
+    }
+    out.line(`deployment plan (${steps.length} steps${args.region ? `, region ${args.region}` : ''}):`);
+    steps.forEach((step, i) => out.line(`  ${String(i + 1).padStart(2)}. ${step.id.padEnd(28)} ${step.scope === 'subscription' ? 'subscription' : step.resourceGroup} ← ${step.templatePath}`));
+    const target = azureTarget();
+    if (!target) {
+      out.line('no Azure credentials: AZURE_SUBSCRIPTION_ID is not set, so no what-if was run (set it and log in with `az login` or GitHub OIDC to preview every step).');
+      return 0;
+    }
+    const results = await whatIf(fleet, { ...options, credential: defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
+    for (const result of results) {
+      out.line(`what-if ${result.step.id}: ${result.status ?? 'unknown'}`);
+      for (const change of result.changes) out.line(`    ${change.changeType.padEnd(10)} ${change.resourceId ?? ''}`);
+    }
+    return 0;
+  }
+  if (args.action === 'deploy') {
+    const target = azureTarget();
+    if (!target) {
+      out.error('ERROR infra deploy needs Azure: set AZURE_SUBSCRIPTION_ID and log in (az login, GitHub OIDC or a managed identity) — nothing was deployed');
+      return 1;
+    }
+    // Validate every template against the official ARM schemas before anything is sent.
+    const validator = ArmSchemaValidator.load({});
+    const problems = selectDeployments(fleet, options).flatMap(({ step, template }) => validator.validateTemplate(template, step.templatePath));
+    if (problems.length > 0) {
+      for (const problem of problems) out.error(`ERROR ${formatArmProblem(problem)}`);
+      return 1;
+    }
+    const secureParameters = args.secureParameters ? (JSON.parse(readFileSync(path.resolve(args.secureParameters), 'utf8')) as Record<string, Record<string, string>>) : {};
+    const results = await deploy(fleet, {
+      ...options,
+      credential: defaultAzureCredential(),
+      subscriptionId: target.subscriptionId,
+      secureParameters,
+      onStep: ({ step, phase }) => out.line(`  ${phase.padEnd(8)} ${step.id}`),
+    });
+    out.line(`deployed ${results.length} step(s)`);
+    return 0;
+  }
+  out.error('ERROR infra needs an action: `fleet infra plan` or `fleet infra deploy`');
+  return 2;
+}

@@ -1,0 +1,152 @@
+/**
+ * `fleet diff`: what a change does to each cluster. Compares the synthesized tree committed at a base git ref with
+ * the working tree (CI has already checked that the working tree equals what the model synthesizes), object by
+ * object (kind/namespace/name), with a compact field-level diff and the warnings a reviewer needs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { KubernetesObject } from '@aks-fleet/synth';
+import { objectRef } from '../tree.ts';
+
+const ROOTS = ['manifests', 'clusters', 'infrastructure'] as const;
+
+/** Files of the synthesized tree: repository-relative path → content. */
+export type TreeFiles = ReadonlyMap<string, string>;
+
+export interface FieldChange {
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export interface ObjectChange {
+  readonly object: string;
+  readonly file: string;
+  readonly fields: readonly FieldChange[];
+}
+
+export interface ClusterDiff {
+  readonly cluster: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly ObjectChange[];
+}
+
+export interface FleetDiff {
+  readonly base: string;
+  readonly clusters: readonly ClusterDiff[];
+  /** Infrastructure files changed, grouped by deployment folder (shared, a region, a cluster). */
+  readonly infrastructure: ReadonlyArray<{ readonly scope: string; readonly files: readonly string[] }>;
+  readonly warnings: readonly string[];
+}
+
+/** The tree committed at `ref` (git must have it: CI checks out with full history). */
+export function readTreeAtRef(root: string, ref: string): TreeFiles {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const files = git('ls-tree', '-r', '-z', '--name-only', ref, '--', ...ROOTS).split('\0').filter(Boolean);
+  const out = new Map<string, string>();
+  for (const file of files) out.set(file, git('show', `${ref}:${file}`));
+  return out;
+}
+
+/** The working tree's synthesized folders. */
+export function readWorkingTree(root: string): TreeFiles {
+  const out = new Map<string, string>();
+  const walk = (folder: string) => {
+    const absolute = path.join(root, folder);
+    if (!existsSync(absolute)) return;
+    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+      const relative = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) walk(relative);
+      else out.set(relative, readFileSync(path.join(root, relative), 'utf8'));
+    }
+  };
+  for (const folder of ROOTS) walk(folder);
+  return out;
+}
+
+interface Located {
+  readonly file: string;
+  readonly object: KubernetesObject;
+}
+
+/** Objects per cluster: cluster → object id → object. */
+function objectsByCluster(files: TreeFiles): Map<string, Map<string, Located>> {
+  const out = new Map<string, Map<string, Located>>();
+  for (const [file, content] of files) {
+    const [top, cluster] = file.split('/');
+    if ((top !== 'manifests' && top !== 'clusters') || !cluster || !/\.ya?ml$/.test(file) || file.endsWith('/kustomization.yaml')) continue;
+    const objects = out.get(cluster) ?? new Map<string, Located>();
+    out.set(cluster, objects);
+    for (const document of parseAllDocuments(content)) {
+      const object = document.toJS() as KubernetesObject | null;
+      if (object?.kind) objects.set(objectRef(object), { file, object });
+    }
+  }
+  return out;
+}
+
+/** Leaf-level differences between two JSON values, as dotted paths. */
+export function fieldChanges(before: unknown, after: unknown, trail = ''): FieldChange[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => fieldChanges(before[k], after[k], trail ? `${trail}.${k}` : k));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((v, i) => fieldChanges(v, after[i], `${trail}[${i}]`));
+  }
+  return [{ path: trail || '(object)', ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];
+}
+
+export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): FleetDiff {
+  const before = objectsByCluster(base);
+  const after = objectsByCluster(head);
+  const clusters: ClusterDiff[] = [];
+  const warnings: string[] = [];
+  for (const cluster of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const b = before.get(cluster) ?? new Map<string, Located>();
+    const a = after.get(cluster) ?? new Map<string, Located>();
+    const added = [...a.keys()].filter((id) => !b.has(id)).sort();
+    const removed = [...b.keys()].filter((id) => !a.has(id)).sort();
+    const changed = [...a.keys()]
+      .filter((id) => b.has(id))
+      .map((id) => ({ object: id, file: a.get(id)!.file, fields: fieldChanges(b.get(id)!.object, a.get(id)!.object) }))
+      .filter((c) => c.fields.length > 0)
+      .sort((x, y) => x.object.localeCompare(y.object));
+    if (added.length + removed.length + changed.length === 0) continue;
+    clusters.push({ cluster, added, removed, changed });
+
+    if (!after.has(cluster)) warnings.push(`cluster ${cluster} leaves the fleet: its folders are deleted; Flux there stops receiving changes (delete the cluster or its fluxConfiguration too)`);
+    else if (!before.has(cluster)) warnings.push(`cluster ${cluster} joins the fleet with ${added.length} objects`);
+    for (const id of removed) {
+      const [kind, namespace] = id.split('/');
+      const twin = added.find((x) => x.startsWith(`${kind}/${namespace}/`));
+      if (twin) warnings.push(`${cluster}: ${id} → ${twin} looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)`);
+      if (after.has(cluster)) warnings.push(`${cluster}: Flux prune will delete ${id}`);
+    }
+  }
+  const clusterCount = new Set([...before.keys(), ...after.keys()]).size;
+  if (clusterCount > 1 && clusters.length === clusterCount && clusters.every((c) => after.has(c.cluster) && before.has(c.cluster))) {
+    warnings.push(`this change touches every cluster (${clusterCount}): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region`);
+  }
+
+  const infraFiles = [...new Set([...base.keys(), ...head.keys()])].filter((f) => f.startsWith('infrastructure/') && base.get(f) !== head.get(f)).sort();
+  const scopes = new Map<string, string[]>();
+  for (const file of infraFiles) {
+    const parts = file.split('/');
+    const scope = parts.length > 3 ? parts.slice(1, 3).join('/') : (parts[1] ?? file);
+    scopes.set(scope, [...(scopes.get(scope) ?? []), file]);
+  }
+  const infrastructure = [...scopes].map(([scope, files]) => ({ scope, files }));
+  for (const { scope } of infrastructure) warnings.push(`infrastructure of ${scope} changes: run \`fleet infra plan\` (what-if) before deploying`);
+  return { base: baseRef, clusters, infrastructure, warnings };
+}
+
+/** Convenience: base ref against the working tree. */
+export function fleetDiff(root: string, baseRef: string): FleetDiff {
+  return diffTrees(readTreeAtRef(root, baseRef), readWorkingTree(root), baseRef);
+}

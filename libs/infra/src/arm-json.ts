@@ -1,0 +1,92 @@
+/**
+ * Deterministic JSON for every generated infrastructure file, and the ownership marker.
+ *
+ * - Keys sorted at every level (arrays keep their order: it is meaningful), 2-space indent, trailing newline, no
+ *   timestamps: the same model gives byte-identical files.
+ * - Templates carry `metadata._generator` = { name: "aks-fleet", templateHash } at the top level (the 2019-04-01
+ *   deploymentTemplate schema allows a free-form top-level `metadata`).
+ * - Parameter files cannot: the 2019-04-01 deploymentParameters schema has `additionalProperties: false` at the top
+ *   level and no `metadata`. Its only free-form slot is the per-parameter `metadata` ("client specific metadata"),
+ *   so every template declares a `tags` parameter and the parameter file carries the marker on it.
+ */
+import { createHash } from 'node:crypto';
+import type { ArmParametersFile, ArmTemplate, Json, JsonObject } from './arm-template.ts';
+
+export const GENERATOR_NAME = 'aks-fleet';
+
+/** Copy with object keys sorted recursively and undefined members dropped. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== undefined) out[key] = sortKeys(child);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Hash of a template's content without its metadata (so the hash does not hash itself). */
+export function templateHash(armTemplate: ArmTemplate): string {
+  const { metadata: _metadata, ...rest } = armTemplate;
+  return sha256(toJson(rest));
+}
+
+function marker(hash: string): JsonObject {
+  return { _generator: { name: GENERATOR_NAME, templateHash: hash } };
+}
+
+/** The template file content, with the ownership marker. */
+export function templateFileContent(armTemplate: ArmTemplate): string {
+  return toJson({ ...armTemplate, metadata: { ...(armTemplate.metadata ?? {}), ...marker(templateHash(armTemplate)) } });
+}
+
+/** The parameters file content; the marker goes on the `tags` parameter every template declares. */
+export function parametersFileContent(file: ArmParametersFile, armTemplate: ArmTemplate, markerParameter = 'tags'): string {
+  const target = file.parameters[markerParameter];
+  if (!target) {
+    throw new Error(`parameters file has no "${markerParameter}" parameter to carry the ${GENERATOR_NAME} marker; expected every template to declare it — fix: declare a "${markerParameter}" parameter in the template`);
+  }
+  const parameters = { ...file.parameters, [markerParameter]: { ...target, metadata: { ...(target.metadata ?? {}), ...marker(templateHash(armTemplate)) } } };
+  return toJson({ ...file, parameters });
+}
+
+/** Any other generated JSON document (the deployment plan): marker at the top level. */
+export function documentContent(document: { readonly [key: string]: Json | undefined }): string {
+  return toJson({ ...document, metadata: { _generator: { name: GENERATOR_NAME } } });
+}
+
+function hasMarker(value: unknown): boolean {
+  const generator = (value as { _generator?: { name?: unknown } } | undefined)?._generator;
+  return generator?.name === GENERATOR_NAME;
+}
+
+/**
+ * True when a file under `infrastructure/` was written by aks-fleet (eligible for stale removal): a template or
+ * document with the top-level marker, or a parameters file whose parameters carry it.
+ */
+export function isGeneratedInfrastructureFile(content: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return false;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
+  const document = parsed as { metadata?: unknown; parameters?: unknown; $schema?: unknown };
+  if (hasMarker(document.metadata)) return true;
+  if (typeof document.$schema === 'string' && document.$schema.includes('deploymentParameters.json') && document.parameters && typeof document.parameters === 'object') {
+    return Object.values(document.parameters as Record<string, { metadata?: unknown }>).some((entry) => hasMarker(entry?.metadata));
+  }
+  return false;
+}

@@ -1,0 +1,150 @@
+/**
+ * The fleet's deployments in order — resource groups → shared → hubs → spokes → hub egress rules → cluster stamps →
+ * Front Door origins — each with its scope, resource group, template and parameters. One list drives the files
+ * under `infrastructure/`, `plan.json`, and `deploy`/`whatIf`.
+ */
+import { clusterAzureNames, clustersOf, regionAzureNames, sharedAzureNames, type Fleet } from '@aks-fleet/fleet';
+import { CONTENT_VERSION, DEPLOYMENT_PARAMETERS_SCHEMA, type ArmParametersFile, type ArmTemplate } from './arm-template.ts';
+import { frontDoorTemplate } from './frontdoor-template.ts';
+import { hubEgressTemplate } from './hub-egress-template.ts';
+import { hubTemplate } from './hub-template.ts';
+import { resourceGroupsTemplate } from './resource-groups-template.ts';
+import { fleetRegions, sharedTemplate } from './shared-template.ts';
+import { spokeTemplate } from './spoke-template.ts';
+import { STAMP_SECURE_PARAMETERS } from './stamp-key-vault.ts';
+import { stampTemplate } from './stamp-template.ts';
+import { clusterTags, fleetTags, TAGS_PARAMETER } from './template-helpers.ts';
+
+export const INFRASTRUCTURE_ROOT = 'infrastructure';
+export const PLAN_PATH = `${INFRASTRUCTURE_ROOT}/plan.json`;
+
+export type DeploymentStepKind = 'resource-groups' | 'shared' | 'hub' | 'spoke' | 'hub-egress' | 'stamp' | 'frontdoor';
+
+/** One ARM deployment of the plan. */
+export interface DeploymentStep {
+  /** Stable id, e.g. `hub/eastus2`, `stamp/bu0001a0042-03`. */
+  readonly id: string;
+  readonly kind: DeploymentStepKind;
+  /** ARM deployment name (≤ 64 characters). */
+  readonly deploymentName: string;
+  readonly scope: 'subscription' | 'resourceGroup';
+  /** Target resource group (resource-group scope only). */
+  readonly resourceGroup?: string;
+  /** Deployment location: required by subscription-scope deployments; the group's location otherwise. */
+  readonly location: string;
+  /** Region of a regional step; absent for fleet-wide steps. */
+  readonly region?: string;
+  readonly cluster?: string;
+  readonly templatePath: string;
+  readonly parametersPath: string;
+  /** Secure parameters to pass at deploy time (never in a file). */
+  readonly secureParameters: readonly string[];
+}
+
+/** A step with its template and parameters. */
+export interface FleetDeployment {
+  readonly step: DeploymentStep;
+  readonly template: ArmTemplate;
+  readonly parameters: ArmParametersFile;
+}
+
+function parametersFile(tags: Record<string, string>): ArmParametersFile {
+  return { $schema: DEPLOYMENT_PARAMETERS_SCHEMA, contentVersion: CONTENT_VERSION, parameters: { [TAGS_PARAMETER]: { value: tags } } };
+}
+
+function deployment(
+  step: Omit<DeploymentStep, 'templatePath' | 'parametersPath' | 'secureParameters' | 'deploymentName'> & { folder: string; secureParameters?: readonly string[] },
+  armTemplate: ArmTemplate,
+  tags: Record<string, string>,
+): FleetDeployment {
+  const { folder, secureParameters, ...rest } = step;
+  return {
+    step: {
+      ...rest,
+      deploymentName: `aks-fleet-${step.id.replace(/\//g, '-')}`.slice(0, 64),
+      templatePath: `${INFRASTRUCTURE_ROOT}/${folder}/template.json`,
+      parametersPath: `${INFRASTRUCTURE_ROOT}/${folder}/parameters.json`,
+      secureParameters: secureParameters ?? [],
+    },
+    template: armTemplate,
+    parameters: parametersFile(tags),
+  };
+}
+
+/** Every deployment of the fleet, in order, with templates. */
+export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
+  const { spec } = fleet;
+  const shared = sharedAzureNames(spec);
+  const regions = fleetRegions(fleet);
+  const clusters = clustersOf(spec);
+  const regionTags = (region: string) => fleetTags(spec, { 'aks-fleet-region': region });
+  return [
+    deployment({ id: 'resource-groups', kind: 'resource-groups', scope: 'subscription', location: shared.location, folder: 'resource-groups' }, resourceGroupsTemplate(fleet), fleetTags(spec)),
+    deployment({ id: 'shared', kind: 'shared', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'shared' }, sharedTemplate(fleet), fleetTags(spec)),
+    ...regions.map((region) =>
+      deployment(
+        { id: `hub/${region}`, kind: 'hub', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).hubResourceGroup, location: region, region, folder: `regions/${region}/hub` },
+        hubTemplate(fleet, region),
+        regionTags(region),
+      ),
+    ),
+    ...clusters.map(({ region, cluster }) =>
+      deployment(
+        { id: `spoke/${cluster.name}`, kind: 'spoke', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).spokeResourceGroup, location: region, region, cluster: cluster.name, folder: `clusters/${cluster.name}/spoke` },
+        spokeTemplate(fleet, cluster.name),
+        clusterTags(spec, cluster.name),
+      ),
+    ),
+    ...regions.map((region) =>
+      deployment(
+        { id: `hub-egress/${region}`, kind: 'hub-egress', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).hubResourceGroup, location: region, region, folder: `regions/${region}/hub-egress` },
+        hubEgressTemplate(fleet, region),
+        regionTags(region),
+      ),
+    ),
+    ...clusters.map(({ region, cluster }) =>
+      deployment(
+        {
+          id: `stamp/${cluster.name}`,
+          kind: 'stamp',
+          scope: 'resourceGroup',
+          resourceGroup: clusterAzureNames(spec, cluster.name).resourceGroup,
+          location: region,
+          region,
+          cluster: cluster.name,
+          folder: `clusters/${cluster.name}/stamp`,
+          secureParameters: Object.keys(STAMP_SECURE_PARAMETERS),
+        },
+        stampTemplate(fleet, cluster.name),
+        clusterTags(spec, cluster.name),
+      ),
+    ),
+    deployment({ id: 'frontdoor', kind: 'frontdoor', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'frontdoor' }, frontDoorTemplate(fleet), fleetTags(spec)),
+  ];
+}
+
+export interface PlanOptions {
+  /**
+   * Only this region's steps, plus the fleet-wide ones (resource groups, shared, Front Door) that a region's
+   * rollout also changes (its ACR replica, its origin). @default - every region
+   */
+  readonly region?: string;
+}
+
+/** Validates a region filter against the model. */
+export function assertRegion(fleet: Readonly<Fleet>, region: string | undefined): void {
+  if (region !== undefined && !(region in fleet.spec.regions)) {
+    throw new Error(`unknown region "${region}"; the fleet has ${Object.keys(fleet.spec.regions).join(', ')} — fix: pass one of these to --region`);
+  }
+}
+
+/** The deployments to run, in order (with their templates), optionally for one region. */
+export function selectDeployments(fleet: Readonly<Fleet>, options: PlanOptions = {}): FleetDeployment[] {
+  assertRegion(fleet, options.region);
+  return fleetDeployments(fleet).filter(({ step }) => options.region === undefined || step.region === undefined || step.region === options.region);
+}
+
+/** The ordered deployment plan (steps only). */
+export function planDeployment(fleet: Readonly<Fleet>, options: PlanOptions = {}): DeploymentStep[] {
+  return selectDeployments(fleet, options).map(({ step }) => step);
+}

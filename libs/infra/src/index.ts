@@ -1,0 +1,17 @@
+export * from './api-versions.ts';
+export * from './arm-template.ts';
+export * from './arm-json.ts';
+export * from './schema-location.ts';
+export * from './arm-schema-validator.ts';
+export * from './deployment-plan.ts';
+export * from './infrastructure-files.ts';
+export { sharedTemplate, fleetRegions, registryReplicaRegions } from './shared-template.ts';
+export { hubTemplate } from './hub-template.ts';
+export { spokeTemplate } from './spoke-template.ts';
+export { hubEgressTemplate } from './hub-egress-template.ts';
+export { stampTemplate } from './stamp-template.ts';
+export { frontDoorTemplate } from './frontdoor-template.ts';
+export { resourceGroupsTemplate, fleetResourceGroups } from './resource-groups-template.ts';
+export { STAMP_SECURE_PARAMETERS } from './stamp-key-vault.ts';
+export * from './deploy.ts';
+export { parseResourceId, parseParameterReference, DeclaredResources, type ResourceReference } from './arm-references.ts';

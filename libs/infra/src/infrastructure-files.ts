@@ -1,0 +1,41 @@
+/**
+ * The synthesized `infrastructure/` tree: one folder per deployment with `template.json` + `parameters.json`, and
+ * `plan.json` listing the deployments in order. Repo-relative paths; deterministic content; every file carries the
+ * aks-fleet marker (see arm-json.ts), which is what makes it owned.
+ *
+ *   infrastructure/plan.json
+ *   infrastructure/resource-groups/      subscription scope: every resource group
+ *   infrastructure/shared/               Log Analytics, ACR (+ replicas), base firewall policy, Front Door (no origins)
+ *   infrastructure/regions/<r>/hub/      hub VNet, firewall, regional policy
+ *   infrastructure/clusters/<c>/spoke/   spoke VNet, NSGs, route table, peering to the hub, App Gateway public IP
+ *   infrastructure/regions/<r>/hub-egress/  IP group + AKS/Flux egress rules, hub → spoke peerings
+ *   infrastructure/clusters/<c>/stamp/   AKS, Flux, Key Vault, DNS, identities, App Gateway, policies, alerts
+ *   infrastructure/frontdoor/            one origin per cluster + the route
+ */
+import type { Fleet } from '@aks-fleet/fleet';
+import { documentContent, parametersFileContent, templateFileContent } from './arm-json.ts';
+import { fleetDeployments, PLAN_PATH, type DeploymentStep } from './deployment-plan.ts';
+
+export interface InfrastructureFile {
+  /** Repository-relative path with forward slashes. */
+  readonly path: string;
+  readonly content: string;
+}
+
+function planDocument(steps: readonly DeploymentStep[]) {
+  return {
+    description: 'Deployments of the fleet, in order. Each runs `az deployment group create` (or `sub create`) with its template and parameters file; secure parameters are passed at deploy time.',
+    steps: steps.map((step, index) => ({ order: index + 1, ...step, secureParameters: [...step.secureParameters] })),
+  };
+}
+
+export function infrastructureFiles(fleet: Readonly<Fleet>): InfrastructureFile[] {
+  const deployments = fleetDeployments(fleet);
+  return [
+    ...deployments.flatMap(({ step, template, parameters }) => [
+      { path: step.templatePath, content: templateFileContent(template) },
+      { path: step.parametersPath, content: parametersFileContent(parameters, template) },
+    ]),
+    { path: PLAN_PATH, content: documentContent(planDocument(deployments.map(({ step }) => step))) },
+  ];
+}
