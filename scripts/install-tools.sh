@@ -11,6 +11,7 @@ mkdir -p "$BIN"
 # name|go package|version
 TOOLS=(
   "kustomize|sigs.k8s.io/kustomize/kustomize/v5|v5.7.1"
+  "actionlint|github.com/rhysd/actionlint/cmd/actionlint|v1.7.12"
 )
 
 if ! command -v go >/dev/null 2>&1; then

@@ -18,8 +18,8 @@ commands:
   synth      synthesize manifests/<cluster>/ and clusters/<cluster>/ from the fleet model
   validate   run the gate rules on the synthesized tree (--list-rules lists them)
   diff       what a change does to each cluster: fleet diff --base <git-ref> [--format text|markdown|json]
-  infra      infra plan [--region R] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
-             infra deploy [--region R] [--secure-parameters FILE] (validate, then deploy in order)
+  infra      infra plan [--region R | --shared] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
+             infra deploy [--region R | --shared] [--secure-parameters FILE] (validate, then deploy in order)
   model      check the fleet model (structure and cross-field rules) and print what it holds
 
 synth options:
@@ -49,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         base: { type: 'string' },
         region: { type: 'string' },
         'secure-parameters': { type: 'string' },
+        shared: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
       },
     });
@@ -89,6 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             action: positionals[1],
             ...(values.fleet ? { fleet: values.fleet } : {}),
             ...(values.region ? { region: values.region } : {}),
+            shared: values.shared,
             ...(values['secure-parameters'] ? { secureParameters: values['secure-parameters'] } : {}),
           },
           out,

@@ -129,6 +129,8 @@ export interface PlanOptions {
    * rollout also changes (its ACR replica, its origin). @default - every region
    */
   readonly region?: string;
+  /** Only the fleet-wide steps (resource groups, shared services, Front Door): what a pipeline deploys first. @default false */
+  readonly sharedOnly?: boolean;
 }
 
 /** Validates a region filter against the model. */
@@ -141,7 +143,9 @@ export function assertRegion(fleet: Readonly<Fleet>, region: string | undefined)
 /** The deployments to run, in order (with their templates), optionally for one region. */
 export function selectDeployments(fleet: Readonly<Fleet>, options: PlanOptions = {}): FleetDeployment[] {
   assertRegion(fleet, options.region);
-  return fleetDeployments(fleet).filter(({ step }) => options.region === undefined || step.region === undefined || step.region === options.region);
+  return fleetDeployments(fleet).filter(({ step }) =>
+    options.sharedOnly ? step.region === undefined : options.region === undefined || step.region === undefined || step.region === options.region,
+  );
 }
 
 /** The ordered deployment plan (steps only). */

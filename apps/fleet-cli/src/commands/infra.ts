@@ -14,6 +14,7 @@ export interface InfraArgs {
   readonly action: string | undefined;
   readonly fleet?: string;
   readonly region?: string;
+  readonly shared?: boolean;
   readonly secureParameters?: string;
 }
 
@@ -24,7 +25,7 @@ function azureTarget(): { subscriptionId: string } | undefined {
 
 export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
   const { fleet } = loadFleet(args.fleet);
-  const options = args.region ? { region: args.region } : {};
+  const options = { ...(args.region ? { region: args.region } : {}), ...(args.shared ? { sharedOnly: true } : {}) };
   if (args.action === 'plan') {
     const steps = planDeployment(fleet, options);
     if (out.json && !azureTarget()) {
