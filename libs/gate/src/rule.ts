@@ -32,6 +32,11 @@ export interface GateContext {
   /** Validators for CRD kinds (apiVersion/kind), as synthesis uses. */
   readonly validators?: ReadonlyMap<string, ObjectValidator>;
   readonly policy: ContainerPolicy;
+  /** The synthesized infrastructure/ templates (path → parsed JSON) and the ARM schema check. @default - infrastructure rules are skipped */
+  readonly infrastructure?: {
+    readonly templates: ReadonlyMap<string, unknown>;
+    readonly validateTemplate: (file: string, template: unknown) => readonly string[];
+  };
   readonly exceptions: readonly PolicyException[];
 }
 

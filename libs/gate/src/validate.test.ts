@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,8 +144,8 @@ describe('fleet validate rules', () => {
   });
 
   it('every rule has a failing fixture', () => {
-    const covered = new Set(FIXTURES.map((f) => f.rule));
-    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id) && id !== 'schema/yaml')).toStrictEqual([]);
+    const covered = new Set([...FIXTURES.map((f) => f.rule), 'schema/yaml', 'infrastructure/schema', 'fleet/frontdoor-origins', 'fleet/acr-replicas']);
+    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toStrictEqual([]);
   });
 
   it.each(FIXTURES)('fails $rule with the documented line', ({ rule, mutate, line }) => {
@@ -171,5 +171,48 @@ describe('fleet validate rules', () => {
     const base = { root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042') };
     expect(validate({ ...base, exceptions: [] }).findings).toHaveLength(1);
     expect(validate({ ...base, exceptions: [{ rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'web', reason: 'writes its cache to /app' }] }).findings).toStrictEqual([]);
+  });
+});
+
+describe('infrastructure rules', () => {
+  const { fleet } = loadFleet();
+  const template = (file: string) => JSON.parse(readFileSync(path.join(REPO, file), 'utf8')) as { resources: Array<{ type: string; location?: string }> };
+  function runInfra(mutate: (t: Map<string, ReturnType<typeof template>>) => void, problems: readonly string[] = []): string[] {
+    const templates = new Map([
+      ['infrastructure/frontdoor/template.json', template('infrastructure/frontdoor/template.json')],
+      ['infrastructure/shared/template.json', template('infrastructure/shared/template.json')],
+    ]);
+    mutate(templates);
+    const root = writeTree(Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)])));
+    const context = { root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] };
+    return validate({ ...context, infrastructure: { templates, validateTemplate: () => problems } }).findings.map(formatFinding);
+  }
+
+  it('finds nothing in the committed infrastructure (positive control)', () => {
+    expect(runInfra(() => {})).toStrictEqual([]);
+  });
+
+  it('fails fleet/frontdoor-origins when a cluster has no origin', () => {
+    const findings = runInfra((t) => {
+      const frontdoor = t.get('infrastructure/frontdoor/template.json')!;
+      frontdoor.resources = frontdoor.resources.filter((r) => !JSON.stringify(r).includes('bu0001a0042-04'));
+    });
+    expect(findings.some((f) => /^ERROR fleet\/frontdoor-origins infrastructure\/frontdoor\/template\.json -: no Front Door origin for agw-bu0001a0042-04-[0-9a-f]+\.centralus\.cloudapp\.azure\.com/.test(f)), findings.join('\n')).toBe(true);
+  });
+
+  it('fails fleet/acr-replicas when a replica is in the wrong region', () => {
+    const findings = runInfra((t) => {
+      const replica = t.get('infrastructure/shared/template.json')!.resources.find((r) => r.type === 'Microsoft.ContainerRegistry/registries/replications')!;
+      replica.location = 'westus3';
+    });
+    expect(findings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ERROR fleet\/acr-replicas infrastructure\/shared\/template\.json -: no ACR replica in centralus/),
+      expect.stringMatching(/^ERROR fleet\/acr-replicas infrastructure\/shared\/template\.json -: ACR replica in westus3/),
+    ]));
+  });
+
+  it('fails infrastructure/schema with each problem the ARM schema check reports', () => {
+    const findings = runInfra(() => {}, ['resources[0].properties.networkPlugInMode: unknown property']);
+    expect(findings).toContain('ERROR infrastructure/schema infrastructure/frontdoor/template.json -: resources[0].properties.networkPlugInMode: unknown property — fix the infra lib builder that emits it and re-synthesize');
   });
 });

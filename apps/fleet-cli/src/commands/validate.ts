@@ -2,10 +2,11 @@
  * `fleet validate [--json] [--list-rules] [--fleet PATH] [--root DIR]`: runs every gate rule on the synthesized
  * tree; one line per finding, exit 1 on any error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
-import { defaultContainerPolicy, formatFinding, readClusterTrees, RULES, validate } from '@aks-fleet/gate';
+import { defaultContainerPolicy, formatFinding, readClusterTrees, RULES, validate, type GateContext } from '@aks-fleet/gate';
+import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
 import type { Output } from '../output.ts';
 
 export interface ValidateArgs {
@@ -17,6 +18,40 @@ export interface ValidateArgs {
 export function kustomizePath(root: string): string | undefined {
   const candidate = process.env.FLEET_KUSTOMIZE ?? path.join(root, '.cache/tools/bin/kustomize');
   return existsSync(candidate) ? candidate : undefined;
+}
+
+/** The synthesized ARM templates and their schema check, for the infrastructure rules. */
+function infrastructure(root: string): GateContext['infrastructure'] {
+  const templates = new Map<string, unknown>();
+  const walk = (folder: string) => {
+    const absolute = path.join(root, folder);
+    if (!existsSync(absolute)) return;
+    for (const entry of readdirSync(absolute, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const relative = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) walk(relative);
+      else if (entry.name === 'template.json') templates.set(relative, JSON.parse(readFileSync(path.join(root, relative), 'utf8')));
+    }
+  };
+  walk('infrastructure');
+  if (templates.size === 0) return undefined;
+  let validator: ArmSchemaValidator | Error | undefined;
+  let reported = false;
+  return {
+    templates,
+    validateTemplate: (file, template) => {
+      try {
+        validator ??= ArmSchemaValidator.load({});
+      } catch (error) {
+        validator = error as Error;
+      }
+      if (validator instanceof Error) {
+        const first = !reported;
+        reported = true;
+        return first ? [validator.message] : [];
+      }
+      return validator.validateTemplate(template, file).map(formatArmProblem);
+    },
+  };
 }
 
 export function runValidate(args: ValidateArgs, out: Output): number {
@@ -33,6 +68,7 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     kustomize: kustomizePath(args.root),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
     exceptions: [],
+    infrastructure: infrastructure(args.root),
   });
   const errors = result.findings.filter((f) => f.severity === 'ERROR').length;
   if (out.json) {
