@@ -1,14 +1,9 @@
 /**
- * The `fleet` command line.
+ * The `fleet` command line. Commands are imported on use: `fleet synth` should not pay for the Azure SDK or the gate.
  */
 import { parseArgs } from 'node:util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
 import { ObjectValidationError, UnknownClusterError } from '@aks-fleet/synth';
-import { runDiff } from './commands/diff.ts';
-import { runInfra } from './commands/infra.ts';
-import { runModel } from './commands/model.ts';
-import { runSynth } from './commands/synth.ts';
-import { runValidate } from './commands/validate.ts';
 import { consoleOutput } from './output.ts';
 import { findWorkspaceRoot } from './workspace-root.ts';
 
@@ -67,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'synth':
-        return runSynth(
+        return (await import('./commands/synth.ts')).runSynth(
           {
             root: values.root ?? findWorkspaceRoot(),
             ...(values.fleet ? { fleet: values.fleet } : {}),
@@ -77,15 +72,15 @@ export async function main(argv: readonly string[]): Promise<number> {
           out,
         );
       case 'validate':
-        return runValidate({ root: values.root ?? findWorkspaceRoot(), ...(values.fleet ? { fleet: values.fleet } : {}), listRules: values['list-rules'] }, out);
+        return (await import('./commands/validate.ts')).runValidate({ root: values.root ?? findWorkspaceRoot(), ...(values.fleet ? { fleet: values.fleet } : {}), listRules: values['list-rules'] }, out);
       case 'diff':
         if (!values.base) {
           process.stderr.write(`ERROR diff needs --base <git-ref> (e.g. origin/main)\n${USAGE}`);
           return 2;
         }
-        return runDiff({ root: values.root ?? findWorkspaceRoot(), base: values.base, format: values.format }, out);
+        return (await import('./commands/diff.ts')).runDiff({ root: values.root ?? findWorkspaceRoot(), base: values.base, format: values.format }, out);
       case 'infra':
-        return await runInfra(
+        return await (await import('./commands/infra.ts')).runInfra(
           {
             action: positionals[1],
             ...(values.fleet ? { fleet: values.fleet } : {}),
@@ -96,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           out,
         );
       case 'model':
-        return runModel({ ...(values.fleet ? { fleet: values.fleet } : {}), clusters: values.cluster ?? [] }, out);
+        return (await import('./commands/model.ts')).runModel({ ...(values.fleet ? { fleet: values.fleet } : {}), clusters: values.cluster ?? [] }, out);
       default:
         process.stderr.write(`ERROR unknown command "${command}"\n${USAGE}`);
         return 2;

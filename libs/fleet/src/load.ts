@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { parseDocument } from 'yaml';
 import { FleetValidationError, formatPath, type FleetIssue } from './errors.ts';
 import { parseFleet } from './parse.ts';
@@ -19,7 +19,8 @@ export interface LoadedFleet {
 
 /** The fleet that ships with aks-fleet: the reference implementation's two regions. */
 export function defaultFleetLocation(): string {
-  return fileURLToPath(new URL('../default-fleet', import.meta.url));
+  // Resolved through the package (not this file's URL) so that it also holds when the CLI runs from a bundle.
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('@aks-fleet/fleet/package.json')), 'default-fleet');
 }
 
 /** Loads and parses a fleet file or fleet directory; throws `FleetValidationError` with every issue. */

@@ -7,10 +7,10 @@
  * The bodies carry exactly the committed files: the template file's JSON, and the parameters file's values (its
  * marker metadata dropped) plus the secure parameters given at call time.
  */
-import { ResourceManagementClient, type Deployment, type WhatIfChange } from '@azure/arm-resources';
+// The Azure SDK is imported on first use: loading it costs most of a second, which every `fleet synth` would pay.
+import type { Deployment, ResourceManagementClient, WhatIfChange } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import { DefaultAzureCredential } from '@azure/identity';
 import type { Fleet } from '@aks-fleet/fleet';
 import { templateFileContent } from './arm-json.ts';
 import { selectDeployments, type DeploymentStep, type FleetDeployment, type PlanOptions } from './deployment-plan.ts';
@@ -65,7 +65,8 @@ export class DeploymentStepError extends Error {
 }
 
 /** The SDK client: one per call, with the injected pipeline pieces. */
-function client(options: AzureOptions): ResourceManagementClient {
+async function client(options: AzureOptions): Promise<ResourceManagementClient> {
+  const { ResourceManagementClient } = await import('@azure/arm-resources');
   return new ResourceManagementClient(options.credential, options.subscriptionId, options.httpClient ? { httpClient: options.httpClient } : {});
 }
 
@@ -112,7 +113,7 @@ async function run<T>(step: DeploymentStep, phase: StepEvent['phase'], action: (
 export async function whatIf(fleet: Readonly<Fleet>, options: AzureOptions): Promise<WhatIfStepResult[]> {
   const deployments = selectDeployments(fleet, options);
   assertSecureParameters(deployments, options.secureParameters);
-  const arm = client(options);
+  const arm = await client(options);
   const poll = options.pollIntervalMs === undefined ? {} : { updateIntervalInMs: options.pollIntervalMs };
   const results: WhatIfStepResult[] = [];
   for (const deployment of deployments) {
@@ -134,7 +135,7 @@ export async function whatIf(fleet: Readonly<Fleet>, options: AzureOptions): Pro
 export async function deploy(fleet: Readonly<Fleet>, options: AzureOptions): Promise<DeployStepResult[]> {
   const deployments = selectDeployments(fleet, options);
   assertSecureParameters(deployments, options.secureParameters);
-  const arm = client(options);
+  const arm = await client(options);
   const poll = options.pollIntervalMs === undefined ? {} : { updateIntervalInMs: options.pollIntervalMs };
   const results: DeployStepResult[] = [];
   for (const deployment of deployments) {
@@ -165,7 +166,8 @@ export async function deploy(fleet: Readonly<Fleet>, options: AzureOptions): Pro
 }
 
 /** The credential chain of the Azure CLI/SDK (environment, workload identity, managed identity, az login …). */
-export function defaultAzureCredential(): TokenCredential {
+export async function defaultAzureCredential(): Promise<TokenCredential> {
+  const { DefaultAzureCredential } = await import('@azure/identity');
   return new DefaultAzureCredential();
 }
 

@@ -5,16 +5,16 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 export const SCHEMA_LOCATION_ENV = 'FLEET_SCHEMA_LOCATION';
 
 /** Canonical URL prefix of the ARM schemas: `arm/<rel>` locally is `<ARM_SCHEMA_BASE><rel>` upstream. */
 export const ARM_SCHEMA_BASE = 'https://schema.management.azure.com/schemas/';
 
-/** Repository root (libs/infra/src → ../../..). */
+/** Repository root (libs/infra → ../..), resolved through the package so it also holds inside the CLI bundle. */
 export function repositoryRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url));
+  return path.resolve(path.dirname(createRequire(import.meta.url).resolve('@aks-fleet/infra/package.json')), '../..');
 }
 
 export function defaultSchemaLocation(): string {

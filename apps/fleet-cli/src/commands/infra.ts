@@ -39,7 +39,7 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
       out.line('no Azure credentials: AZURE_SUBSCRIPTION_ID is not set, so no what-if was run (set it and log in with `az login` or GitHub OIDC to preview every step).');
       return 0;
     }
-    const results = await whatIf(fleet, { ...options, credential: defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
+    const results = await whatIf(fleet, { ...options, credential: await defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
     for (const result of results) {
       out.line(`what-if ${result.step.id}: ${result.status ?? 'unknown'}`);
       for (const change of result.changes) out.line(`    ${change.changeType.padEnd(10)} ${change.resourceId ?? ''}`);
@@ -62,7 +62,7 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
     const secureParameters = args.secureParameters ? (JSON.parse(readFileSync(path.resolve(args.secureParameters), 'utf8')) as Record<string, Record<string, string>>) : {};
     const results = await deploy(fleet, {
       ...options,
-      credential: defaultAzureCredential(),
+      credential: await defaultAzureCredential(),
       subscriptionId: target.subscriptionId,
       secureParameters,
       onStep: ({ step, phase }) => out.line(`  ${phase.padEnd(8)} ${step.id}`),
