@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'util', root: 'libs/util', include: ['src/**/*.test.ts'] } },
       { test: { name: 'fleet', root: 'libs/fleet', include: ['src/**/*.test.ts'] } },
       { test: { name: 'constructs', root: 'libs/constructs', include: ['src/**/*.test.ts'] } },
       { test: { name: 'synth', root: 'libs/synth', include: ['src/**/*.test.ts'] } },

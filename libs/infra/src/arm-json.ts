@@ -10,23 +10,10 @@
  *   so every template declares a `tags` parameter and the parameter file carries the marker on it.
  */
 import { createHash } from 'node:crypto';
+import { sortKeys } from '@aks-fleet/util';
 import type { ArmParametersFile, ArmTemplate, Json, JsonObject } from './arm-template.ts';
 
 export const GENERATOR_NAME = 'aks-fleet';
-
-/** Copy with object keys sorted recursively and undefined members dropped. */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const child = (value as Record<string, unknown>)[key];
-      if (child !== undefined) out[key] = sortKeys(child);
-    }
-    return out;
-  }
-  return value;
-}
 
 export function toJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GENERATED_HEADER, isGenerated, sortKeys, toYaml } from './yaml-format.ts';
+import { sortKeys } from '@aks-fleet/util';
+import { GENERATED_HEADER, isGenerated, toYaml } from './yaml-format.ts';
 
 describe('toYaml', () => {
   it('sorts keys at every level, keeps list order, drops undefined, and starts with the generated header', () => {
