@@ -32,8 +32,10 @@ if (!run('tools', 'bash', [path.join(root, 'scripts/install-tools.sh')])) {
   process.stdout.write('0 passed, 1 failed\n');
   process.exit(1);
 }
-if (!env.FLEET_SCHEMA_LOCATION && !existsSync(path.join(root, '.cache/schemas/arm'))) {
-  run('schemas', 'bash', [path.join(root, 'scripts/fetch-schemas.sh')]);
+if (!env.FLEET_SCHEMA_LOCATION) {
+  // Online users get the pinned schemas in .cache/schemas; every child process then reads them from there.
+  if (!existsSync(path.join(root, '.cache/schemas/arm'))) run('schemas', 'bash', [path.join(root, 'scripts/fetch-schemas.sh')]);
+  env.FLEET_SCHEMA_LOCATION = path.join(root, '.cache/schemas');
 }
 
 // The module-boundary lint rule reads nx's cached project graph: compute it first.

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { NETWORK_POLICY_REASON_ANNOTATION } from './allow-network-policy.ts';
 
 export interface DefaultDenyNetworkPolicyProps {
   /** Namespace to lock down. */
@@ -10,6 +11,11 @@ export interface DefaultDenyNetworkPolicyProps {
    * @default 'default-deny-all'
    */
   readonly name?: string;
+  /**
+   * Why, in one line; written to the `aks-fleet.io/reason` annotation.
+   * @default 'Closed by default: every allowed flow is a separate policy with its own reason.'
+   */
+  readonly reason?: string;
 }
 
 /**
@@ -20,7 +26,11 @@ export class DefaultDenyNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: DefaultDenyNetworkPolicyProps) {
     super(scope, id);
     const policy = new NetworkPolicy({
-      metadata: { name: props.name ?? 'default-deny-all', namespace: props.namespace },
+      metadata: {
+        name: props.name ?? 'default-deny-all',
+        namespace: props.namespace,
+        annotations: { [NETWORK_POLICY_REASON_ANNOTATION]: props.reason ?? 'Closed by default: every allowed flow is a separate policy with its own reason.' },
+      },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
     new ApiObject(this, 'Resource', policy.toJSON());

@@ -35,6 +35,36 @@ describe('the embedded default fleet', () => {
     expect(backendHostname(fleet.spec)).toBe('bu0001a0042.aks-ingress.contoso.com');
   });
 
+  it('holds the cluster content settings: Traefik v3 from the fleet registry, the ingress namespace, identities and groups', () => {
+    const { fleet } = loadFleet();
+    expect(fleet.spec.ingressController).toStrictEqual({ namespace: 'traefik-ingress', image: { repository: 'library/traefik', tag: 'v3.7.11' }, replicas: 2 });
+    expect(fleet.spec.workload.healthPath).toBe('/healthz');
+    expect(fleet.spec.workload.resources).toStrictEqual({ requests: { cpuMillicores: 50, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } });
+    expect(clustersOf(fleet.spec).map(({ cluster }) => [cluster.workloadIdentity.ingressControllerClientId, cluster.entra.operatorGroupObjectId, cluster.entra.readerGroupObjectId])).toStrictEqual([
+      ['00000000-0000-0000-0003-000000000030', '00000000-0000-0000-0003-000000000010', '00000000-0000-0000-0003-000000000020'],
+      ['00000000-0000-0000-0004-000000000030', '00000000-0000-0000-0004-000000000010', '00000000-0000-0000-0004-000000000020'],
+    ]);
+  });
+
+  it('defaults the ingress controller and the workload settings a fleet leaves out', () => {
+    const document = defaultFleetDocument() as unknown as { spec: Record<string, unknown> & { workload: Record<string, unknown>; regions: Record<string, { clusters: Array<Record<string, unknown>> }> } };
+    delete document.spec.ingressController;
+    delete document.spec.workload.healthPath;
+    delete document.spec.workload.resources;
+    delete document.spec.regions.eastus2!.clusters[0]!.workloadIdentity;
+    const fleet = parseFleet(document);
+    expect(fleet.spec.ingressController).toStrictEqual({ namespace: 'traefik-ingress', image: { repository: 'library/traefik', tag: 'v3.7.11' }, replicas: 2 });
+    expect(fleet.spec.workload.healthPath).toBe('/healthz');
+    expect(fleet.spec.workload.resources.limits).toStrictEqual({ cpuMillicores: 100, memoryMiB: 256 });
+    expect(east(fleet as Fleet).workloadIdentity).toStrictEqual({});
+  });
+
+  it('accepts a partial ingress controller and fills in the rest', () => {
+    const document = defaultFleetDocument() as unknown as { spec: { ingressController: unknown } };
+    document.spec.ingressController = { replicas: 3 };
+    expect(parseFleet(document).spec.ingressController).toStrictEqual({ namespace: 'traefik-ingress', image: { repository: 'library/traefik', tag: 'v3.7.11' }, replicas: 3 });
+  });
+
   it('applies defaults and freezes the parsed model', () => {
     const { fleet } = loadFleet();
     expect(east(fleet as Fleet).frontDoor).toStrictEqual({ priority: 1, weight: 50 });

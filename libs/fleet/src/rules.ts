@@ -5,7 +5,7 @@
 import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import type { FleetIssue } from './errors.ts';
-import type { FleetSpec } from './schema.ts';
+import { FAILOVER_FACTOR, type Cluster, type FleetSpec } from './schema.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'cluster-baseline-settings', 'gatekeeper-system', 'azure-arc'];
@@ -28,6 +28,23 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
   checkRegionName(spec.sharedServices.location, 'sharedServices.location', add);
   if (RESERVED_NAMESPACES.includes(spec.workload.namespace)) {
     add('workload.namespace', spec.workload.namespace, `a namespace of the workload's own, not one of ${RESERVED_NAMESPACES.join(', ')}`, 'choose a namespace such as "a0042"');
+  }
+  const ingressNamespace = spec.ingressController.namespace;
+  if (RESERVED_NAMESPACES.includes(ingressNamespace)) {
+    add('ingressController.namespace', ingressNamespace, `a namespace of the ingress controller's own, not one of ${RESERVED_NAMESPACES.join(', ')}`, 'choose a namespace such as "traefik-ingress"');
+  } else if (ingressNamespace === spec.workload.namespace) {
+    add(
+      'ingressController.namespace',
+      ingressNamespace,
+      `a namespace other than the workload's (${spec.workload.namespace}): the workload's operators must not run pods under the ingress controller's Key Vault identity`,
+      'choose a namespace such as "traefik-ingress"',
+    );
+  }
+  for (const kind of ['cpuMillicores', 'memoryMiB'] as const) {
+    const { requests, limits } = spec.workload.resources;
+    if (requests[kind] > limits[kind]) {
+      add(`workload.resources.requests.${kind}`, requests[kind], `requests <= limits (${limits[kind]})`, `lower the request or raise workload.resources.limits.${kind} to at least ${requests[kind]}`);
+    }
   }
   if (Object.keys(spec.regions).length === 0) {
     add('regions', spec.regions, 'at least one region', 'add a region, e.g. regions.eastus2 with a hub and one cluster');
@@ -75,6 +92,8 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
         }
       }
 
+      checkFailoverCapacity(path, spec, cluster, add);
+
       const spoke = checkVnet(`${path}.spoke`, cluster.spoke.addressSpace, cluster.spoke.subnets, add);
       if (spoke) addressSpaces.push({ path: `${path}.spoke.addressSpace`, range: spoke });
       checkIngressIp(path, cluster.spoke.subnets.ingress, cluster.ingress.internalLoadBalancerIp, add);
@@ -96,6 +115,25 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
 }
 
 type Add = (path: string, value: unknown, expected: string, fix: string) => void;
+
+/**
+ * The user pool can hold every replica at failover load: the workload, its canary and the ingress controller each
+ * run one pod per node (required anti-affinity on the hostname), so a pool smaller than the largest of them leaves
+ * pods pending exactly when the other region is down.
+ */
+function checkFailoverCapacity(clusterPath: string, spec: FleetSpec, cluster: Cluster, add: Add): void {
+  const maxCount = cluster.nodePools.user.maxCount;
+  const replicas = cluster.workload.replicas ?? spec.workload.replicas;
+  const needs: Array<[number, string, string]> = [
+    [FAILOVER_FACTOR * replicas, `${FAILOVER_FACTOR} × the workload's ${replicas} replicas (${FAILOVER_FACTOR * replicas}): at failover the surviving region runs ${FAILOVER_FACTOR}× its load, one pod per node`, 'lower the workload replicas'],
+    [cluster.workload.canary?.replicas ?? 0, `the canary's ${cluster.workload.canary?.replicas} replicas, one per node`, 'lower the canary replicas'],
+    [spec.ingressController.replicas, `the ingress controller's ${spec.ingressController.replicas} replicas, one per node`, 'lower ingressController.replicas'],
+  ];
+  const [needed, expected, alternative] = needs.reduce((a, b) => (b[0] > a[0] ? b : a));
+  if (maxCount < needed) {
+    add(`${clusterPath}.nodePools.user.maxCount`, maxCount, `at least ${expected}`, `raise nodePools.user.maxCount to ${needed}, or ${alternative}`);
+  }
+}
 
 function checkRegionName(name: string, path: string, add: Add): void {
   if (AZURE_REGIONS.includes(name)) return;

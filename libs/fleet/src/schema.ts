@@ -40,6 +40,21 @@ const pinnedImage = z
   )
   .refine((image) => !image.endsWith(':latest'), 'a pinned tag, not ":latest"');
 
+/**
+ * Container limit maxima the cluster's Azure Policy denies above (the reference's "CPU ≤ 1000m, memory ≤ 512Mi"
+ * assignment). The model refuses larger limits so a manifest can never be denied at admission.
+ */
+export const CONTAINER_LIMIT_MAXIMA = { cpuMillicores: 1000, memoryMiB: 512 } as const;
+
+/**
+ * How many times its normal replicas a cluster must be able to run: when a region is lost, the surviving one takes
+ * all the traffic (the reference's capacity guidance). The workload's autoscaler maximum and quotas use it.
+ */
+export const FAILOVER_FACTOR = 2;
+
+/** Namespace of the ingress controller unless the model names another. */
+export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'traefik-ingress';
+
 /** Azure availability zones used by a node pool. */
 const zones = z.array(z.enum(['1', '2', '3'])).min(1, 'at least one zone');
 
@@ -70,6 +85,24 @@ export const HubSchema = z.strictObject({
     gateway: cidr,
     bastion: cidr,
   }),
+});
+
+/** CPU and memory of one container, in unit-suffixed integers (no Kubernetes quantity strings to mistype). */
+const computeResources = z.strictObject({
+  cpuMillicores: z
+    .int()
+    .min(1)
+    .max(CONTAINER_LIMIT_MAXIMA.cpuMillicores, `at most ${CONTAINER_LIMIT_MAXIMA.cpuMillicores} (the cluster policy denies CPU limits above ${CONTAINER_LIMIT_MAXIMA.cpuMillicores}m)`),
+  memoryMiB: z
+    .int()
+    .min(16)
+    .max(CONTAINER_LIMIT_MAXIMA.memoryMiB, `at most ${CONTAINER_LIMIT_MAXIMA.memoryMiB} (the cluster policy denies memory limits above ${CONTAINER_LIMIT_MAXIMA.memoryMiB}Mi)`),
+});
+
+/** Requests and limits of the workload container; requests <= limits is checked by the rules. */
+export const ResourcesSchema = z.strictObject({
+  requests: computeResources,
+  limits: computeResources,
 });
 
 export const CanarySchema = z.strictObject({
@@ -108,6 +141,26 @@ export const ClusterSchema = z.strictObject({
     /** Entra group bound to the namespace reader role of the workload namespace. */
     readerGroupObjectId: uuid.optional(),
   }),
+  /**
+   * Microsoft Entra workload identity of the cluster's in-cluster components: values Azure assigns when the stamp is
+   * deployed (its outputs), so they are optional in the model — the infrastructure can be planned before they exist —
+   * but synthesizing the cluster's manifests requires `ingressControllerClientId`.
+   */
+  workloadIdentity: z
+    .strictObject({
+      /**
+       * Tenant of the subscription that holds the cluster's Key Vault and managed identities (the SecretProviderClass
+       * `tenantId`). It can differ from `entra.tenantId`, the tenant of the Kubernetes RBAC groups.
+       * @default - entra.tenantId
+       */
+      tenantId: uuid.optional(),
+      /**
+       * Client id of the ingress controller's user-assigned identity (stamp output `ingressControllerClientId`): the
+       * SecretProviderClass `clientID` and the ServiceAccount's `azure.workload.identity/client-id` annotation.
+       */
+      ingressControllerClientId: uuid.optional(),
+    })
+    .default({}),
   /** Front Door origin routing for this cluster's App Gateway. */
   frontDoor: z
     .strictObject({
@@ -132,6 +185,47 @@ export const WorkloadSchema = z.strictObject({
   replicas: z.int().min(1).max(100),
   /** Container port the application listens on. */
   port: z.int().min(1024).max(65535),
+  /** HTTP path of the application's health endpoint (readiness and liveness probes). @default '/healthz' */
+  healthPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~\/-]*$/, 'an absolute URL path like /healthz')
+    .default('/healthz'),
+  /**
+   * Requests and limits of one application container; quotas are sized from them for failover (2× load).
+   * @default - the reference's 50m/128Mi requests and 100m/256Mi limits
+   */
+  resources: ResourcesSchema.default({ requests: { cpuMillicores: 50, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } }),
+});
+
+/**
+ * The internal ingress controller (Traefik v3), deployed by our own constructs: no Helm chart, no CRDs.
+ * Its image is pulled from the fleet's container registry (the allowed-images policy denies docker.io):
+ * import it first, e.g. `az acr import --name <registry> --source docker.io/library/traefik:<tag> --image library/traefik:<tag>`.
+ */
+export const IngressControllerSchema = z.strictObject({
+  /**
+   * Namespace of the ingress controller, apart from the workload so that the workload's operators cannot run pods
+   * under the controller's Key Vault identity. The identity's federated credential subject is
+   * `system:serviceaccount:<namespace>:traefik-ingress-controller`.
+   * @default 'traefik-ingress'
+   */
+  namespace: dnsLabel.default(DEFAULT_INGRESS_CONTROLLER_NAMESPACE),
+  image: z
+    .strictObject({
+      /** Repository inside the fleet's container registry. @default 'library/traefik' */
+      repository: z
+        .string()
+        .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'a registry repository path like library/traefik')
+        .default('library/traefik'),
+      /** Pinned Traefik v3 release tag: the configuration uses v3 names (e.g. the ipAllowList middleware). @default 'v3.7.11' */
+      tag: z
+        .string()
+        .regex(/^v3\.\d+\.\d+$/, 'a pinned Traefik v3 release tag like v3.7.11 (the configuration is written for v3)')
+        .default('v3.7.11'),
+    })
+    .prefault({}),
+  /** Replicas, spread one per node and across zones. @default 2 */
+  replicas: z.int().min(2, 'at least 2 (one replica is a single point of failure)').max(10).default(2),
 });
 
 export const FleetSpecSchema = z.strictObject({
@@ -165,8 +259,24 @@ export const FleetSpecSchema = z.strictObject({
     branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'a Git branch name'),
   }),
   workload: WorkloadSchema,
+  /** @default - Traefik v3.7.11 from the fleet registry, 2 replicas, in namespace traefik-ingress */
+  ingressController: IngressControllerSchema.prefault({}),
   /** Regions keyed by Azure region name (eastus2, centralus …). */
   regions: z.record(z.string(), RegionSchema),
+  /**
+   * Declared exceptions to `fleet validate` security rules: each names the rule, the workload and why. Reviewed like
+   * any other change; an exception without a reason is rejected.
+   */
+  policyExceptions: z
+    .array(
+      z.strictObject({
+        rule: z.string().regex(/^security\/[a-z-]+$/, 'a security rule id like security/read-only-root-fs (see `fleet validate --list-rules`)'),
+        namespace: z.string(),
+        name: z.string(),
+        reason: z.string().min(10, 'a reason of at least 10 characters a reviewer can judge'),
+      }),
+    )
+    .default([]),
 });
 
 export const FleetSchema = z.strictObject({
@@ -192,3 +302,5 @@ export type Region = z.infer<typeof RegionSchema>;
 export type Cluster = z.infer<typeof ClusterSchema>;
 export type NodePool = z.infer<typeof NodePoolSchema>;
 export type Workload = z.infer<typeof WorkloadSchema>;
+export type Resources = z.infer<typeof ResourcesSchema>;
+export type IngressController = z.infer<typeof IngressControllerSchema>;

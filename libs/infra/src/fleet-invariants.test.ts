@@ -191,7 +191,7 @@ for (const [label, build] of [
     it('the ingress identity trusts exactly the Traefik ServiceAccount of the workload namespace', () => {
       for (const { cluster } of clusters) {
         const [credential] = resources(step(deployments, `stamp/${cluster.name}`), 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials');
-        expect(credential!.properties.subject).toBe(`system:serviceaccount:${fleet.spec.workload.namespace}:${INGRESS_CONTROLLER_SERVICE_ACCOUNT}`);
+        expect(credential!.properties.subject).toBe(`system:serviceaccount:${fleet.spec.ingressController.namespace}:${INGRESS_CONTROLLER_SERVICE_ACCOUNT}`);
         expect(credential!.properties.issuer).toContain('oidcIssuerProfile.issuerURL');
       }
     });

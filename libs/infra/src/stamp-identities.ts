@@ -26,7 +26,7 @@ export function identities(context: StampContext): ArmResource[] {
       dependsOn: [expr(ids.ingressControllerIdentity), expr(ids.aks)],
       properties: {
         issuer: expr(`${referenceOf(ids.aks, 'Microsoft.ContainerService/managedClusters')}.oidcIssuerProfile.issuerURL`),
-        subject: `system:serviceaccount:${context.fleet.spec.workload.namespace}:${INGRESS_CONTROLLER_SERVICE_ACCOUNT}`,
+        subject: `system:serviceaccount:${context.fleet.spec.ingressController.namespace}:${INGRESS_CONTROLLER_SERVICE_ACCOUNT}`,
         audiences: [WORKLOAD_IDENTITY_AUDIENCE],
       },
     }),

@@ -3,7 +3,24 @@
  * Flux model schemas (types, required fields, enums, patterns), plus what they do not check — DNS-1123 names and
  * the namespaced/cluster-scoped contract. A kind without a registered schema is an error, never a silent skip.
  */
-import { createRequire } from 'node:module';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { LimitRange } from 'kubernetes-models/v1/LimitRange';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { IngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { CLUSTER_SCOPED_KINDS, objectId, type KubernetesObject } from './kubernetes-object.ts';
 
 /** A model class: constructed from plain data, `validate()` throws on schema violations. */
@@ -12,43 +29,27 @@ type ModelClass = new (data: never) => { validate(): void };
 /** Object validator for kinds whose schema is not in kubernetes-models (e.g. a CRD schema). */
 export type ObjectValidator = (object: KubernetesObject) => readonly string[];
 
-/**
- * Where each kind's model lives (module, export). Loaded on first use: importing every model up front costs more
- * than synthesizing the default fleet.
- */
-const MODELS: ReadonlyMap<string, readonly [string, string]> = new Map([
-  ['v1/ConfigMap', ['kubernetes-models/v1/ConfigMap', 'ConfigMap']],
-  ['v1/LimitRange', ['kubernetes-models/v1/LimitRange', 'LimitRange']],
-  ['v1/Namespace', ['kubernetes-models/v1/Namespace', 'Namespace']],
-  ['v1/ResourceQuota', ['kubernetes-models/v1/ResourceQuota', 'ResourceQuota']],
-  ['v1/Service', ['kubernetes-models/v1/Service', 'Service']],
-  ['v1/ServiceAccount', ['kubernetes-models/v1/ServiceAccount', 'ServiceAccount']],
-  ['apps/v1/Deployment', ['kubernetes-models/apps/v1/Deployment', 'Deployment']],
-  ['autoscaling/v2/HorizontalPodAutoscaler', ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'HorizontalPodAutoscaler']],
-  ['networking.k8s.io/v1/Ingress', ['kubernetes-models/networking.k8s.io/v1/Ingress', 'Ingress']],
-  ['networking.k8s.io/v1/IngressClass', ['kubernetes-models/networking.k8s.io/v1/IngressClass', 'IngressClass']],
-  ['networking.k8s.io/v1/NetworkPolicy', ['kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'NetworkPolicy']],
-  ['policy/v1/PodDisruptionBudget', ['kubernetes-models/policy/v1/PodDisruptionBudget', 'PodDisruptionBudget']],
-  ['rbac.authorization.k8s.io/v1/ClusterRole', ['kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole', 'ClusterRole']],
-  ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', ['kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'ClusterRoleBinding']],
-  ['rbac.authorization.k8s.io/v1/Role', ['kubernetes-models/rbac.authorization.k8s.io/v1/Role', 'Role']],
-  ['rbac.authorization.k8s.io/v1/RoleBinding', ['kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding', 'RoleBinding']],
-  ['kustomize.toolkit.fluxcd.io/v1/Kustomization', ['@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization', 'Kustomization']],
-  ['source.toolkit.fluxcd.io/v1/GitRepository', ['@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository', 'GitRepository']],
+/** The model of each kind (static imports: the CLI bundle then loads them without module resolution). */
+const MODELS: ReadonlyMap<string, ModelClass> = new Map<string, ModelClass>([
+  ['v1/ConfigMap', ConfigMap],
+  ['v1/LimitRange', LimitRange],
+  ['v1/Namespace', Namespace],
+  ['v1/ResourceQuota', ResourceQuota],
+  ['v1/Service', Service],
+  ['v1/ServiceAccount', ServiceAccount],
+  ['apps/v1/Deployment', Deployment],
+  ['autoscaling/v2/HorizontalPodAutoscaler', HorizontalPodAutoscaler],
+  ['networking.k8s.io/v1/Ingress', Ingress],
+  ['networking.k8s.io/v1/IngressClass', IngressClass],
+  ['networking.k8s.io/v1/NetworkPolicy', NetworkPolicy],
+  ['policy/v1/PodDisruptionBudget', PodDisruptionBudget],
+  ['rbac.authorization.k8s.io/v1/ClusterRole', ClusterRole],
+  ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', ClusterRoleBinding],
+  ['rbac.authorization.k8s.io/v1/Role', Role],
+  ['rbac.authorization.k8s.io/v1/RoleBinding', RoleBinding],
+  ['kustomize.toolkit.fluxcd.io/v1/Kustomization', Kustomization],
+  ['source.toolkit.fluxcd.io/v1/GitRepository', GitRepository],
 ]);
-
-const require = createRequire(import.meta.url);
-const loaded = new Map<string, ModelClass>();
-
-function modelFor(key: string): ModelClass | undefined {
-  const cached = loaded.get(key);
-  if (cached) return cached;
-  const location = MODELS.get(key);
-  if (!location) return undefined;
-  const model = (require(location[0]) as Record<string, ModelClass>)[location[1]]!;
-  loaded.set(key, model);
-  return model;
-}
 
 /** DNS-1123 subdomain: what Kubernetes requires of most object names. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -77,7 +78,7 @@ export function validateObject(object: KubernetesObject, extra: ReadonlyMap<stri
   }
 
   const custom = extra.get(key);
-  const Model = custom ? undefined : modelFor(key);
+  const Model = custom ? undefined : MODELS.get(key);
   if (custom) {
     problems.push(...custom(object));
   } else if (Model) {

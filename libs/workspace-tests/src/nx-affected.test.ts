@@ -73,7 +73,7 @@ afterAll(() => {
 describe('nx affected -t synth', () => {
   it('after editing one cluster definition, synthesizes exactly that cluster', () => {
     const definition = path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-04/cluster.yaml');
-    writeFileSync(definition, readFileSync(definition, 'utf8').replace('maxCount: 5', 'maxCount: 6'));
+    writeFileSync(definition, readFileSync(definition, 'utf8').replace('maxCount: 6', 'maxCount: 7'));
     commitAll('scale cluster 04');
     expect(affectedSynthProjects()).toStrictEqual([CLUSTER_04]);
 
@@ -90,7 +90,7 @@ describe('nx affected -t synth', () => {
 
   it('after editing the fleet-wide settings, synthesizes every cluster', () => {
     const fleet = path.join(repo, 'libs/fleet/default-fleet/fleet.yaml');
-    writeFileSync(fleet, readFileSync(fleet, 'utf8').replace('replicas: 2', 'replicas: 3'));
+    writeFileSync(fleet, readFileSync(fleet, 'utf8').replace('replicas: 2', 'replicas: 1'));
     commitAll('fleet-wide replicas');
     expect(affectedSynthProjects()).toStrictEqual([CLUSTER_03, CLUSTER_04]);
   });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadFleet } from '@aks-fleet/fleet';
 import { clusterDefinitions } from '../cluster-app/cluster-definitions.ts';
+import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
 import { cleanScratch, kustomizeBinary, readTree, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
 
 afterEach(cleanScratch);
@@ -27,16 +28,49 @@ describe('fleet synth on the default fleet', () => {
     const { tree } = await synthDefault();
     const files = Object.keys(tree);
     for (const cluster of CLUSTERS) {
+      // Only the second region runs the reference's canary.
+      const canary = cluster === 'bu0001a0042-04';
       expect(files.filter((f) => f.startsWith(`manifests/${cluster}/`))).toStrictEqual([
+        `manifests/${cluster}/baseline/configmap-container-azm-ms-agentconfig.yaml`,
         `manifests/${cluster}/baseline/kustomization.yaml`,
+        `manifests/${cluster}/baseline/limitrange-compute.yaml`,
         `manifests/${cluster}/baseline/namespace-a0042.yaml`,
         `manifests/${cluster}/baseline/namespace-cluster-baseline-settings.yaml`,
+        `manifests/${cluster}/baseline/namespace-traefik-ingress.yaml`,
+        `manifests/${cluster}/baseline/resourcequota-compute.yaml`,
+        `manifests/${cluster}/baseline/rolebinding-a0042-operators.yaml`,
+        `manifests/${cluster}/baseline/rolebinding-a0042-readers.yaml`,
+        `manifests/${cluster}/ingress/clusterrole-traefik-ingress-controller.yaml`,
+        `manifests/${cluster}/ingress/clusterrolebinding-traefik-ingress-controller.yaml`,
+        `manifests/${cluster}/ingress/configmap-traefik-ingress-controller.yaml`,
+        `manifests/${cluster}/ingress/deployment-traefik-ingress-controller.yaml`,
+        `manifests/${cluster}/ingress/ingressclass-traefik-internal.yaml`,
         `manifests/${cluster}/ingress/kustomization.yaml`,
+        `manifests/${cluster}/ingress/poddisruptionbudget-traefik-ingress-controller.yaml`,
+        `manifests/${cluster}/ingress/role-traefik-ingress-controller.yaml`,
+        `manifests/${cluster}/ingress/rolebinding-traefik-ingress-controller.yaml`,
+        `manifests/${cluster}/ingress/secretproviderclass-ingress-tls-key-vault.yaml`,
+        `manifests/${cluster}/ingress/service-traefik-ingress-controller.yaml`,
         `manifests/${cluster}/ingress/serviceaccount-traefik-ingress-controller.yaml`,
         `manifests/${cluster}/kustomization.yaml`,
         `manifests/${cluster}/policy/kustomization.yaml`,
-        `manifests/${cluster}/policy/networkpolicy-default-deny-all.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-a0042-allow-dns-egress.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-a0042-default-deny-all.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-allow-egress-to-api-server.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-allow-egress-to-workload.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-allow-https-from-app-gateway.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-allow-ingress-from-traefik.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-allow-metrics-from-kube-system.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-traefik-ingress-allow-dns-egress.yaml`,
+        `manifests/${cluster}/policy/networkpolicy-traefik-ingress-default-deny-all.yaml`,
+        ...(canary ? [`manifests/${cluster}/workload/deployment-aspnetapp-canary.yaml`] : []),
+        `manifests/${cluster}/workload/deployment-aspnetapp.yaml`,
+        `manifests/${cluster}/workload/horizontalpodautoscaler-aspnetapp.yaml`,
+        `manifests/${cluster}/workload/ingress-aspnetapp.yaml`,
         `manifests/${cluster}/workload/kustomization.yaml`,
+        ...(canary ? [`manifests/${cluster}/workload/poddisruptionbudget-aspnetapp-canary.yaml`] : []),
+        `manifests/${cluster}/workload/poddisruptionbudget-aspnetapp.yaml`,
+        `manifests/${cluster}/workload/service-aspnetapp.yaml`,
         `manifests/${cluster}/workload/serviceaccount-aspnetapp.yaml`,
       ]);
       expect(files.filter((f) => f.startsWith(`clusters/${cluster}/`))).toStrictEqual([
@@ -146,7 +180,7 @@ describe('fleet synth --check', () => {
   it('prints one JSON document with --json', async () => {
     const { root } = await synthDefault();
     const result = await runCli(['synth', '--check', '--json', '--root', root]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ command: 'synth --check', clusters: CLUSTERS, drift: [], objects: 18 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ command: 'synth --check', clusters: CLUSTERS, drift: [], objects: 78 });
   });
 });
 
@@ -188,6 +222,7 @@ describe('fleet synth ownership and scope', () => {
       synthesize({
         root,
         clusters: clusterDefinitions(fleet),
+        validators: clusterObjectValidators(),
         beforeOperation: (index) => {
           operations = index;
           if (index === 7) throw new Error('disk full (injected)');

@@ -5,6 +5,7 @@ import { loadFleet } from '@aks-fleet/fleet';
 import { infrastructureFiles, isGeneratedInfrastructureFile } from '@aks-fleet/infra';
 import { synthesize, type SynthesisSummary } from '@aks-fleet/synth';
 import { clusterDefinitions } from '../cluster-app/cluster-definitions.ts';
+import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
 import type { Output } from '../output.ts';
 
 export interface SynthArgs {
@@ -21,6 +22,7 @@ export function runSynth(args: SynthArgs, out: Output): number {
     clusters: clusterDefinitions(fleet),
     ...(args.clusters.length > 0 ? { only: args.clusters } : {}),
     check: args.check,
+    validators: clusterObjectValidators(),
     extra: {
       root: 'infrastructure',
       files: infrastructureFiles(fleet),
@@ -36,7 +38,7 @@ export function runSynth(args: SynthArgs, out: Output): number {
 function report(summary: SynthesisSummary, check: boolean, out: Output): void {
   const seconds = (summary.durationMs / 1000).toFixed(2);
   if (out.json) {
-    out.result({ command: check ? 'synth --check' : 'synth', ...summary, durationMs: Math.round(summary.durationMs) });
+    out.result({ command: check ? 'synth --check' : 'synth', ...summary, durationMs: Math.round(summary.durationMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
     return;
   }
   if (summary.recovered > 0) out.line(`recovered ${summary.recovered} interrupted synthesis run(s): the previous tree was restored`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
 import { defaultContainerPolicy, formatFinding, readClusterTrees, RULES, validate, type GateContext } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
+import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
 import type { Output } from '../output.ts';
 
 export interface ValidateArgs {
@@ -66,8 +67,9 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     fleet,
     clusters: readClusterTrees(args.root),
     kustomize: kustomizePath(args.root),
+    validators: clusterObjectValidators(),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
-    exceptions: [],
+    exceptions: fleet.spec.policyExceptions,
     infrastructure: infrastructure(args.root),
   });
   const errors = result.findings.filter((f) => f.severity === 'ERROR').length;

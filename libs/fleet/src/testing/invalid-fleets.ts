@@ -60,5 +60,15 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'region without clusters', mutate: (f) => { f.spec.regions.centralus!.clusters = []; }, path: 'regions.centralus.clusters', expect: /at least one cluster/ },
   { name: 'Git source over plain http', mutate: (f) => { f.spec.gitSource.url = 'http://github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /https:\/\// },
   { name: 'Entra tenant not a GUID', mutate: (f) => { east(f).entra.tenantId = 'contoso.onmicrosoft.com'; }, path: 'regions.eastus2.clusters[0].entra.tenantId', expect: /GUID/ },
+  { name: 'ingress identity client id not a GUID', mutate: (f) => { east(f).workloadIdentity.ingressControllerClientId = 'traefik'; }, path: 'regions.eastus2.clusters[0].workloadIdentity.ingressControllerClientId', expect: /GUID/ },
+  { name: 'Traefik tag not v3', mutate: (f) => { f.spec.ingressController.image.tag = 'v2.11.0'; }, path: 'ingressController.image.tag', expect: /Traefik v3 release tag/ },
+  { name: 'single ingress controller replica', mutate: (f) => { f.spec.ingressController.replicas = 1; }, path: 'ingressController.replicas', expect: /at least 2/ },
+  { name: 'ingress controller in the workload namespace', mutate: (f) => { f.spec.ingressController.namespace = f.spec.workload.namespace; }, path: 'ingressController.namespace', expect: /other than the workload's \(a0042\)/ },
+  { name: 'ingress controller in a reserved namespace', mutate: (f) => { f.spec.ingressController.namespace = 'kube-system'; }, path: 'ingressController.namespace', expect: /not one of/ },
+  { name: 'workload CPU request above its limit', mutate: (f) => { f.spec.workload.resources.requests.cpuMillicores = 150; }, path: 'workload.resources.requests.cpuMillicores', expect: /requests <= limits \(100\)/ },
+  { name: 'workload memory limit above the cluster policy', mutate: (f) => { f.spec.workload.resources.limits.memoryMiB = 1024; }, path: 'workload.resources.limits.memoryMiB', expect: /cluster policy denies memory limits above 512Mi/ },
+  { name: 'health path not absolute', mutate: (f) => { f.spec.workload.healthPath = 'healthz'; }, path: 'workload.healthPath', expect: /absolute URL path/ },
+  { name: 'user pool too small for failover', mutate: (f) => { central(f).nodePools.user.maxCount = 5; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /at least 2 × the workload's 3 replicas \(6\)/ },
+  { name: 'policy exception without a reason', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'aspnetapp', reason: '' }]; }, path: 'policyExceptions[0].reason', expect: /reason of at least 10 characters/ },
 ];
 
