@@ -135,9 +135,21 @@ export interface ClusterAzureNames {
   readonly frontDoorOrigin: string;
 }
 
+/** Clusters by name, built once per (frozen) spec: a linear search per call made 1000-cluster fleets quadratic. */
+const indexes = new WeakMap<FleetSpec, Map<string, { region: string; cluster: Cluster }>>();
+
+function clusterIndex(spec: FleetSpec): Map<string, { region: string; cluster: Cluster }> {
+  let index = indexes.get(spec);
+  if (!index) {
+    index = new Map(clustersOf(spec).map(({ region, cluster }) => [cluster.name, { region, cluster }]));
+    indexes.set(spec, index);
+  }
+  return index;
+}
+
 /** Finds the region of a cluster; throws a clear error for an unknown cluster. */
 export function clusterRegion(spec: FleetSpec, clusterName: string): { region: string; cluster: Cluster } {
-  const found = clustersOf(spec).find(({ cluster }) => cluster.name === clusterName);
+  const found = clusterIndex(spec).get(clusterName);
   if (!found) {
     const known = clustersOf(spec).map(({ cluster }) => cluster.name);
     throw new Error(`cluster "${clusterName}" is not in the fleet; expected one of ${known.join(', ')} — fix: use a cluster name from regions.<region>.clusters`);

@@ -93,8 +93,15 @@ export interface ApplyOptions {
   readonly prune?: readonly string[];
 }
 
-function ensureParent(file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+/**
+ * Creates the parent folder of `file` unless `known` says it exists: one mkdir per file cost more than writing the
+ * files at 1000 clusters. `known` lives for one phase in which no folder is removed.
+ */
+function ensureParent(file: string, known: Set<string>): void {
+  const folder = path.dirname(file);
+  if (known.has(folder)) return;
+  mkdirSync(folder, { recursive: true });
+  known.add(folder);
 }
 
 /** Applies a plan atomically; on any error the tree is restored and the error rethrown. */
@@ -112,11 +119,12 @@ export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = 
     ],
   };
 
+  const known = new Set<string>();
   // Stage: nothing outside .fleet-tx changes yet.
   mkdirSync(tx, { recursive: true });
   for (const file of plan.write) {
     const staged = path.join(tx, 'new', file.path);
-    ensureParent(staged);
+    ensureParent(staged, known);
     writeFileSync(staged, file.content);
   }
   writeFileSync(path.join(tx, 'journal.json'), JSON.stringify(journal));
@@ -127,11 +135,11 @@ export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = 
       const target = path.join(root, operation.path);
       if (operation.existed) {
         const backup = path.join(tx, 'old', operation.path);
-        ensureParent(backup);
+        ensureParent(backup, known);
         renameSync(target, backup);
       }
       if (operation.op === 'write') {
-        ensureParent(target);
+        ensureParent(target, known);
         renameSync(path.join(tx, 'new', operation.path), target);
       }
     });
@@ -147,6 +155,7 @@ export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = 
 
 /** Undoes every operation of a journal, newest first, from what the file system shows. */
 function rollback(root: string, tx: string, journal: Journal): void {
+  const known = new Set<string>();
   if (journal.state === 'committed') {
     rmSync(tx, { recursive: true, force: true });
     return;
@@ -157,7 +166,7 @@ function rollback(root: string, tx: string, journal: Journal): void {
     const staged = path.join(tx, 'new', operation.path);
     if (operation.existed) {
       if (existsSync(backup)) {
-        ensureParent(target);
+        ensureParent(target, known);
         renameSync(backup, target); // replaces a new version if one was already moved in
       }
     } else if (operation.op === 'write' && !existsSync(staged) && existsSync(target)) {

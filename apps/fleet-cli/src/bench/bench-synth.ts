@@ -79,6 +79,7 @@ function synth(args: readonly string[]): { wall: number; summary: Summary } {
   return { wall: (performance.now() - started) / 1000, summary: JSON.parse(stdout) as Summary };
 }
 
+function main(): void {
 const sizes = process.argv.slice(2).length > 0 ? process.argv.slice(2).map(Number) : [1, 10, 100, 1000];
 const headers = ['clusters', 'objects', 'files', 'wall s', 'synth ms', 'yaml floor ms', 'synth/floor', 'ms/cluster', 'peak RSS MB'];
 const widths = headers.map((h) => Math.max(h.length, 9));
@@ -108,3 +109,6 @@ process.stdout.write(`fleet synth benchmark (node ${process.version})\n\n`);
 process.stdout.write(`default fleet, whole process (node apps/fleet-cli/bin/fleet.js synth, bundle warm): ${defaultRun.wall.toFixed(2)} s wall, ${defaultRun.summary.peakRssMb} MB peak RSS\n\n`);
 process.stdout.write(`${lines.join('\n')}\n\nwall = the whole \`fleet synth\` process; synth = load + render + validate + plan + write (its --json durationMs);\n`);
 process.stdout.write('yaml floor = serializing the same Kubernetes objects to YAML in the benchmark process; files include infrastructure/.\n');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
