@@ -1,0 +1,56 @@
+/**
+ * The results table: one row per region × scenario with result and seconds. Rewritten to a JSON file after every
+ * row, so a crashed run still leaves what it measured (scripts/test-e2e.mjs prints it).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ResultRow {
+  readonly scenario: string;
+  readonly region: string;
+  readonly cluster: string;
+  readonly result: 'pass' | 'FAIL';
+  /** The scenario's measured time for this region (see `note` for what it measures). */
+  readonly seconds?: number | undefined;
+  readonly note?: string | undefined;
+}
+
+export interface ResultsDocument {
+  rows: ResultRow[];
+  info: Record<string, unknown>;
+}
+
+export class ResultTable {
+  private readonly document: ResultsDocument = { rows: [], info: {} };
+
+  constructor(private readonly file: string) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.save();
+  }
+
+  add(row: ResultRow): void {
+    this.document.rows.push(row);
+    this.save();
+  }
+
+  info(key: string, value: unknown): void {
+    this.document.info[key] = value;
+    this.save();
+  }
+
+  get rows(): readonly ResultRow[] {
+    return this.document.rows;
+  }
+
+  private save(): void {
+    writeFileSync(this.file, `${JSON.stringify(this.document, null, 2)}\n`);
+  }
+}
+
+export function formatTable(rows: readonly ResultRow[]): string {
+  const header = ['scenario', 'region', 'cluster', 'result', 'seconds', 'note'];
+  const body = rows.map((r) => [r.scenario, r.region, r.cluster, r.result, r.seconds === undefined ? '-' : r.seconds.toFixed(1), r.note ?? '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === 5 ? 0 : row[i]!.length))));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ').trimEnd();
+  return [line(header), widths.map((w, i) => (i === 5 ? '----' : '-'.repeat(w))).join('-+-'), ...body.map(line)].join('\n');
+}
