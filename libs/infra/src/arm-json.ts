@@ -23,10 +23,18 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Hashes already computed: a template's hash goes into its own file and its parameters file. */
+const hashes = new WeakMap<ArmTemplate, string>();
+
 /** Hash of a template's content without its metadata (so the hash does not hash itself). */
 export function templateHash(armTemplate: ArmTemplate): string {
-  const { metadata: _metadata, ...rest } = armTemplate;
-  return sha256(toJson(rest));
+  let hash = hashes.get(armTemplate);
+  if (hash === undefined) {
+    const { metadata: _metadata, ...rest } = armTemplate;
+    hash = sha256(toJson(rest));
+    hashes.set(armTemplate, hash);
+  }
+  return hash;
 }
 
 function marker(hash: string): JsonObject {
