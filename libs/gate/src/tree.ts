@@ -24,46 +24,57 @@ export interface ClusterTree {
   readonly unreadable: ReadonlyArray<{ readonly file: string; readonly error: string }>;
 }
 
-function walk(root: string, folder: string): string[] {
-  const absolute = path.join(root, folder);
-  if (!existsSync(absolute)) return [];
-  return readdirSync(absolute, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => (entry.isDirectory() ? walk(root, `${folder}/${entry.name}`) : [`${folder}/${entry.name}`]));
+/** Files of the synthesized tree: repository-relative path → content. */
+export type TreeFiles = ReadonlyMap<string, string>;
+
+/** The synthesized folders of the working tree (`manifests`, `clusters`, `infrastructure` by default). */
+export function readWorkingTree(root: string, folders: readonly string[] = ['manifests', 'clusters', 'infrastructure']): TreeFiles {
+  const out = new Map<string, string>();
+  const walk = (folder: string) => {
+    const absolute = path.join(root, folder);
+    if (!existsSync(absolute)) return;
+    for (const entry of readdirSync(absolute, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const relative = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) walk(relative);
+      else out.set(relative, readFileSync(path.join(root, relative), 'utf8'));
+    }
+  };
+  for (const folder of folders) walk(folder);
+  return out;
 }
 
-function subfolders(root: string, folder: string): string[] {
-  const absolute = path.join(root, folder);
-  return existsSync(absolute) ? readdirSync(absolute, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
-}
-
-/** Every cluster that has a folder under manifests/ or clusters/. */
-export function readClusterTrees(root: string): ClusterTree[] {
-  const names = [...new Set([...subfolders(root, 'manifests'), ...subfolders(root, 'clusters')])].sort();
-  return names.map((name) => {
-    const objects: TreeObject[] = [];
-    const unreadable: Array<{ file: string; error: string }> = [];
-    const folders = new Set<string>();
-    for (const file of [...walk(root, `manifests/${name}`), ...walk(root, `clusters/${name}`)]) {
-      if (!/\.ya?ml$/.test(file)) continue;
-      if (path.posix.basename(file) === 'kustomization.yaml') {
-        folders.add(path.posix.dirname(file));
+/** Every cluster that has files under manifests/ or clusters/, with its objects and kustomization folders. */
+export function clusterTreesFromFiles(files: TreeFiles): ClusterTree[] {
+  const trees = new Map<string, { objects: TreeObject[]; unreadable: Array<{ file: string; error: string }>; folders: Set<string> }>();
+  for (const [file, content] of files) {
+    const parts = file.split('/');
+    const [top, name] = parts;
+    if ((top !== 'manifests' && top !== 'clusters') || !name || parts.length < 3) continue;
+    let tree = trees.get(name);
+    if (!tree) trees.set(name, (tree = { objects: [], unreadable: [], folders: new Set() }));
+    if (!/\.ya?ml$/.test(file)) continue;
+    if (path.posix.basename(file) === 'kustomization.yaml') {
+      tree.folders.add(path.posix.dirname(file));
+      continue;
+    }
+    for (const document of parseAllDocuments(content)) {
+      if (document.errors.length > 0) {
+        tree.unreadable.push({ file, error: document.errors[0]!.message });
         continue;
       }
-      const documents = parseAllDocuments(readFileSync(path.join(root, file), 'utf8'));
-      for (const document of Array.isArray(documents) ? documents : [documents]) {
-        if (document.errors.length > 0) {
-          unreadable.push({ file, error: document.errors[0]!.message });
-          continue;
-        }
-        const object = document.toJS() as KubernetesObject | null;
-        if (!object) continue;
-        const parts = file.split('/');
-        objects.push({ file, cluster: name, layer: parts[0] === 'clusters' ? 'entrypoint' : (parts[2] ?? ''), object });
-      }
+      const object = document.toJS() as KubernetesObject | null;
+      if (object) tree.objects.push({ file, cluster: name, layer: top === 'clusters' ? 'entrypoint' : (parts[2] ?? ''), object });
     }
-    return { name, folders: [...folders].sort(), objects, unreadable };
+  }
+  return [...trees.keys()].sort().map((name) => {
+    const tree = trees.get(name)!;
+    return { name, folders: [...tree.folders].sort(), objects: tree.objects, unreadable: tree.unreadable };
   });
+}
+
+/** Every cluster of the working tree. */
+export function readClusterTrees(root: string): ClusterTree[] {
+  return clusterTreesFromFiles(readWorkingTree(root, ['manifests', 'clusters']));
 }
 
 export function objectRef(object: KubernetesObject): string {

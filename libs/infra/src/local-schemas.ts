@@ -34,36 +34,28 @@ const stringEnum = (value: string): Schema => ({ type: 'string', enum: [value] }
  * definitions it contains (`ExtensionProperties` → extensions, `FluxConfigurationProperties` → fluxConfigurations).
  */
 export function kubernetesConfigurationWrappers(apiVersion: string, fileUrl: string, definitions: Readonly<Schema>): Schema | undefined {
+  const wrapper = (type: string, propertiesDefinition: string, extra: Schema = {}): Schema => ({
+    type: 'object',
+    description: `${type} (aks-fleet wrapper)`,
+    properties: {
+      type: stringEnum(type),
+      apiVersion: stringEnum(apiVersion),
+      name: { type: 'string' },
+      scope: { type: 'string' },
+      properties: { $ref: `${fileUrl}#/definitions/${propertiesDefinition}` },
+      ...extra,
+    },
+    required: ['type', 'apiVersion', 'name', 'properties'],
+  });
   const resourceDefinitions: Schema = {};
   if ('ExtensionProperties' in definitions) {
-    resourceDefinitions.extensions = {
-      type: 'object',
-      description: 'Microsoft.KubernetesConfiguration/extensions (aks-fleet wrapper)',
-      properties: {
-        type: stringEnum('Microsoft.KubernetesConfiguration/extensions'),
-        apiVersion: stringEnum(apiVersion),
-        name: { type: 'string' },
-        scope: { type: 'string' },
-        properties: { $ref: `${fileUrl}#/definitions/ExtensionProperties` },
-        ...('Identity' in definitions ? { identity: { $ref: `${fileUrl}#/definitions/Identity` } } : {}),
-        ...('Plan' in definitions ? { plan: { $ref: `${fileUrl}#/definitions/Plan` } } : {}),
-      },
-      required: ['type', 'apiVersion', 'name', 'properties'],
-    };
+    resourceDefinitions.extensions = wrapper('Microsoft.KubernetesConfiguration/extensions', 'ExtensionProperties', {
+      ...('Identity' in definitions ? { identity: { $ref: `${fileUrl}#/definitions/Identity` } } : {}),
+      ...('Plan' in definitions ? { plan: { $ref: `${fileUrl}#/definitions/Plan` } } : {}),
+    });
   }
   if ('FluxConfigurationProperties' in definitions) {
-    resourceDefinitions.fluxConfigurations = {
-      type: 'object',
-      description: 'Microsoft.KubernetesConfiguration/fluxConfigurations (aks-fleet wrapper)',
-      properties: {
-        type: stringEnum('Microsoft.KubernetesConfiguration/fluxConfigurations'),
-        apiVersion: stringEnum(apiVersion),
-        name: { type: 'string' },
-        scope: { type: 'string' },
-        properties: { $ref: `${fileUrl}#/definitions/FluxConfigurationProperties` },
-      },
-      required: ['type', 'apiVersion', 'name', 'properties'],
-    };
+    resourceDefinitions.fluxConfigurations = wrapper('Microsoft.KubernetesConfiguration/fluxConfigurations', 'FluxConfigurationProperties');
   }
   if (Object.keys(resourceDefinitions).length === 0) return undefined;
   return {

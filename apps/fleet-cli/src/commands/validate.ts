@@ -2,10 +2,10 @@
  * `fleet validate [--json] [--list-rules] [--fleet PATH] [--root DIR]`: runs every gate rule on the synthesized
  * tree; one line per finding, exit 1 on any error.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
-import { defaultContainerPolicy, formatFinding, readClusterTrees, RULES, validate, type GateContext } from '@aks-fleet/gate';
+import { defaultContainerPolicy, formatFinding, readClusterTrees, readWorkingTree, RULES, validate, type GateContext } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
 import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
 import type { Output } from '../output.ts';
@@ -24,16 +24,9 @@ export function kustomizePath(root: string): string | undefined {
 /** The synthesized ARM templates and their schema check, for the infrastructure rules. */
 function infrastructure(root: string): GateContext['infrastructure'] {
   const templates = new Map<string, unknown>();
-  const walk = (folder: string) => {
-    const absolute = path.join(root, folder);
-    if (!existsSync(absolute)) return;
-    for (const entry of readdirSync(absolute, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const relative = `${folder}/${entry.name}`;
-      if (entry.isDirectory()) walk(relative);
-      else if (entry.name === 'template.json') templates.set(relative, JSON.parse(readFileSync(path.join(root, relative), 'utf8')));
-    }
-  };
-  walk('infrastructure');
+  for (const [file, content] of readWorkingTree(root, ['infrastructure'])) {
+    if (file.endsWith('/template.json')) templates.set(file, JSON.parse(content));
+  }
   if (templates.size === 0) return undefined;
   let validator: ArmSchemaValidator | Error | undefined;
   let reported = false;

@@ -4,16 +4,9 @@
  * object (kind/namespace/name), with a compact field-level diff and the warnings a reviewer needs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import type { KubernetesObject } from '@aks-fleet/synth';
-import { objectRef } from '../tree.ts';
+import { clusterTreesFromFiles, objectRef, readWorkingTree, type TreeFiles, type TreeObject } from '../tree.ts';
 
 const ROOTS = ['manifests', 'clusters', 'infrastructure'] as const;
-
-/** Files of the synthesized tree: repository-relative path → content. */
-export type TreeFiles = ReadonlyMap<string, string>;
 
 export interface FieldChange {
   readonly path: string;
@@ -51,41 +44,9 @@ export function readTreeAtRef(root: string, ref: string): TreeFiles {
   return out;
 }
 
-/** The working tree's synthesized folders. */
-export function readWorkingTree(root: string): TreeFiles {
-  const out = new Map<string, string>();
-  const walk = (folder: string) => {
-    const absolute = path.join(root, folder);
-    if (!existsSync(absolute)) return;
-    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
-      const relative = `${folder}/${entry.name}`;
-      if (entry.isDirectory()) walk(relative);
-      else out.set(relative, readFileSync(path.join(root, relative), 'utf8'));
-    }
-  };
-  for (const folder of ROOTS) walk(folder);
-  return out;
-}
-
-interface Located {
-  readonly file: string;
-  readonly object: KubernetesObject;
-}
-
-/** Objects per cluster: cluster → object id → object. */
-function objectsByCluster(files: TreeFiles): Map<string, Map<string, Located>> {
-  const out = new Map<string, Map<string, Located>>();
-  for (const [file, content] of files) {
-    const [top, cluster] = file.split('/');
-    if ((top !== 'manifests' && top !== 'clusters') || !cluster || !/\.ya?ml$/.test(file) || file.endsWith('/kustomization.yaml')) continue;
-    const objects = out.get(cluster) ?? new Map<string, Located>();
-    out.set(cluster, objects);
-    for (const document of parseAllDocuments(content)) {
-      const object = document.toJS() as KubernetesObject | null;
-      if (object?.kind) objects.set(objectRef(object), { file, object });
-    }
-  }
-  return out;
+/** Objects per cluster: cluster → object id → where it is and what it holds. */
+function objectsByCluster(files: TreeFiles): Map<string, Map<string, TreeObject>> {
+  return new Map(clusterTreesFromFiles(files).map((tree) => [tree.name, new Map(tree.objects.map((o) => [objectRef(o.object), o]))]));
 }
 
 /** Leaf-level differences between two JSON values, as dotted paths. */
@@ -108,8 +69,8 @@ export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): Fl
   const clusters: ClusterDiff[] = [];
   const warnings: string[] = [];
   for (const cluster of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-    const b = before.get(cluster) ?? new Map<string, Located>();
-    const a = after.get(cluster) ?? new Map<string, Located>();
+    const b = before.get(cluster) ?? new Map<string, TreeObject>();
+    const a = after.get(cluster) ?? new Map<string, TreeObject>();
     const added = [...a.keys()].filter((id) => !b.has(id)).sort();
     const removed = [...b.keys()].filter((id) => !a.has(id)).sort();
     const changed = [...a.keys()]
