@@ -27,7 +27,7 @@ export const KEY_VAULT_SECRETS = {
 } as const;
 
 /** Short lowercase hex hash of the fleet identity plus `parts`; stable across runs and machines. */
-export function fleetHash(spec: FleetSpec, length: number, ...parts: readonly string[]): string {
+export function fleetHash(spec: Pick<FleetSpec, 'organization' | 'gitSource'>, length: number, ...parts: readonly string[]): string {
   return createHash('sha256')
     .update([spec.organization.appId.toLowerCase(), spec.gitSource.url, ...parts].join('\n'))
     .digest('hex')
@@ -60,7 +60,7 @@ export interface SharedAzureNames {
   readonly frontDoorWafPolicy: string;
 }
 
-export function sharedAzureNames(spec: FleetSpec): SharedAzureNames {
+export function sharedAzureNames(spec: Pick<FleetSpec, 'organization' | 'sharedServices'>): SharedAzureNames {
   const app = spec.organization.appId.toLowerCase();
   const workspace = spec.sharedServices.logAnalytics.workspaceName;
   return {
@@ -115,6 +115,8 @@ export interface ClusterAzureNames {
   readonly resourceGroup: string;
   readonly nodeResourceGroup: string;
   readonly aksCluster: string;
+  /** DNS prefix of the cluster's API server FQDN (AKS allows 54 characters, fewer than the cluster name). */
+  readonly aksDnsPrefix: string;
   /** 3–24 characters, globally unique (hash suffix). */
   readonly keyVault: string;
   readonly keyVaultPrivateEndpoint: string;
@@ -158,7 +160,14 @@ export function clusterRegion(spec: FleetSpec, clusterName: string): { region: s
 }
 
 export function clusterAzureNames(spec: FleetSpec, clusterName: string): ClusterAzureNames {
-  const { region } = clusterRegion(spec, clusterName);
+  return deriveClusterAzureNames(spec, clusterRegion(spec, clusterName).region, clusterName);
+}
+
+/**
+ * The names of one cluster in `region`, without looking the cluster up (the model's rules check them before the
+ * fleet is known to be valid). Only the fleet identity parts of `spec` are read.
+ */
+export function deriveClusterAzureNames(spec: Pick<FleetSpec, 'organization' | 'gitSource' | 'sharedServices'>, region: string, clusterName: string): ClusterAzureNames {
   const aks = fit('aks-', clusterName, '', 63);
   const spokeVnet = fit('vnet-spoke-', clusterName, '', 64);
   const keyVault = fit('kv-', clusterName, `-${fleetHash(spec, 5, clusterName, 'kv')}`, 24);
@@ -169,9 +178,10 @@ export function clusterAzureNames(spec: FleetSpec, clusterName: string): Cluster
     resourceGroup: fit('rg-', clusterName, '', 90),
     nodeResourceGroup: fit('rg-', clusterName, '-nodepools', 80),
     aksCluster: aks,
+    aksDnsPrefix: fit('aks-', clusterName, '', 54),
     keyVault,
     keyVaultPrivateEndpoint: `pe-${keyVault}`,
-    containerRegistryPrivateEndpoint: `pe-${spec.sharedServices.containerRegistry.name}-${clusterName}`,
+    containerRegistryPrivateEndpoint: fit(`pe-${spec.sharedServices.containerRegistry.name}-`, clusterName, '', 64),
     appGateway: `apw-${aks}`,
     appGatewayWafPolicy: `waf-${aks}`,
     appGatewayPublicIp: `pip-${clusterName}-appgw`,
@@ -180,7 +190,7 @@ export function clusterAzureNames(spec: FleetSpec, clusterName: string): Cluster
     spokeVnet,
     subnets: { nodes: 'snet-clusternodes', ingress: 'snet-clusteringressservices', appGateway: 'snet-applicationgateway' },
     networkSecurityGroups: { nodes: `nsg-${spokeVnet}-nodepools`, ingress: `nsg-${spokeVnet}-aksilbs`, appGateway: `nsg-${spokeVnet}-appgw` },
-    routeTable: `route-${clusterName}-to-${region}-hub-fw`,
+    routeTable: fit('route-', clusterName, `-to-${region}-hub-fw`, 80),
     identities: { controlPlane: `mi-${aks}-controlplane`, appGateway: `mi-${aks}-appgateway`, ingressController: `mi-${aks}-ingress-controller` },
     ingressFederatedCredential: 'ingress-controller',
     frontDoorOrigin: `origin-${clusterName}`,

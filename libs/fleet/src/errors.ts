@@ -27,10 +27,30 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(document)' : out;
 }
 
+/** `https://user:token@host/…` → `https://***@host/…`: an error message must not repeat a credential. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/\/\/[^/@\s"]*@/g, '//***@');
+}
+
 function formatValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const json = JSON.stringify(value);
+  // JSON would print Infinity and NaN as null: show them as they are.
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    json = Object.prototype.toString.call(value); // e.g. a value that refers to itself
+  }
+  json = redactUrlCredentials(json);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/** Values kept in issues (and printed by --json) carry no credential and no number JSON cannot represent. */
+function safeValue(value: unknown): unknown {
+  if (typeof value === 'string') return redactUrlCredentials(value);
+  if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'bigint') return String(value);
+  return value;
 }
 
 /** One line per issue: `<path>: got <value>; expected <expected> — fix: <fix> [(<file>)]`. */
@@ -49,6 +69,6 @@ export class FleetValidationError extends Error {
         issues.map((issue) => `  ERROR ${formatIssue(issue)}`).join('\n'),
     );
     this.name = 'FleetValidationError';
-    this.issues = issues;
+    this.issues = issues.map((issue) => ({ ...issue, value: safeValue(issue.value) }));
   }
 }

@@ -5,3 +5,8 @@ export * from './load.ts';
 export * from './names.ts';
 export { AZURE_REGIONS } from './azure-regions.ts';
 export * from './azure-names.ts';
+export * from './stamp-settings.ts';
+export * from './azure-name-rules.ts';
+export { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
+export { FLEET_FILE_MAX_BYTES, MAX_ALIAS_EXPANSION } from './yaml-reader.ts';
+export { VNET_RESERVED_RANGES, SERVICE_CIDR_RESERVED_RANGES } from './address-rules.ts';

@@ -70,7 +70,9 @@ describe('loadFleet', () => {
     const dir = copyOfDefault();
     writeFileSync(path.join(dir, 'fleet.yaml'), 'apiVersion: a\napiVersion: b\n');
     const [issue] = rejection(dir).issues;
-    expect(issue).toMatchObject({ expected: 'valid YAML', value: 'line 2, column 1' });
+    expect(issue).toMatchObject({ path: 'apiVersion', expected: 'each key once in a mapping (duplicate key)', value: 'line 2, column 1' });
+    writeFileSync(path.join(dir, 'fleet.yaml'), 'apiVersion: [a\n');
+    expect(rejection(dir).issues[0]).toMatchObject({ path: '(document)', expected: 'valid YAML' });
   });
 
   it('fails clearly on a path that does not exist', () => {

@@ -1,15 +1,17 @@
 /**
  * Loading a fleet from disk: one file (a whole `Fleet` document) or a fleet directory
  * (`fleet.yaml` plus one `clusters/<name>/cluster.yaml` per cluster, the form the embedded default uses so that
- * every cluster is its own nx project).
+ * every cluster is its own nx project). The loader is strict: a file or folder it does not understand is an error,
+ * never skipped, and every problem of every file is reported together.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { parseDocument } from 'yaml';
+import { z } from 'zod';
 import { FleetValidationError, formatPath, type FleetIssue } from './errors.ts';
-import { parseFleet } from './parse.ts';
+import { parseFleet, specPath } from './parse.ts';
 import { CLUSTER_KIND, ClusterDocumentSchema, type Fleet } from './schema.ts';
+import { GivenNumber, readYamlFile } from './yaml-reader.ts';
 
 export interface LoadedFleet {
   readonly fleet: Readonly<Fleet>;
@@ -17,7 +19,19 @@ export interface LoadedFleet {
   readonly files: readonly string[];
 }
 
-/** The fleet that ships with aks-fleet: the reference implementation's two regions. */
+/** What a fleet directory may hold besides the clusters folder. */
+const FLEET_FILE = 'fleet.yaml';
+const CLUSTERS_FOLDER = 'clusters';
+const CLUSTER_FILE = 'cluster.yaml';
+/** The nx project of a cluster (so that `nx affected` sees which clusters a change touches). */
+const CLUSTER_PROJECT_FILE = 'project.json';
+
+/** The envelope of a cluster document; its spec (less `region`) is checked as part of the fleet. */
+const ClusterEnvelopeSchema = ClusterDocumentSchema.pick({ apiVersion: true, kind: true, metadata: true }).extend({
+  spec: z.looseObject({ region: z.string() }),
+});
+
+/** The embedded fleet that ships with aks-fleet: the reference implementation's two regions. */
 export function defaultFleetLocation(): string {
   // Resolved through the package (not this file's URL) so that it also holds when the CLI runs from a bundle.
   return path.join(path.dirname(createRequire(import.meta.url).resolve('@aks-fleet/fleet/package.json')), 'default-fleet');
@@ -32,81 +46,111 @@ export function loadFleet(location: string = defaultFleetLocation()): LoadedFlee
     ]);
   }
   if (statSync(absolute).isDirectory()) return loadFleetDirectory(absolute);
-  const document = readYaml(absolute);
-  return { fleet: parseFleet(document, new Map([['', relative(absolute)]])), files: [absolute] };
+  const { value, issues } = readYamlFile(absolute, relative(absolute), specPath);
+  if (value === undefined) throw new FleetValidationError(issues);
+  return { fleet: parseFleet(value, new Map([['', relative(absolute)]]), issues), files: [absolute] };
 }
 
 function relative(file: string): string {
   return path.relative(process.cwd(), file) || file;
 }
 
-function readYaml(file: string): unknown {
-  const text = readFileSync(file, 'utf8');
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) {
-    const issues: FleetIssue[] = document.errors.map((error) => ({
-      path: '(document)',
-      value: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : error.code,
-      expected: 'valid YAML',
-      fix: error.message.split('\n')[0] ?? error.message,
-      source: relative(file),
-    }));
-    throw new FleetValidationError(issues);
-  }
-  return document.toJS();
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof GivenNumber);
+}
+
+function unexpected(file: string, expected: string, fix: string): FleetIssue {
+  return { path: '(document)', value: path.basename(file), expected, fix, source: relative(file) };
 }
 
 function loadFleetDirectory(directory: string): LoadedFleet {
-  const fleetFile = path.join(directory, 'fleet.yaml');
+  const fleetFile = path.join(directory, FLEET_FILE);
   if (!existsSync(fleetFile)) {
     throw new FleetValidationError([
       { path: '(document)', value: directory, expected: 'a fleet directory with a fleet.yaml', fix: 'create fleet.yaml or point --fleet at a fleet file', source: relative(directory) },
     ]);
   }
-  const document = readYaml(fleetFile) as { spec?: { regions?: Record<string, { clusters?: unknown[] }> } } | null;
+  const issues: FleetIssue[] = [];
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    if (entry.name === FLEET_FILE && entry.isFile()) continue;
+    if (entry.name === CLUSTERS_FOLDER && entry.isDirectory()) continue;
+    issues.push(unexpected(path.join(directory, entry.name), `only ${FLEET_FILE} and ${CLUSTERS_FOLDER}/ in a fleet directory`, `remove ${entry.name}, or move a cluster to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE}`));
+  }
+
+  const read = readYamlFile(fleetFile, relative(fleetFile), specPath);
+  issues.push(...read.issues);
+  const document = read.value;
+  const spec = isMapping(document) && isMapping(document.spec) ? document.spec : undefined;
+  const regions = spec && isMapping(spec.regions) ? spec.regions : undefined;
   const sources = new Map<string, string>([['', relative(fleetFile)]]);
   const files = [fleetFile];
-  const issues: FleetIssue[] = [];
 
-  const clustersDir = path.join(directory, 'clusters');
-  const clusterFolders = existsSync(clustersDir)
-    ? readdirSync(clustersDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
-    : [];
-
-  const regions = document?.spec?.regions;
-  for (const folder of clusterFolders) {
-    const file = path.join(clustersDir, folder, 'cluster.yaml');
-    if (!existsSync(file)) continue;
+  const clustersDir = path.join(directory, CLUSTERS_FOLDER);
+  const entries = existsSync(clustersDir) ? readdirSync(clustersDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : [];
+  for (const entry of entries) {
+    const folder = path.join(clustersDir, entry.name);
+    if (!entry.isDirectory()) {
+      issues.push(unexpected(folder, `only cluster folders in ${CLUSTERS_FOLDER}/`, `move it to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} or remove it`));
+      continue;
+    }
+    const inside = readdirSync(folder, { withFileTypes: true });
+    for (const item of inside) {
+      if ((item.name === CLUSTER_FILE || item.name === CLUSTER_PROJECT_FILE) && item.isFile()) continue;
+      issues.push(unexpected(path.join(folder, item.name), `only ${CLUSTER_FILE} (and the nx ${CLUSTER_PROJECT_FILE}) in a cluster folder`, `remove ${item.name}${/^cluster\.ya?ml$/i.test(item.name) ? ` or rename it to ${CLUSTER_FILE}` : ''}`));
+    }
+    const file = path.join(folder, CLUSTER_FILE);
+    if (!inside.some((item) => item.name === CLUSTER_FILE && item.isFile())) {
+      issues.push(unexpected(folder, `a cluster folder with a ${CLUSTER_FILE}`, `add ${CLUSTERS_FOLDER}/${entry.name}/${CLUSTER_FILE} or remove the folder`));
+      continue;
+    }
     files.push(file);
-    const parsed = ClusterDocumentSchema.safeParse(readYaml(file), { reportInput: true });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const input = (issue as { input?: unknown }).input;
-        issues.push({ path: formatPath(issue.path), value: input, expected: issue.message.replace(/^Invalid input: expected /, ''), fix: `correct ${formatPath(issue.path)} in the ${CLUSTER_KIND} document`, source: relative(file) });
-      }
-      continue;
-    }
-    const { metadata, spec } = parsed.data;
-    if (metadata.name !== folder) {
-      issues.push({ path: 'metadata.name', value: metadata.name, expected: `the folder name "${folder}"`, fix: `rename the folder or set metadata.name: ${folder}`, source: relative(file) });
-      continue;
-    }
-    const region = regions?.[spec.region];
-    if (!regions || !region) {
+    const cluster = readClusterFile(file, entry.name, issues);
+    if (!cluster || !spec) continue;
+    const { region: regionName, rest } = cluster;
+    const region = regions && Object.hasOwn(regions, regionName) ? regions[regionName] : undefined;
+    if (!isMapping(region)) {
+      const known = regions ? Object.keys(regions).filter((name) => isMapping(regions[name])) : [];
       issues.push({
         path: 'spec.region',
-        value: spec.region,
-        expected: `a region defined in fleet.yaml (${Object.keys(regions ?? {}).join(', ') || 'none defined'})`,
-        fix: `add regions.${spec.region} with its hub to fleet.yaml, or correct spec.region`,
+        value: regionName,
+        expected: region === undefined ? `a region defined in fleet.yaml (${known.join(', ') || 'none defined'})` : `a region whose value in fleet.yaml is a mapping (hub: …)`,
+        fix: region === undefined ? `add regions.${regionName} with its hub to fleet.yaml, or correct spec.region` : `correct regions.${regionName} in fleet.yaml`,
         source: relative(file),
       });
       continue;
     }
-    const { region: _region, ...rest } = spec;
     region.clusters ??= [];
-    sources.set(`regions.${spec.region}.clusters[${region.clusters.length}]`, relative(file));
-    region.clusters.push({ name: metadata.name, ...rest });
+    if (!Array.isArray(region.clusters)) continue; // reported by the fleet's schema
+    sources.set(`regions.${regionName}.clusters[${region.clusters.length}]`, relative(file));
+    region.clusters.push(rest);
   }
-  if (issues.length > 0) throw new FleetValidationError(issues);
-  return { fleet: parseFleet(document, sources), files: files.sort() };
+  if (document === undefined) throw new FleetValidationError(issues);
+  return { fleet: parseFleet(document, sources, issues), files: files.sort() };
+}
+
+/** Reads a Cluster document: its envelope is checked here, the cluster itself with the fleet. */
+function readClusterFile(file: string, folder: string, issues: FleetIssue[]): { region: string; rest: Record<string, unknown> } | undefined {
+  const { value, issues: readIssues } = readYamlFile(file, relative(file), formatPath);
+  issues.push(...readIssues);
+  if (value === undefined) return undefined;
+  const envelope = ClusterEnvelopeSchema.safeParse(value, { reportInput: true });
+  if (!envelope.success) {
+    for (const issue of envelope.error.issues) {
+      const input = (issue as { input?: unknown }).input;
+      const where = formatPath(issue.path);
+      issues.push({ path: where, value: input instanceof GivenNumber ? input.source : input, expected: issue.message.replace(/^Invalid input: expected /, ''), fix: `correct ${where} in the ${CLUSTER_KIND} document`, source: relative(file) });
+    }
+    return undefined;
+  }
+  const { metadata, spec } = envelope.data;
+  if (metadata.name !== folder) {
+    issues.push({ path: 'metadata.name', value: metadata.name, expected: `the folder name "${folder}"`, fix: `rename the folder or set metadata.name: ${folder}`, source: relative(file) });
+  }
+  // From the document itself (null-prototype), not the envelope's output: zod drops a `__proto__` key silently.
+  const rest = Object.create(null) as Record<string, unknown>;
+  rest.name = metadata.name;
+  for (const [key, child] of Object.entries((value as { spec: Record<string, unknown> }).spec)) {
+    if (key !== 'region') rest[key] = child;
+  }
+  return { region: spec.region, rest };
 }

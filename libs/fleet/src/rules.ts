@@ -4,8 +4,12 @@
  */
 import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
+import { checkHubSubnetSizes, checkServiceNetwork, checkSpokeCapacity, checkVnetRange } from './address-rules.ts';
 import type { FleetIssue } from './errors.ts';
-import { FAILOVER_FACTOR, type Cluster, type FleetSpec } from './schema.ts';
+import { checkClusterNames, checkFleetNames } from './name-rules.ts';
+import { FAILOVER_FACTOR, type Cluster, type FleetSpec, type Region } from './schema.ts';
+import { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
+import { redactUrlCredentials } from './errors.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'cluster-baseline-settings', 'gatekeeper-system', 'azure-arc'];
@@ -21,18 +25,32 @@ interface NamedRange {
   readonly range: Ipv4Range;
 }
 
-export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
+/**
+ * What the rules read: a parsed spec, or — when the document's structure is wrong somewhere — the parts of it that
+ * are valid on their own (a missing part skips the rules that need it; clusters that did not parse are holes).
+ */
+export type RuleInput = { readonly [K in Exclude<keyof FleetSpec, 'regions'>]?: FleetSpec[K] } & {
+  readonly regions?: Readonly<Record<string, { readonly hub?: Region['hub']; readonly clusters: readonly Cluster[] }>>;
+};
+
+export function checkFleetRules(spec: RuleInput): FleetIssue[] {
   const issues: FleetIssue[] = [];
   const add = (path: string, value: unknown, expected: string, fix: string) => issues.push({ path, value, expected, fix });
 
-  checkRegionName(spec.sharedServices.location, 'sharedServices.location', add);
-  if (RESERVED_NAMESPACES.includes(spec.workload.namespace)) {
+  if (spec.sharedServices) checkRegionName(spec.sharedServices.location, 'sharedServices.location', add);
+  if (spec.gitSource) checkGitUrl(spec.gitSource.url, add);
+  spec.policyExceptions?.forEach((exception, index) => {
+    if (!POLICY_EXCEPTION_RULE_IDS.includes(exception.rule)) {
+      add(`policyExceptions[${index}].rule`, exception.rule, `a rule that exceptions can name: ${POLICY_EXCEPTION_RULE_IDS.join(', ')}`, 'correct the rule id (`fleet validate --list-rules` lists them) or remove the exception');
+    }
+  });
+  if (spec.workload && RESERVED_NAMESPACES.includes(spec.workload.namespace)) {
     add('workload.namespace', spec.workload.namespace, `a namespace of the workload's own, not one of ${RESERVED_NAMESPACES.join(', ')}`, 'choose a namespace such as "a0042"');
   }
-  const ingressNamespace = spec.ingressController.namespace;
+  const ingressNamespace = spec.ingressController?.namespace ?? '';
   if (RESERVED_NAMESPACES.includes(ingressNamespace)) {
     add('ingressController.namespace', ingressNamespace, `a namespace of the ingress controller's own, not one of ${RESERVED_NAMESPACES.join(', ')}`, 'choose a namespace such as "traefik-ingress"');
-  } else if (ingressNamespace === spec.workload.namespace) {
+  } else if (spec.workload && ingressNamespace === spec.workload.namespace) {
     add(
       'ingressController.namespace',
       ingressNamespace,
@@ -41,11 +59,13 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
     );
   }
   for (const kind of ['cpuMillicores', 'memoryMiB'] as const) {
+    if (!spec.workload) break;
     const { requests, limits } = spec.workload.resources;
     if (requests[kind] > limits[kind]) {
       add(`workload.resources.requests.${kind}`, requests[kind], `requests <= limits (${limits[kind]})`, `lower the request or raise workload.resources.limits.${kind} to at least ${requests[kind]}`);
     }
   }
+  if (!spec.regions) return issues;
   if (Object.keys(spec.regions).length === 0) {
     add('regions', spec.regions, 'at least one region', 'add a region, e.g. regions.eastus2 with a hub and one cluster');
   }
@@ -53,17 +73,21 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
   const clusterNames = new Map<string, string>();
   const instances = new Map<string, string>();
   const addressSpaces: NamedRange[] = [];
+  const allClusters: Array<{ path: string; region: string; cluster: Cluster }> = [];
 
   for (const [regionName, region] of Object.entries(spec.regions)) {
     const regionPath = `regions.${regionName}`;
     checkRegionName(regionName, regionPath, add);
 
-    const hub = checkVnet(`${regionPath}.hub`, region.hub.addressSpace, region.hub.subnets, add);
-    if (hub) addressSpaces.push({ path: `${regionPath}.hub.addressSpace`, range: hub });
-    checkMinimumSize(`${regionPath}.hub.subnets.firewall`, region.hub.subnets.firewall, 26, 'Azure Firewall needs an AzureFirewallSubnet of /26 or larger', add);
+    if (region.hub) {
+      const hub = checkVnet(`${regionPath}.hub`, region.hub.addressSpace, region.hub.subnets, add);
+      if (hub) addressSpaces.push({ path: `${regionPath}.hub.addressSpace`, range: hub });
+      checkHubSubnetSizes(`${regionPath}.hub`, region.hub.subnets, add);
+    }
 
     region.clusters.forEach((cluster, index) => {
       const path = `${regionPath}.clusters[${index}]`;
+      allClusters.push({ path, region: regionName, cluster });
 
       const previous = clusterNames.get(cluster.name);
       if (previous) {
@@ -92,12 +116,21 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
         }
       }
 
-      checkFailoverCapacity(path, spec, cluster, add);
+      if (spec.workload && spec.ingressController) checkFailoverCapacity(path, spec.workload, spec.ingressController, cluster, add);
 
       const spoke = checkVnet(`${path}.spoke`, cluster.spoke.addressSpace, cluster.spoke.subnets, add);
       if (spoke) addressSpaces.push({ path: `${path}.spoke.addressSpace`, range: spoke });
       checkIngressIp(path, cluster.spoke.subnets.ingress, cluster.ingress.internalLoadBalancerIp, add);
+      if (spoke) checkSpokeCapacity(path, cluster, add);
     });
+  }
+  for (const { path, cluster } of allClusters) checkServiceNetwork(path, cluster, addressSpaces, add);
+
+  const { organization, gitSource, sharedServices, dns, workload } = spec;
+  if (organization && gitSource && sharedServices && dns && workload) {
+    const names = { organization, gitSource, sharedServices, dns, workload };
+    checkFleetNames(names, Object.keys(spec.regions), add);
+    checkClusterNames(names, allClusters, add);
   }
 
   // No two virtual networks anywhere in the fleet may overlap: hubs peer with spokes, and a future
@@ -121,7 +154,8 @@ type Add = (path: string, value: unknown, expected: string, fix: string) => void
  * run one pod per node (required anti-affinity on the hostname), so a pool smaller than the largest of them leaves
  * pods pending exactly when the other region is down.
  */
-function checkFailoverCapacity(clusterPath: string, spec: FleetSpec, cluster: Cluster, add: Add): void {
+function checkFailoverCapacity(clusterPath: string, workload: FleetSpec['workload'], ingressController: FleetSpec['ingressController'], cluster: Cluster, add: Add): void {
+  const spec = { workload, ingressController };
   const maxCount = cluster.nodePools.user.maxCount;
   const replicas = cluster.workload.replicas ?? spec.workload.replicas;
   const needs: Array<[number, string, string]> = [
@@ -167,13 +201,24 @@ function checkCanonical(path: string, cidr: string, add: Add): Ipv4Range | undef
   return parseRange(cidr);
 }
 
-function checkMinimumSize(path: string, cidr: string, maxPrefix: number, expected: string, add: Add): void {
-  if (parseRange(cidr).prefix > maxPrefix) add(path, cidr, expected, `use a /${maxPrefix} or larger subnet`);
+/** Git over https only, and never with credentials in the URL (they would be written into the templates). */
+function checkGitUrl(url: string, add: Add): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    add('gitSource.url', url, 'a URL like https://github.com/contoso/aks-fleet', 'correct the URL');
+    return;
+  }
+  if (parsed.username || parsed.password) {
+    add('gitSource.url', redactUrlCredentials(url), 'a URL without credentials (user:token@ would be written into the infrastructure templates)', 'remove the credentials from the URL; give Flux access through a deploy key or the Git host\'s app, not the URL');
+  }
 }
 
 /** A VNet's subnets lie inside its address space and do not overlap each other. */
 function checkVnet(path: string, addressSpace: string, subnets: Record<string, string>, add: Add): Ipv4Range | undefined {
   const vnet = checkCanonical(`${path}.addressSpace`, addressSpace, add);
+  if (vnet) checkVnetRange(`${path}.addressSpace`, vnet, add);
   const seen: NamedRange[] = [];
   for (const [name, cidr] of Object.entries(subnets)) {
     const subnetPath = `${path}.subnets.${name}`;

@@ -52,8 +52,19 @@ export const CONTAINER_LIMIT_MAXIMA = { cpuMillicores: 1000, memoryMiB: 512 } as
  */
 export const FAILOVER_FACTOR = 2;
 
+/** Kubernetes service network of a cluster unless the model names another (the reference's values). */
+export const DEFAULT_SERVICE_NETWORK = { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.10' } as const;
+
 /** Namespace of the ingress controller unless the model names another. */
 export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'traefik-ingress';
+
+/**
+ * Key of a map keyed by name (regions …): never a member of `Object.prototype` (`__proto__`, `constructor`,
+ * `toString` …), which would replace the map's prototype or shadow a built-in instead of naming an entry.
+ */
+const mapKey = z
+  .string()
+  .refine((key) => !(key in Object.prototype), 'a name that is not a JavaScript built-in property (__proto__, constructor, toString …)');
 
 /** Azure availability zones used by a node pool. */
 const zones = z.array(z.enum(['1', '2', '3'])).min(1, 'at least one zone');
@@ -169,6 +180,16 @@ export const ClusterSchema = z.strictObject({
     })
     .default({ priority: 1, weight: 50 }),
   workload: ClusterWorkloadSchema.default({}),
+  /**
+   * Kubernetes service network (AKS networkProfile): must overlap no VNet of the fleet.
+   * @default - the reference's 172.16.0.0/16 with the DNS service at 172.16.0.10
+   */
+  network: z
+    .strictObject({
+      serviceCidr: cidr.default(DEFAULT_SERVICE_NETWORK.serviceCidr),
+      dnsServiceIp: ipv4.default(DEFAULT_SERVICE_NETWORK.dnsServiceIp),
+    })
+    .prefault({}),
 });
 
 export const RegionSchema = z.strictObject({
@@ -262,7 +283,7 @@ export const FleetSpecSchema = z.strictObject({
   /** @default - Traefik v3.7.11 from the fleet registry, 2 replicas, in namespace traefik-ingress */
   ingressController: IngressControllerSchema.prefault({}),
   /** Regions keyed by Azure region name (eastus2, centralus …). */
-  regions: z.record(z.string(), RegionSchema),
+  regions: z.record(mapKey, RegionSchema),
   /**
    * Declared exceptions to `fleet validate` security rules: each names the rule, the workload and why. Reviewed like
    * any other change; an exception without a reason is rejected.

@@ -5,14 +5,10 @@
  * workload identity, Azure Policy, Key Vault CSI and Container Insights add-ons, NodeImage node-OS upgrades in a
  * Tuesday 21:00 window.
  */
-import type { NodePool } from '@aks-fleet/fleet';
+import { AKS_NODE_POOL_NETWORK, type NodePool } from '@aks-fleet/fleet';
 import { expr, resource, type ArmResource, type JsonObject } from './arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 import { diagnosticSettings, tracked, workspaceIdExpression } from './template-helpers.ts';
-
-/** Kubernetes service network: the model has no field for it; the reference's values (outside every VNet range). */
-export const SERVICE_CIDR = '172.16.0.0/16';
-export const DNS_SERVICE_IP = '172.16.0.10';
 
 export const SYSTEM_POOL = 'npsystem';
 export const USER_POOL = 'npuser01';
@@ -30,12 +26,12 @@ function agentPool(context: StampContext, name: string, mode: 'System' | 'User',
     osSKU: 'AzureLinux',
     osDiskType: 'Ephemeral',
     osDiskSizeGB,
-    maxPods: 30,
+    maxPods: AKS_NODE_POOL_NETWORK.maxPods,
     type: 'VirtualMachineScaleSets',
     availabilityZones: [...pool.zones],
     vnetSubnetID: expr(context.ids.nodesSubnet),
     orchestratorVersion: context.cluster.kubernetesVersion,
-    upgradeSettings: { maxSurge: '33%' },
+    upgradeSettings: { maxSurge: `${AKS_NODE_POOL_NETWORK.maxSurgePercent}%` },
     nodeTaints: mode === 'System' ? ['CriticalAddonsOnly=true:NoSchedule'] : undefined,
   };
 }
@@ -49,7 +45,7 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
       identity: { type: 'UserAssigned', userAssignedIdentities: { [expr(ids.controlPlaneIdentity)]: {} } },
       properties: {
         kubernetesVersion: cluster.kubernetesVersion,
-        dnsPrefix: names.aksCluster,
+        dnsPrefix: names.aksDnsPrefix,
         nodeResourceGroup: names.nodeResourceGroup,
         agentPoolProfiles: [agentPool(context, SYSTEM_POOL, 'System', cluster.nodePools.system, 80), agentPool(context, USER_POOL, 'User', cluster.nodePools.user, 120)],
         servicePrincipalProfile: { clientId: 'msi' },
@@ -68,8 +64,8 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
           outboundType: 'userDefinedRouting',
           loadBalancerSku: 'standard',
           loadBalancerProfile: { backendPoolType: 'NodeIPConfiguration' },
-          serviceCidr: SERVICE_CIDR,
-          dnsServiceIP: DNS_SERVICE_IP,
+          serviceCidr: cluster.network.serviceCidr,
+          dnsServiceIP: cluster.network.dnsServiceIp,
         },
         apiServerAccessProfile: { enablePrivateCluster: false },
         addonProfiles: {

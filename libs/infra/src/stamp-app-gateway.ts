@@ -4,7 +4,7 @@
  * backend to the single backend hostname — the same name as the private DNS record and the Ingress host — probed
  * on /favicon.ico and trusted through the ingress CA certificate from Key Vault.
  */
-import { backendHostname, KEY_VAULT_SECRETS } from '@aks-fleet/fleet';
+import { APP_GATEWAY_MAX_INSTANCES, backendHostname, KEY_VAULT_SECRETS } from '@aks-fleet/fleet';
 import { expr, idOf, idRef, type ArmResource } from './arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 import { keyVaultSecretUri } from './stamp-key-vault.ts';
@@ -48,7 +48,7 @@ export function appGateway(context: StampContext, dependsOn: readonly string[]):
       dependsOn: [expr(wafPolicyId), expr(ids.appGatewayIdentity), ...dependsOn.map(expr)],
       properties: {
         sku: { name: 'WAF_v2', tier: 'WAF_v2' },
-        autoscaleConfiguration: { minCapacity: 0, maxCapacity: 10 },
+        autoscaleConfiguration: { minCapacity: 0, maxCapacity: APP_GATEWAY_MAX_INSTANCES },
         enableHttp2: false,
         firewallPolicy: idRef(wafPolicyId),
         sslPolicy: { policyType: 'Predefined', policyName: 'AppGwSslPolicy20220101' },

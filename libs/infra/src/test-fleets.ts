@@ -16,7 +16,7 @@ export function threeRegionFleet(): Readonly<Fleet> {
   const data = structuredClone(defaultFleet()) as Fleet;
   const template = Object.values(data.spec.regions)[0]!.clusters[0]!;
   data.spec.regions[THIRD_REGION] = {
-    hub: { addressSpace: '10.200.5.0/24', subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.96/27' } },
+    hub: { addressSpace: '10.200.5.0/24', subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.128/26' } },
     clusters: [
       {
         ...structuredClone(template),

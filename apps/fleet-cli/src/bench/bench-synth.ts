@@ -29,7 +29,7 @@ export function generateFleet(count: number): Fleet {
   regionNames.forEach((name, r) => {
     const hub = (10 << 24) + (255 << 16) + (r << 8);
     regions[name] = {
-      hub: { addressSpace: `${ip(hub)}/24`, subnets: { firewall: `${ip(hub)}/26`, gateway: `${ip(hub + 64)}/27`, bastion: `${ip(hub + 96)}/27` } },
+      hub: { addressSpace: `${ip(hub)}/24`, subnets: { firewall: `${ip(hub)}/26`, gateway: `${ip(hub + 64)}/27`, bastion: `${ip(hub + 128)}/26` } },
       clusters: [],
     };
   });

@@ -1,0 +1,141 @@
+/**
+ * Reading one fleet YAML file into plain data, safely for any input: a size limit checked before parsing, a budget on
+ * alias expansion (a "billion laughs" document stops with one error), duplicate keys found in linear time (the yaml
+ * library's own `uniqueKeys` check compares every key with every other: 100k keys took minutes), mappings built as
+ * null-prototype objects (a key `__proto__` or `constructor` is data, never the object's prototype), and numbers
+ * beyond JavaScript's safe range kept as written (`1e400`) so the error shows what the user wrote.
+ */
+import { statSync, readFileSync } from 'node:fs';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { FleetIssue } from './errors.ts';
+
+/** Largest fleet file read: a 1000-cluster fleet in one file is about 1 MiB. */
+export const FLEET_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Most values that aliases (`*name`) may expand to in one file; a fleet needs a handful. */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
+/** A number the document wrote that JavaScript cannot hold exactly (`1e400`, `12345678901234567890`, `.inf`). */
+export class GivenNumber {
+  constructor(readonly source: string) {}
+  toJSON(): string {
+    return this.source;
+  }
+}
+
+export interface YamlReadResult {
+  /** The document as plain data; undefined when it could not be read at all. */
+  readonly value: unknown;
+  readonly issues: readonly FleetIssue[];
+}
+
+type PathFormatter = (path: readonly PropertyKey[]) => string;
+
+/** Reads and converts one YAML file; `formatPath` turns a document path into the path reported in issues. */
+export function readYamlFile(file: string, source: string, formatPath: PathFormatter): YamlReadResult {
+  const size = statSync(file).size;
+  if (size > FLEET_FILE_MAX_BYTES) {
+    return {
+      value: undefined,
+      issues: [{ path: '(document)', value: `${size} bytes`, expected: `a fleet file of at most ${FLEET_FILE_MAX_BYTES} bytes`, fix: 'split the fleet into a fleet directory (fleet.yaml + clusters/<name>/cluster.yaml)', source }],
+    };
+  }
+  return readYamlText(readFileSync(file, 'utf8'), source, formatPath);
+}
+
+export function readYamlText(text: string, source: string, formatPath: PathFormatter): YamlReadResult {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines });
+  if (document.errors.length > 0) {
+    const issues = document.errors.map((error) => ({
+      path: '(document)',
+      value: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : error.code,
+      expected: 'valid YAML',
+      fix: error.message.split('\n')[0] ?? error.message,
+      source,
+    }));
+    return { value: undefined, issues };
+  }
+  const converter = new Converter(document, lines, source, formatPath);
+  const value = converter.convert(document.contents, []);
+  return { value: converter.aborted ? undefined : value, issues: converter.issues };
+}
+
+class Converter {
+  readonly issues: FleetIssue[] = [];
+  aborted = false;
+  private expanded = 0;
+  private readonly resolving = new Set<Node>();
+
+  constructor(
+    private readonly document: Document,
+    private readonly lines: LineCounter,
+    private readonly source: string,
+    private readonly formatPath: PathFormatter,
+  ) {}
+
+  convert(node: unknown, path: PropertyKey[], viaAlias = false): unknown {
+    if (this.aborted || node === null || node === undefined) return null;
+    if (viaAlias && ++this.expanded > MAX_ALIAS_EXPANSION) {
+      this.abort(path, `aliases that expand to at most ${MAX_ALIAS_EXPANSION} values`, 'write the values out instead of nesting aliases');
+      return null;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.document);
+      if (!target) return this.report(path, `*${node.source}`, 'an alias to an anchor defined earlier', `define &${node.source} before using it`);
+      if (this.resolving.has(target)) return this.report(path, `*${node.source}`, 'an alias that does not contain itself', 'remove the self-reference');
+      this.resolving.add(target);
+      const value = this.convert(target, path, true);
+      this.resolving.delete(target);
+      return value;
+    }
+    if (isScalar(node)) return this.scalar(node.value, node.source);
+    if (isSeq(node)) return node.items.map((item, index) => this.convert(item, [...path, index], viaAlias));
+    if (isMap(node)) {
+      // Null prototype: the keys are data; `__proto__` stays an ordinary key the schema then refuses.
+      const out = Object.create(null) as Record<string, unknown>;
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null;
+        const key = isScalar(keyNode) ? String(keyNode.value ?? '') : keyNode === null ? '' : undefined;
+        if (key === undefined) {
+          this.report(path, String(keyNode), 'plain text keys', 'use a plain scalar as the key');
+          continue;
+        }
+        if (seen.has(key)) {
+          const [line, col] = this.position(keyNode);
+          this.report([...path, key], `line ${line}, column ${col}`, 'each key once in a mapping (duplicate key)', `remove or merge the second "${key}"`);
+          continue;
+        }
+        seen.add(key);
+        out[key] = this.convert(pair.value, [...path, key], viaAlias);
+      }
+      return out;
+    }
+    return null;
+  }
+
+  private scalar(value: unknown, written: string | undefined): unknown {
+    if (typeof value === 'bigint') return new GivenNumber(written ?? String(value));
+    if (typeof value === 'number' && !(Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value)))) {
+      return new GivenNumber(written ?? String(value));
+    }
+    return value;
+  }
+
+  private position(node: Node | null): [number, number] {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = this.lines.linePos(offset);
+    return [line, col];
+  }
+
+  private report(path: readonly PropertyKey[], value: unknown, expected: string, fix: string): null {
+    this.issues.push({ path: this.formatPath(path), value, expected, fix, source: this.source });
+    return null;
+  }
+
+  private abort(path: readonly PropertyKey[], expected: string, fix: string): void {
+    this.report(path, 'alias expansion', expected, fix);
+    this.aborted = true;
+  }
+}
