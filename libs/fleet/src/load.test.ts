@@ -1,10 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { FleetValidationError } from './errors.ts';
 import { defaultFleetLocation, loadFleet } from './load.ts';
+import { FLEET_FILE_MAX_BYTES, MAX_ALIAS_EXPANSION } from './yaml-reader.ts';
 
 const temporary: string[] = [];
 function copyOfDefault(): string {
@@ -77,5 +78,120 @@ describe('loadFleet', () => {
 
   it('fails clearly on a path that does not exist', () => {
     expect(rejection('/nonexistent/fleet.yaml').issues[0]!.expected).toBe('an existing fleet file or fleet directory');
+  });
+});
+
+function edit(file: string, from: string | RegExp, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  const next = text.replace(from, to);
+  expect(next, `no "${String(from)}" in ${file}`).not.toBe(text);
+  writeFileSync(file, next);
+}
+
+describe('loadFleet on a fleet directory is strict', () => {
+  const eastFile = (dir: string) => path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
+  const centralFile = (dir: string) => path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml');
+
+  it.each([
+    ['a cluster file spelled cluster.yml', (dir: string) => renameSync(centralFile(dir), path.join(dir, 'clusters/bu0001a0042-04/cluster.yml')), 'cluster.yml'],
+    ['a cluster folder without cluster.yaml', (dir: string) => mkdirSync(path.join(dir, 'clusters/bu0001a0042-05')), 'bu0001a0042-05'],
+    ['a stray file in clusters/', (dir: string) => writeFileSync(path.join(dir, 'clusters/notes.yaml'), 'a: 1\n'), 'notes.yaml'],
+    ['an unknown file next to fleet.yaml', (dir: string) => writeFileSync(path.join(dir, 'fleet.yml'), 'a: 1\n'), 'fleet.yml'],
+    ['an unknown folder next to fleet.yaml', (dir: string) => mkdirSync(path.join(dir, 'cluster')), 'cluster'],
+  ])('refuses %s with the fix', (_name, change, value) => {
+    const dir = copyOfDefault();
+    change(dir);
+    const issue = rejection(dir).issues.find((i) => i.value === value);
+    expect(issue, JSON.stringify(rejection(dir).issues)).toBeDefined();
+    expect(issue!.fix).toMatch(/remove|add|move|rename/);
+  });
+
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('refuses spec.region %s without losing the cluster or polluting prototypes', (region) => {
+    const dir = copyOfDefault();
+    edit(centralFile(dir), 'region: centralus', `region: ${region}`);
+    const issues = rejection(dir).issues;
+    expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({ value: region, expected: expect.stringContaining('a region defined in fleet.yaml (eastus2, centralus)') });
+    expect(({} as Record<string, unknown>).clusters).toBeUndefined();
+  });
+
+  it('refuses a region whose value is not a mapping, with no TypeError', () => {
+    const dir = copyOfDefault();
+    edit(path.join(dir, 'fleet.yaml'), /centralus:\n(\s+hub:[\s\S]*)$/, 'centralus: 5\n');
+    const issues = rejection(dir).issues;
+    expect(issues.find((i) => i.path === 'regions.centralus')).toMatchObject({ value: 5, expected: 'an object' });
+    expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({ value: 'centralus', expected: expect.stringContaining('mapping') });
+  });
+
+  it('reports every file\'s problems together: an envelope error, a structural error and a cross-field error', () => {
+    const dir = copyOfDefault();
+    edit(eastFile(dir), 'kind: Cluster', 'kind: Clusters');
+    edit(centralFile(dir), 'instance: "04"', 'instance: 4');
+    edit(path.join(dir, 'fleet.yaml'), 'bastion: 10.200.3.128/26', 'bastion: 10.200.3.128/27');
+    const issues = rejection(dir).issues;
+    expect(issues.map((i) => [i.path, i.source?.replace(/^.*fleet-load-[^/]+\//, '')])).toStrictEqual(
+      expect.arrayContaining([
+        ['kind', 'clusters/bu0001a0042-03/cluster.yaml'],
+        ['regions.centralus.clusters[0].instance', 'clusters/bu0001a0042-04/cluster.yaml'],
+        ['regions.eastus2.hub.subnets.bastion', 'fleet.yaml'],
+      ]),
+    );
+  });
+});
+
+describe('loadFleet on hostile documents', () => {
+  it('reports numbers beyond the safe range as written, in fleet.yaml and in a cluster file', () => {
+    const dir = copyOfDefault();
+    edit(path.join(dir, 'fleet.yaml'), 'replicas: 2\n    port', 'replicas: 12345678901234567890\n    port');
+    edit(path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml'), 'maxCount: 6', 'maxCount: 1e400');
+    const error = rejection(dir);
+    expect(error.issues.find((i) => i.path === 'workload.replicas')).toMatchObject({ value: '12345678901234567890' });
+    const maxCount = error.issues.find((i) => i.path === 'regions.centralus.clusters[0].nodePools.user.maxCount');
+    expect(maxCount).toMatchObject({ value: '1e400', source: expect.stringMatching(/bu0001a0042-04\/cluster\.yaml$/) });
+    expect(error.message).toContain('got "1e400"');
+    expect(error.message).not.toMatch(/got null|Infinity/);
+  });
+
+  it('refuses a file over the size limit before parsing it', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'big.yaml');
+    writeFileSync(file, `# ${'x'.repeat(FLEET_FILE_MAX_BYTES)}\n`);
+    expect(rejection(file).issues).toStrictEqual([
+      { path: '(document)', value: `${FLEET_FILE_MAX_BYTES + 3} bytes`, expected: `a fleet file of at most ${FLEET_FILE_MAX_BYTES} bytes`, fix: expect.stringContaining('fleet directory'), source: expect.any(String) },
+    ]);
+  });
+
+  it('stops a billion-laughs document at the alias budget with one error', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'laughs.yaml');
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    writeFileSync(file, `${levels.join('\n')}\n`);
+    const issues = rejection(file).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.expected).toBe(`aliases that expand to at most ${MAX_ALIAS_EXPANSION} values`);
+  });
+
+  it('refuses an alias that contains itself', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'loop.yaml');
+    writeFileSync(file, 'a: &x\n  b: *x\n');
+    expect(rejection(file).issues.map((i) => i.expected)).toContain('an alias that does not contain itself');
+  });
+
+  it('finds a duplicate among 20 000 keys at its line (one pass with a set, not a comparison of every pair)', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'keys.yaml');
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: ${i}`);
+    keys.push('k7: again');
+    writeFileSync(file, `${keys.join('\n')}\n`);
+    const issues = rejection(file).issues;
+    expect(issues.find((i) => i.expected.includes('duplicate key'))).toMatchObject({ path: 'k7', value: 'line 20001, column 1' });
+  });
+
+  it('reads aliases of valid parts as copies: the default fleet with an aliased hub loads', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'fleet.yaml');
+    edit(file, /(\s+)centralus:\n/, '$1centralus: &central\n');
+    expect(loadFleet(dir).fleet.spec.regions.centralus!.hub.addressSpace).toBe('10.200.4.0/24');
   });
 });

@@ -74,8 +74,10 @@ describe('the embedded default fleet', () => {
 });
 
 describe('parseFleet rejects invalid fleets with the field path, the value, what was expected and the fix', () => {
-  it('has at least 20 distinct invalid cases', () => {
-    expect(new Set(INVALID_FLEETS.map((c) => c.path)).size).toBeGreaterThanOrEqual(20);
+  it('has at least 80 named invalid fleets over at least 60 distinct paths', () => {
+    expect(new Set(INVALID_FLEETS.map((c) => c.name)).size).toBe(INVALID_FLEETS.length);
+    expect(INVALID_FLEETS.length).toBeGreaterThanOrEqual(80);
+    expect(new Set(INVALID_FLEETS.map((c) => c.path)).size).toBeGreaterThanOrEqual(60);
   });
 
   it.each(INVALID_FLEETS)('fails on $name', ({ mutate, path, expect: expected }) => {
@@ -84,7 +86,54 @@ describe('parseFleet rejects invalid fleets with the field path, the value, what
     expect(match, `no issue at ${path}; got:\n${issues.map(formatIssue).join('\n')}`).toBeDefined();
     expect(match!.expected).toMatch(expected);
     expect(match!.fix.length).toBeGreaterThan(5);
-    expect(formatIssue(match!)).toContain(`${path}: got `);
+    // One line naming the path, the value as given, what was expected and the fix.
+    const line = formatIssue(match!);
+    expect(line).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: got .+; expected .+ — fix: .+`));
+    if (!/required/.test(match!.expected)) expect(line).not.toContain('got (missing)');
+  });
+
+  it('reports a structural error and the cross-field errors of the parts that did parse together', () => {
+    const issues = issuesOf((f) => {
+      east(f).kubernetesVersion = 130 as unknown as string; // structure: the east cluster does not parse
+      central(f).ingress.internalLoadBalancerIp = '10.244.9.4'; // cross-field, in a cluster that parses
+      f.spec.regions.eastus2!.hub.subnets.bastion = '10.200.3.128/27'; // cross-field, in a hub that parses
+      f.spec.workload.resources.requests.cpuMillicores = 500; // cross-field, in the workload
+      (f.spec.dns as { domain: unknown }).domain = 7; // structure elsewhere
+    });
+    expect(issues.map((i) => i.path).sort()).toStrictEqual([
+      'dns.domain',
+      'regions.centralus.clusters[0].ingress.internalLoadBalancerIp',
+      'regions.eastus2.clusters[0].kubernetesVersion',
+      'regions.eastus2.hub.subnets.bastion',
+      'workload.resources.requests.cpuMillicores',
+    ]);
+  });
+
+  it('never repeats a credential from a URL in an error', () => {
+    const issues = issuesOf((f) => {
+      f.spec.gitSource.url = 'https://flux:ghp_secret123@github.com/contoso/aks-fleet';
+    });
+    const text = issues.map(formatIssue).join('\n') + JSON.stringify(issues);
+    expect(text).toContain('https://***@github.com/contoso/aks-fleet');
+    expect(text).not.toContain('ghp_secret123');
+    const plainHttp = issuesOf((f) => {
+      f.spec.gitSource.url = 'http://flux:ghp_secret123@github.com/contoso/aks-fleet';
+    });
+    expect(plainHttp.map(formatIssue).join('\n') + JSON.stringify(plainHttp)).not.toContain('ghp_secret123');
+  });
+
+  it('accepts long cluster names whose derived names fit, in different regions even when they share a prefix', () => {
+    const document = defaultFleetDocument();
+    east(document).name = `${'a'.repeat(53)}-1`;
+    central(document).name = `${'a'.repeat(53)}-2`;
+    expect(() => parseFleet(document)).not.toThrow();
+  });
+
+  it('keeps the service network defaults and accepts another range that overlaps no VNet', () => {
+    const document = defaultFleetDocument();
+    expect(east(document).network).toStrictEqual({ serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.10' });
+    east(document).network = { serviceCidr: '10.0.0.0/16', dnsServiceIp: '10.0.0.10' };
+    expect(east(parseFleet(document) as Fleet).network.serviceCidr).toBe('10.0.0.0/16');
   });
 
   it('reports every error of a document together, not just the first', () => {

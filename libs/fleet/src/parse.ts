@@ -19,12 +19,12 @@ export type SourceMap = ReadonlyMap<string, string>;
 export function parseFleet(input: unknown, sources: SourceMap = new Map(), earlier: readonly FleetIssue[] = []): Readonly<Fleet> {
   const result = FleetSchema.safeParse(input, { reportInput: true });
   const issues: FleetIssue[] = [...earlier];
+  const structural = result.success ? [] : result.error.issues.flatMap(fromZodIssue);
+  const seen = new Set(structural.map((issue) => issue.path));
+  issues.push(...structural, ...prototypeKeys(input).filter((issue) => !seen.has(issue.path)));
   if (result.success) {
     issues.push(...checkFleetRules(result.data.spec));
   } else {
-    const structural = result.error.issues.flatMap(fromZodIssue);
-    const seen = new Set(structural.map((issue) => issue.path));
-    issues.push(...structural, ...prototypeKeys(input).filter((issue) => !seen.has(issue.path)));
     const salvaged = salvage(input);
     if (salvaged) issues.push(...checkFleetRules(salvaged));
   }
@@ -36,7 +36,7 @@ export function parseFleet(input: unknown, sources: SourceMap = new Map(), earli
 
 /** Spec-relative path: the model's fields are addressed without the `spec.` prefix. */
 export function specPath(path: readonly PropertyKey[]): string {
-  return formatPath(path[0] === 'spec' ? path.slice(1) : path);
+  return formatPath(path[0] === 'spec' && path.length > 1 ? path.slice(1) : path);
 }
 
 function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
@@ -57,9 +57,9 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
       return [{ path, value: input, expected: issue.issues[0]?.message ?? 'a valid name', fix: `rename the key ${JSON.stringify(input)}` }];
     case 'invalid_type':
       if (input === undefined) {
-        return [{ path, value: undefined, expected: `a ${issue.expected} (required)`, fix: `add ${path}` }];
+        return [{ path, value: undefined, expected: `${article(issue.expected)} (required)`, fix: `add ${path}` }];
       }
-      return [{ path, value: input, expected: `a ${issue.expected}`, fix: `set ${path} to a ${issue.expected}` }];
+      return [{ path, value: input, expected: article(issue.expected), fix: `set ${path} to ${article(issue.expected)}` }];
     case 'invalid_value':
       return [{ path, value: input, expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, fix: `set ${path} to ${JSON.stringify(issue.values[0])}` }];
     case 'too_small':
@@ -71,7 +71,11 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string {
-  return issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message.replace(/^Invalid input: expected /, '');
+  return issue.code === 'invalid_type' ? article(issue.expected) : issue.message.replace(/^Invalid input: expected /, '');
+}
+
+function article(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 const PROTOTYPE_KEY = '__proto__';

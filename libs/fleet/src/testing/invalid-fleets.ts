@@ -13,6 +13,31 @@ export function defaultFleetDocument(): Fleet {
 export const east = (f: Fleet) => f.spec.regions.eastus2!.clusters[0]!;
 export const central = (f: Fleet) => f.spec.regions.centralus!.clusters[0]!;
 
+/** Adds a copy of the first cluster to `region` with its own name, instance and spoke 10.<octet>.0.0/16. */
+export function addCluster(f: Fleet, region: string, name: string, instance: string, octet: number): void {
+  const copy = structuredClone(east(f));
+  copy.name = name;
+  copy.instance = instance;
+  copy.spoke = { addressSpace: `10.${octet}.0.0/16`, subnets: { nodes: `10.${octet}.0.0/22`, ingress: `10.${octet}.4.0/28`, appGateway: `10.${octet}.5.0/24` } };
+  copy.ingress.internalLoadBalancerIp = `10.${octet}.4.4`;
+  f.spec.regions[region]!.clusters.push(copy);
+}
+
+/** Sets a key on a map as an own, enumerable property, even `__proto__` (plain assignment would set the prototype). */
+function setKey(map: object, key: string, value: unknown): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Replaces a region by one with the same content under another key. */
+function renameRegion(f: Fleet, from: string, to: string): void {
+  const region = f.spec.regions[from];
+  delete f.spec.regions[from];
+  setKey(f.spec.regions, to, region);
+}
+
+type Doc = Record<string, unknown>;
+const raw = (value: unknown) => value as Doc;
+
 /**
  * Invalid fleets: each mutation of the default fleet must be rejected with an error at the given path.
  * `expect` is a fragment of the "expected …" text of that error.
@@ -70,5 +95,106 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'health path not absolute', mutate: (f) => { f.spec.workload.healthPath = 'healthz'; }, path: 'workload.healthPath', expect: /absolute URL path/ },
   { name: 'user pool too small for failover', mutate: (f) => { central(f).nodePools.user.maxCount = 5; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /at least 2 × the workload's 3 replicas \(6\)/ },
   { name: 'policy exception without a reason', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'aspnetapp', reason: '' }]; }, path: 'policyExceptions[0].reason', expect: /reason of at least 10 characters/ },
+
+  // 1. Prototype and near-miss names: a key that is a JavaScript built-in must not make a region vanish.
+  { name: 'region named __proto__', mutate: (f) => renameRegion(f, 'centralus', '__proto__'), path: 'regions.__proto__', expect: /not a JavaScript built-in property/ },
+  { name: 'region named constructor', mutate: (f) => renameRegion(f, 'centralus', 'constructor'), path: 'regions.constructor', expect: /not a JavaScript built-in property/ },
+  { name: 'region named toString', mutate: (f) => renameRegion(f, 'centralus', 'toString'), path: 'regions.toString', expect: /not a JavaScript built-in property/ },
+  { name: 'region named hasOwnProperty', mutate: (f) => renameRegion(f, 'eastus2', 'hasOwnProperty'), path: 'regions.hasOwnProperty', expect: /not a JavaScript built-in property/ },
+  { name: 'region name with spaces', mutate: (f) => renameRegion(f, 'eastus2', 'East US 2'), path: 'regions.East US 2', expect: /known Azure region/ },
+  { name: 'region that is not a mapping', mutate: (f) => { raw(f.spec.regions).westus3 = 'hub'; }, path: 'regions.westus3', expect: /object/ },
+  { name: 'region that is null', mutate: (f) => { raw(f.spec.regions).westus3 = null; }, path: 'regions.westus3', expect: /object/ },
+  { name: 'regions as a list', mutate: (f) => { raw(f.spec).regions = [f.spec.regions.eastus2]; }, path: 'regions', expect: /record/ },
+  { name: 'clusters not a list', mutate: (f) => { raw(f.spec.regions.centralus).clusters = central(f); }, path: 'regions.centralus.clusters', expect: /array/ },
+  { name: 'a cluster that is null', mutate: (f) => { raw(f.spec.regions.centralus!.clusters)[1] = null; }, path: 'regions.centralus.clusters[1]', expect: /object/ },
+  { name: 'region without a hub', mutate: (f) => { delete raw(f.spec.regions.centralus).hub; }, path: 'regions.centralus.hub', expect: /required/ },
+  { name: 'unknown field __proto__ in a cluster', mutate: (f) => setKey(east(f), '__proto__', { polluted: true }), path: 'regions.eastus2.clusters[0].__proto__', expect: /unknown field|built-in/ },
+
+  // 2. Every derived name within its limit; no two clusters deriving the same name.
+  { name: 'Front Door name too long for its endpoint', mutate: (f) => { f.spec.sharedServices.frontDoor.name = `afd-${'x'.repeat(50)}`; }, path: 'sharedServices.frontDoor.name', expect: /afdEndpoints name .*1–46 characters/ },
+  { name: 'DNS domain label over 63 characters', mutate: (f) => { f.spec.dns.domain = `${'a'.repeat(64)}.com`; }, path: 'dns.domain', expect: /labels of at most 63/ },
+  { name: 'DNS domain over 253 characters', mutate: (f) => { f.spec.dns.domain = `${Array.from({ length: 5 }, () => 'b'.repeat(50)).join('.')}.com`; }, path: 'dns.domain', expect: /at most 253 characters/ },
+  { name: 'canary Deployment name over 63 characters', mutate: (f) => { f.spec.workload.name = 'w'.repeat(60); }, path: 'workload.name', expect: /canary Deployment .* label value of at most 63/ },
+  {
+    name: 'two clusters whose spoke VNet names collide after truncation',
+    mutate: (f) => {
+      east(f).name = `${'a'.repeat(53)}-1`;
+      addCluster(f, 'eastus2', `${'a'.repeat(53)}-2`, '05', 245);
+    },
+    path: 'regions.eastus2.clusters[1].name',
+    expect: /spoke VNet name of its own \(regions\.eastus2\.clusters\[0\] derives the same/,
+  },
+  { name: 'cluster name with uppercase', mutate: (f) => { central(f).name = 'Bu0001a0042-04'; }, path: 'regions.centralus.clusters[0].name', expect: /DNS-1123 label/ },
+  { name: 'cluster name over 63 characters', mutate: (f) => { central(f).name = 'c'.repeat(64); }, path: 'regions.centralus.clusters[0].name', expect: /at most 63 characters/ },
+  { name: 'fleet name not a DNS label', mutate: (f) => { f.metadata.name = 'My Fleet'; }, path: 'metadata.name', expect: /DNS-1123 label/ },
+
+  // 3. Address space: reserved ranges, the service network, special subnet sizes, CNI capacity.
+  { name: 'hub in loopback', mutate: (f) => { f.spec.regions.eastus2!.hub = { addressSpace: '127.0.0.0/24', subnets: { firewall: '127.0.0.0/26', gateway: '127.0.0.64/27', bastion: '127.0.0.128/26' } }; }, path: 'regions.eastus2.hub.addressSpace', expect: /outside 127\.0\.0\.0\/8 \(loopback\)/ },
+  { name: 'hub in 0.0.0.0/8', mutate: (f) => { f.spec.regions.eastus2!.hub = { addressSpace: '0.0.0.0/24', subnets: { firewall: '0.0.0.0/26', gateway: '0.0.0.64/27', bastion: '0.0.0.128/26' } }; }, path: 'regions.eastus2.hub.addressSpace', expect: /"this network"/ },
+  { name: 'hub holding 168.63.129.16', mutate: (f) => { f.spec.regions.eastus2!.hub = { addressSpace: '168.63.129.0/24', subnets: { firewall: '168.63.129.0/26', gateway: '168.63.129.64/27', bastion: '168.63.129.128/26' } }; }, path: 'regions.eastus2.hub.addressSpace', expect: /platform address/ },
+  { name: 'spoke in link-local', mutate: (f) => { central(f).spoke = { addressSpace: '169.254.0.0/16', subnets: { nodes: '169.254.0.0/22', ingress: '169.254.4.0/28', appGateway: '169.254.5.0/24' } }; central(f).ingress.internalLoadBalancerIp = '169.254.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /link-local/ },
+  { name: 'spoke in multicast', mutate: (f) => { central(f).spoke = { addressSpace: '224.1.0.0/16', subnets: { nodes: '224.1.0.0/22', ingress: '224.1.4.0/28', appGateway: '224.1.5.0/24' } }; central(f).ingress.internalLoadBalancerIp = '224.1.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /multicast/ },
+  { name: 'spoke in 240.0.0.0/4', mutate: (f) => { central(f).spoke = { addressSpace: '240.1.0.0/16', subnets: { nodes: '240.1.0.0/22', ingress: '240.1.4.0/28', appGateway: '240.1.5.0/24' } }; central(f).ingress.internalLoadBalancerIp = '240.1.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /reserved for future use/ },
+  { name: 'service CIDR overlapping another cluster\'s spoke', mutate: (f) => { east(f).network = { serviceCidr: '10.244.0.0/16', dnsServiceIp: '10.244.0.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /overlaps no VNet of the fleet \(overlaps regions\.centralus\.clusters\[0\]\.spoke\.addressSpace/ },
+  { name: 'service CIDR overlapping its own spoke', mutate: (f) => { east(f).network = { serviceCidr: '10.243.128.0/17', dnsServiceIp: '10.243.128.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /overlaps regions\.eastus2\.clusters\[0\]\.spoke\.addressSpace/ },
+  { name: 'service CIDR overlapping a hub', mutate: (f) => { central(f).network = { serviceCidr: '10.200.0.0/16', dnsServiceIp: '10.200.0.10' }; }, path: 'regions.centralus.clusters[0].network.serviceCidr', expect: /overlaps regions\.eastus2\.hub\.addressSpace/ },
+  { name: 'service CIDR in link-local', mutate: (f) => { east(f).network = { serviceCidr: '169.254.0.0/16', dnsServiceIp: '169.254.0.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /link-local/ },
+  { name: 'service CIDR reserved by AKS (172.30.0.0/16)', mutate: (f) => { east(f).network = { serviceCidr: '172.30.0.0/16', dnsServiceIp: '172.30.0.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /reserved by AKS/ },
+  { name: 'service CIDR reserved by AKS (192.0.2.0/24)', mutate: (f) => { east(f).network = { serviceCidr: '192.0.2.0/24', dnsServiceIp: '192.0.2.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /TEST-NET-1/ },
+  { name: 'service CIDR larger than /12', mutate: (f) => { east(f).network = { serviceCidr: '100.0.0.0/8', dnsServiceIp: '100.0.0.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /\/12 or smaller/ },
+  { name: 'service CIDR with host bits', mutate: (f) => { east(f).network = { serviceCidr: '172.16.0.1/16', dnsServiceIp: '172.16.0.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /host bits are zero/ },
+  { name: 'service CIDR not a CIDR', mutate: (f) => { east(f).network = { serviceCidr: 'services', dnsServiceIp: '172.16.0.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /IPv4 CIDR/ },
+  { name: 'DNS service IP outside the service CIDR', mutate: (f) => { east(f).network = { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.17.0.10' }; }, path: 'regions.eastus2.clusters[0].network.dnsServiceIp', expect: /inside network\.serviceCidr/ },
+  { name: 'DNS service IP is the kubernetes API service address', mutate: (f) => { east(f).network = { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.1' }; }, path: 'regions.eastus2.clusters[0].network.dnsServiceIp', expect: /first address/ },
+  { name: 'DNS service IP is the network address', mutate: (f) => { east(f).network = { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.0' }; }, path: 'regions.eastus2.clusters[0].network.dnsServiceIp', expect: /network address/ },
+  { name: 'DNS service IP not an address', mutate: (f) => { east(f).network = { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.300' }; }, path: 'regions.eastus2.clusters[0].network.dnsServiceIp', expect: /IPv4 address/ },
+  { name: 'bastion subnet /27', mutate: (f) => { f.spec.regions.eastus2!.hub.subnets.bastion = '10.200.3.128/27'; }, path: 'regions.eastus2.hub.subnets.bastion', expect: /AzureBastionSubnet of \/26 or larger/ },
+  { name: 'gateway subnet /30', mutate: (f) => { f.spec.regions.eastus2!.hub.subnets.gateway = '10.200.3.64/30'; }, path: 'regions.eastus2.hub.subnets.gateway', expect: /GatewaySubnet of \/29 or larger/ },
+  { name: 'nodes subnet too small for Azure CNI', mutate: (f) => { east(f).spoke.subnets.nodes = '10.243.0.0/24'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.nodes', expect: /at least 408 addresses: 13 nodes/ },
+  { name: 'user pool too large for its nodes subnet', mutate: (f) => { central(f).nodePools.user.maxCount = 40; }, path: 'regions.centralus.clusters[0].spoke.subnets.nodes', expect: /× \(30 pods \+ 1\)/ },
+  { name: 'App Gateway subnet too small', mutate: (f) => { east(f).spoke.subnets.appGateway = '10.243.5.0/29'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.appGateway', expect: /10 App Gateway instances/ },
+  { name: 'ILB IP not an address', mutate: (f) => { east(f).ingress.internalLoadBalancerIp = 'ten'; }, path: 'regions.eastus2.clusters[0].ingress.internalLoadBalancerIp', expect: /IPv4 address/ },
+
+  // 4. Secrets and references.
+  { name: 'Git URL with user and token', mutate: (f) => { f.spec.gitSource.url = 'https://flux:ghp_secret123@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /without credentials/ },
+  { name: 'Git URL with a user only', mutate: (f) => { f.spec.gitSource.url = 'https://git@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /without credentials/ },
+  { name: 'Git URL over ftp', mutate: (f) => { f.spec.gitSource.url = 'ftp://github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /https:\/\// },
+  { name: 'Git branch with a space', mutate: (f) => { f.spec.gitSource.branch = 'main branch'; }, path: 'gitSource.branch', expect: /Git branch name/ },
+  { name: 'policy exception naming an unknown rule', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'security/no-such-rule', namespace: 'a0042', name: 'aspnetapp', reason: 'a reason long enough' }]; }, path: 'policyExceptions[0].rule', expect: /a rule that exceptions can name/ },
+  { name: 'policy exception with a misspelled rule', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'security/read-only-rootfs', namespace: 'a0042', name: 'aspnetapp', reason: 'a reason long enough' }]; }, path: 'policyExceptions[0].rule', expect: /security\/read-only-root-fs/ },
+  { name: 'policy exception outside the security rules', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'schema/kubernetes', namespace: 'a0042', name: 'aspnetapp', reason: 'a reason long enough' }]; }, path: 'policyExceptions[0].rule', expect: /security rule id/ },
+
+  // 5. Numbers and sizes.
+  { name: 'replicas infinite', mutate: (f) => { f.spec.workload.replicas = Infinity; }, path: 'workload.replicas', expect: /number|beyond/ },
+  { name: 'node pool maxCount beyond the safe integers', mutate: (f) => { east(f).nodePools.user.maxCount = 2 ** 60; }, path: 'regions.eastus2.clusters[0].nodePools.user.maxCount', expect: /safe|beyond|<=/ },
+  { name: 'Front Door weight NaN', mutate: (f) => { east(f).frontDoor.weight = NaN; }, path: 'regions.eastus2.clusters[0].frontDoor.weight', expect: /number|beyond/ },
+  { name: 'port as a fraction', mutate: (f) => { f.spec.workload.port = 8080.5; }, path: 'workload.port', expect: /int/ },
+  { name: 'port below 1024', mutate: (f) => { f.spec.workload.port = 80; }, path: 'workload.port', expect: />=1024/ },
+  { name: 'node pool minCount 0', mutate: (f) => { east(f).nodePools.system.minCount = 0; }, path: 'regions.eastus2.clusters[0].nodePools.system.minCount', expect: />=1/ },
+  { name: 'too many ingress controller replicas', mutate: (f) => { f.spec.ingressController.replicas = 11; }, path: 'ingressController.replicas', expect: /<=10/ },
+  { name: 'canary with zero replicas', mutate: (f) => { central(f).workload.canary = { replicas: 0 }; }, path: 'regions.centralus.clusters[0].workload.canary.replicas', expect: />=1/ },
+  { name: 'Front Door priority 6', mutate: (f) => { east(f).frontDoor.priority = 6; }, path: 'regions.eastus2.clusters[0].frontDoor.priority', expect: /<=5/ },
+  { name: 'Front Door weight 0', mutate: (f) => { east(f).frontDoor.weight = 0; }, path: 'regions.eastus2.clusters[0].frontDoor.weight', expect: />=1/ },
+  { name: 'workload CPU limit above the cluster policy', mutate: (f) => { f.spec.workload.resources.limits.cpuMillicores = 2000; }, path: 'workload.resources.limits.cpuMillicores', expect: /cluster policy denies CPU limits/ },
+  { name: 'workload memory request above its limit', mutate: (f) => { f.spec.workload.resources.requests.memoryMiB = 300; }, path: 'workload.resources.requests.memoryMiB', expect: /requests <= limits \(256\)/ },
+
+  // Other single-field classes.
+  { name: 'wrong kind', mutate: (f) => { raw(f).kind = 'Fleets'; }, path: 'kind', expect: /"Fleet"/ },
+  { name: 'spec missing', mutate: (f) => { delete raw(f).spec; }, path: 'spec', expect: /required/ },
+  { name: 'instance of three digits', mutate: (f) => { east(f).instance = '003'; }, path: 'regions.eastus2.clusters[0].instance', expect: /two-digit instance id/ },
+  { name: 'Kubernetes version malformed', mutate: (f) => { east(f).kubernetesVersion = '1.30.x'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /like "1\.30"/ },
+  { name: 'VM size in lowercase', mutate: (f) => { east(f).nodePools.system.vmSize = 'standard_ds2_v2'; }, path: 'regions.eastus2.clusters[0].nodePools.system.vmSize', expect: /Azure VM size/ },
+  { name: 'zone 4', mutate: (f) => { raw(east(f).nodePools.user).zones = ['4']; }, path: 'regions.eastus2.clusters[0].nodePools.user.zones[0]', expect: /"1", "2", "3"/ },
+  { name: 'no zones', mutate: (f) => { east(f).nodePools.user.zones = []; }, path: 'regions.eastus2.clusters[0].nodePools.user.zones', expect: /at least one zone/ },
+  { name: 'image registry in uppercase', mutate: (f) => { f.spec.workload.image = 'MCR.microsoft.com/dotnet/samples:aspnetapp-9.0'; }, path: 'workload.image', expect: /registry\/repository:tag/ },
+  { name: 'DNS domain in uppercase', mutate: (f) => { f.spec.dns.domain = 'Contoso.com'; }, path: 'dns.domain', expect: /lowercase DNS domain/ },
+  { name: 'app id with a hyphen', mutate: (f) => { f.spec.organization.appId = 'BU0001-A0042'; }, path: 'organization.appId', expect: /letters and digits/ },
+  { name: 'registry name with a hyphen', mutate: (f) => { f.spec.sharedServices.containerRegistry.name = 'acr-bu0001'; }, path: 'sharedServices.containerRegistry.name', expect: /Azure Container Registry naming/ },
+  { name: 'workload in kube-public', mutate: (f) => { f.spec.workload.namespace = 'kube-public'; }, path: 'workload.namespace', expect: /not one of/ },
+  { name: 'Traefik repository in uppercase', mutate: (f) => { f.spec.ingressController.image.repository = 'Library/Traefik'; }, path: 'ingressController.image.repository', expect: /registry repository path/ },
+  { name: 'unknown field in the service network', mutate: (f) => { raw(east(f).network).podCidr = '10.244.0.0/16'; }, path: 'regions.eastus2.clusters[0].network.podCidr', expect: /unknown field/ },
+  { name: 'health path with a space', mutate: (f) => { f.spec.workload.healthPath = '/health z'; }, path: 'workload.healthPath', expect: /absolute URL path/ },
+  { name: 'operator group not a GUID', mutate: (f) => { east(f).entra.operatorGroupObjectId = 'operators'; }, path: 'regions.eastus2.clusters[0].entra.operatorGroupObjectId', expect: /GUID/ },
+  { name: 'system pool min > max', mutate: (f) => { central(f).nodePools.system.minCount = 5; }, path: 'regions.centralus.clusters[0].nodePools.system.minCount', expect: /minCount <= maxCount \(4\)/ },
 ];
 
