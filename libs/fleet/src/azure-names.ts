@@ -44,6 +44,11 @@ function fit(prefix: string, body: string, suffix: string, max: number): string 
   return `${prefix}${cut}${suffix}`.replace(/--+/g, '-');
 }
 
+/** Name of the ARM deployment of one plan step (`spoke/<cluster>` …): at most 64 characters, ARM's limit. */
+export function armDeploymentName(stepId: string): string {
+  return `aks-fleet-${stepId.replace(/\//g, '-')}`.slice(0, 64);
+}
+
 /** Names shared by the whole fleet (shared resource group, Front Door, ACR, Log Analytics, base firewall policy). */
 export interface SharedAzureNames {
   readonly resourceGroup: string;

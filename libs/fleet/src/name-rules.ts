@@ -4,7 +4,7 @@
  * at most 253 in all), and no two clusters deriving the same name after truncation or case folding.
  */
 import { AZURE_NAME_RULES, azureNameProblem, type AzureNameKind } from './azure-name-rules.ts';
-import { deriveClusterAzureNames, regionAzureNames, sharedAzureNames } from './azure-names.ts';
+import { armDeploymentName, deriveClusterAzureNames, regionAzureNames, sharedAzureNames } from './azure-names.ts';
 import type { Cluster, FleetSpec } from './schema.ts';
 
 type Add = (path: string, value: unknown, expected: string, fix: string) => void;
@@ -96,6 +96,8 @@ export function checkClusterNames(spec: NameInput, clusters: ReadonlyArray<{ pat
     claim(path, 'global', 'App Gateway host', names.appGatewayFqdn);
     claim(path, region, 'spoke VNet', names.spokeVnet);
     claim(path, 'fleet', 'Front Door origin', names.frontDoorOrigin);
+    // The spoke deployments of a region share the region's spoke resource group (deployment names are cut at 64).
+    claim(path, region, 'spoke deployment', armDeploymentName(`spoke/${cluster.name}`));
 
     // Kubernetes: the canary Deployment's name is also its pods' `app.kubernetes.io/instance` label value.
     if (cluster.workload.canary) {

@@ -3,7 +3,7 @@
  * Front Door origins — each with its scope, resource group, template and parameters. One list drives the files
  * under `infrastructure/`, `plan.json`, and `deploy`/`whatIf`.
  */
-import { clusterAzureNames, clustersOf, regionAzureNames, sharedAzureNames, type Fleet } from '@aks-fleet/fleet';
+import { armDeploymentName, clusterAzureNames, clustersOf, regionAzureNames, sharedAzureNames, type Fleet } from '@aks-fleet/fleet';
 import { CONTENT_VERSION, DEPLOYMENT_PARAMETERS_SCHEMA, type ArmParametersFile, type ArmTemplate } from './arm-template.ts';
 import { frontDoorTemplate } from './frontdoor-template.ts';
 import { hubEgressTemplate } from './hub-egress-template.ts';
@@ -61,7 +61,7 @@ function deployment(
   return {
     step: {
       ...rest,
-      deploymentName: `aks-fleet-${step.id.replace(/\//g, '-')}`.slice(0, 64),
+      deploymentName: armDeploymentName(step.id),
       templatePath: `${INFRASTRUCTURE_ROOT}/${folder}/template.json`,
       parametersPath: `${INFRASTRUCTURE_ROOT}/${folder}/parameters.json`,
       secureParameters: secureParameters ?? [],
