@@ -103,6 +103,19 @@ function expectHandled(result: CliResult): void {
   if (result.code === 1) expect(result.stderr).toMatch(/^ERROR \S.*: got .*; expected .* — fix: /m);
 }
 
+/** A run that succeeded lists every cluster entry of its input: none may vanish silently. */
+function expectNoClusterDropped(result: CliResult, entries: number): void {
+  if (result.code !== 0) return;
+  expect((JSON.parse(result.stdout) as { clusters: unknown[] }).clusters).toHaveLength(entries);
+}
+
+/** A run that failed wrote nothing and said so. */
+function expectNothingWrittenOnFailure(result: CliResult, root: string): void {
+  if (result.code !== 1) return;
+  expect(result.stderr).toContain('nothing was written');
+  expect(readTree(root)).toStrictEqual({});
+}
+
 async function cli(args: readonly string[]): Promise<CliResult> {
   try {
     return await runCli(args);
@@ -124,18 +137,20 @@ function clusterEntries(document: unknown): number {
 
 describe('random mutations of the default fleet', () => {
   it(`never crash \`fleet model\` nor drop a cluster (${PROPERTY_RUNS.modelMutations} runs of 1–3 mutations)`, async () => {
+    expect.hasAssertions();
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
         const document = mutated(mutations);
         const result = await cli(['model', '--json', '--fleet', writeFleetFile(document)]);
         expectHandled(result);
-        if (result.code === 0) expect((JSON.parse(result.stdout) as { clusters: unknown[] }).clusters).toHaveLength(clusterEntries(document));
+        expectNoClusterDropped(result, clusterEntries(document));
       }),
       { numRuns: PROPERTY_RUNS.modelMutations },
     );
   }, 120_000);
 
   it(`never crash \`fleet model\` on a fleet directory nor drop a cluster (${PROPERTY_RUNS.directoryMutations} runs)`, async () => {
+    expect.hasAssertions();
     const files = ['fleet.yaml', 'clusters/bu0001a0042-03/cluster.yaml', 'clusters/bu0001a0042-04/cluster.yaml'];
     const documents = files.map((file) => parse(readFileSync(path.join(defaultFleetLocation(), file), 'utf8')) as unknown);
     const target = fc.nat({ max: files.length - 1 }).chain((index) => {
@@ -160,22 +175,20 @@ describe('random mutations of the default fleet', () => {
         }
         const result = await cli(['model', '--json', '--fleet', dir]);
         expectHandled(result);
-        if (result.code === 0) expect((JSON.parse(result.stdout) as { clusters: unknown[] }).clusters).toHaveLength(2);
+        expectNoClusterDropped(result, 2);
       }),
       { numRuns: PROPERTY_RUNS.directoryMutations },
     );
   }, 120_000);
 
   it(`never crash \`fleet synth\` and never write when it fails (${PROPERTY_RUNS.synthMutations} runs)`, async () => {
+    expect.hasAssertions();
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
         const root = scratchDir();
         const result = await cli(['synth', '--fleet', writeFleetFile(mutated(mutations)), '--root', root]);
         expectHandled(result);
-        if (result.code === 1) {
-          expect(result.stderr).toContain('nothing was written');
-          expect(readTree(root)).toStrictEqual({});
-        }
+        expectNothingWrittenOnFailure(result, root);
       }),
       { numRuns: PROPERTY_RUNS.synthMutations },
     );
@@ -187,6 +200,7 @@ const yamlFragment = fc.constantFrom('1e400', '.inf', '.nan', '-.inf', '12345678
 
 describe('random edits of the fleet file text', () => {
   it(`never crash \`fleet model\` (${PROPERTY_RUNS.yamlText} runs)`, async () => {
+    expect.hasAssertions();
     const lines = stringify(BASE).split('\n');
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: lines.length - 1 }), fc.constantFrom('value', 'line', 'insert'), yamlFragment), { minLength: 1, maxLength: 3 }), async (edits) => {
