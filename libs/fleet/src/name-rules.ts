@@ -10,6 +10,8 @@ import type { Cluster, FleetSpec } from './schema.ts';
 type Add = (path: string, value: unknown, expected: string, fix: string) => void;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1035 label: what Kubernetes requires of a Service name (a DNS-1123 label that starts with a letter). */
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME_MAX = 253;
 const DNS_LABEL_MAX = 63;
 
@@ -37,6 +39,9 @@ export function checkFleetNames(spec: NameInput, regions: readonly string[], add
   checkAzureName('organization.appId', 'frontDoorWafPolicy', shared.frontDoorWafPolicy, 'Front Door WAF policy', add);
   checkAzureName('sharedServices.containerRegistry.name', 'containerRegistry', shared.containerRegistry, 'container registry', add);
   checkAzureName('sharedServices.logAnalytics.workspaceName', 'logAnalyticsWorkspace', shared.logAnalyticsWorkspace, 'Log Analytics workspace', add);
+  if (!DNS_1035_LABEL.test(spec.workload.name)) {
+    add('workload.name', spec.workload.name, 'a name that starts with a letter: it is also the Service name, an RFC 1035 label', `e.g. app-${spec.workload.name}`);
+  }
   const backend = `${spec.organization.appId.toLowerCase()}.aks-ingress.${spec.dns.domain}`;
   const dnsProblem = dnsNameProblem(backend);
   if (dnsProblem) add('dns.domain', spec.dns.domain, `a domain whose derived ingress host name "${backend.slice(0, 40)}…" has ${dnsProblem}`, 'use a shorter domain');

@@ -133,6 +133,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     path: 'regions.eastus2.clusters[1].name',
     expect: /spoke deployment name of its own \(regions\.eastus2\.clusters\[0\] derives the same/,
   },
+  { name: 'workload name starting with a digit (Service names are RFC 1035 labels)', mutate: (f) => { f.spec.workload.name = '9app'; }, path: 'workload.name', expect: /starts with a letter/ },
   { name: 'cluster name with uppercase', mutate: (f) => { central(f).name = 'Bu0001a0042-04'; }, path: 'regions.centralus.clusters[0].name', expect: /DNS-1123 label/ },
   { name: 'cluster name over 63 characters', mutate: (f) => { central(f).name = 'c'.repeat(64); }, path: 'regions.centralus.clusters[0].name', expect: /at most 63 characters/ },
   { name: 'fleet name not a DNS label', mutate: (f) => { f.metadata.name = 'My Fleet'; }, path: 'metadata.name', expect: /DNS-1123 label/ },
