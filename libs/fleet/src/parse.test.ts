@@ -109,6 +109,14 @@ describe('parseFleet rejects invalid fleets with the field path, the value, what
     ]);
   });
 
+  it('does not invent errors for parts that failed: a region that is not a mapping is one error, not "no regions"', () => {
+    const issues = issuesOf((f) => {
+      (f.spec.regions as Record<string, unknown>).eastus2 = 5;
+      (f.spec.regions as Record<string, unknown>).centralus = 'hub';
+    });
+    expect(issues.map((i) => i.path).sort()).toStrictEqual(['regions.centralus', 'regions.eastus2']);
+  });
+
   it('never repeats a credential from a URL in an error', () => {
     const issues = issuesOf((f) => {
       f.spec.gitSource.url = 'https://flux:ghp_secret123@github.com/contoso/aks-fleet';

@@ -119,8 +119,12 @@ function salvage(input: unknown): RuleInput | undefined {
   if (isMapping(spec.regions)) {
     regions = Object.create(null) as NonNullable<typeof regions>;
     for (const [name, region] of Object.entries(spec.regions)) {
-      if (name in Object.prototype || !isMapping(region)) continue;
+      if (name in Object.prototype) continue; // reported; a built-in name is no region
       const clusters: Cluster[] = [];
+      if (!isMapping(region)) {
+        regions[name] = { clusters }; // reported; its name is still checked
+        continue;
+      }
       if (Array.isArray(region.clusters)) {
         region.clusters.forEach((cluster, index) => {
           const parsed = part(ClusterSchema, cluster);
@@ -130,6 +134,8 @@ function salvage(input: unknown): RuleInput | undefined {
       const hub = part(HubSchema, region.hub);
       regions[name] = hub ? { hub, clusters } : { clusters };
     }
+    // Only built-in names: the regions exist but none can be checked (and "at least one region" would be wrong).
+    if (Object.keys(regions).length === 0 && Object.keys(spec.regions).length > 0) regions = undefined;
   }
   return {
     organization: part(shape.organization, spec.organization),
