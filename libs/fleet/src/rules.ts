@@ -5,11 +5,10 @@
 import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import { checkHubSubnetSizes, checkServiceNetwork, checkSpokeCapacity, checkVnetRange } from './address-rules.ts';
-import type { FleetIssue } from './errors.ts';
+import { redactUrlCredentials, type FleetIssue } from './errors.ts';
 import { checkClusterNames, checkFleetNames } from './name-rules.ts';
 import { FAILOVER_FACTOR, type Cluster, type FleetSpec, type Region } from './schema.ts';
 import { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
-import { redactUrlCredentials } from './errors.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'cluster-baseline-settings', 'gatekeeper-system', 'azure-arc'];
