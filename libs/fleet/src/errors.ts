@@ -2,6 +2,7 @@
  * Fleet model errors: every problem names the field path, the value, what was expected and how to fix it.
  * A parse collects all of them and throws once.
  */
+import { GivenNumber } from './given-number.ts';
 
 /** One problem in a fleet document. */
 export interface FleetIssue {
@@ -34,8 +35,8 @@ export function redactUrlCredentials(text: string): string {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  // JSON would print Infinity and NaN as null: show them as they are.
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  // JSON would print Infinity and NaN as null: show them, and numbers read from a file, as they are.
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof GivenNumber) return String(value);
   let json: string;
   try {
     json = JSON.stringify(value) ?? String(value);

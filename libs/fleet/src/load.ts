@@ -138,7 +138,7 @@ function readClusterFile(file: string, folder: string, issues: FleetIssue[]): { 
     for (const issue of envelope.error.issues) {
       const input = (issue as { input?: unknown }).input;
       const where = formatPath(issue.path);
-      issues.push({ path: where, value: input instanceof GivenNumber ? input.source : input, expected: issue.message.replace(/^Invalid input: expected /, ''), fix: `correct ${where} in the ${CLUSTER_KIND} document`, source: relative(file) });
+      issues.push({ path: where, value: input, expected: issue.message.replace(/^Invalid input: expected /, ''), fix: `correct ${where} in the ${CLUSTER_KIND} document`, source: relative(file) });
     }
     return undefined;
   }

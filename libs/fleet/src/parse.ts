@@ -43,7 +43,7 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
   const path = specPath(issue.path);
   const input = (issue as { input?: unknown }).input;
   if (input instanceof GivenNumber) {
-    return [{ path, value: input.source, expected: `${expectedOf(issue)}; ${input.source} is beyond the numbers the model can hold exactly (±${Number.MAX_SAFE_INTEGER})`, fix: `set ${path} to a value in range` }];
+    return [{ path, value: input, expected: `${expectedOf(issue)}; ${input.source} is beyond the numbers the model can hold exactly (±${Number.MAX_SAFE_INTEGER})`, fix: `set ${path} to a value in range` }];
   }
   switch (issue.code) {
     case 'unrecognized_keys':

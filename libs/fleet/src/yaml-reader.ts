@@ -8,6 +8,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { FleetIssue } from './errors.ts';
+import { GivenNumber } from './given-number.ts';
 
 /** Largest fleet file read: a 1000-cluster fleet in one file is about 1 MiB. */
 export const FLEET_FILE_MAX_BYTES = 4 * 1024 * 1024;
@@ -15,13 +16,7 @@ export const FLEET_FILE_MAX_BYTES = 4 * 1024 * 1024;
 /** Most values that aliases (`*name`) may expand to in one file; a fleet needs a handful. */
 export const MAX_ALIAS_EXPANSION = 10_000;
 
-/** A number the document wrote that JavaScript cannot hold exactly (`1e400`, `12345678901234567890`, `.inf`). */
-export class GivenNumber {
-  constructor(readonly source: string) {}
-  toJSON(): string {
-    return this.source;
-  }
-}
+export { GivenNumber };
 
 export interface YamlReadResult {
   /** The document as plain data; undefined when it could not be read at all. */
