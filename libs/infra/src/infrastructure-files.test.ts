@@ -1,7 +1,7 @@
 import { clusterAzureNames, sharedAzureNames } from '@aks-fleet/fleet';
 import { describe, expect, it } from 'vitest';
-import { isGeneratedInfrastructureFile, templateHash } from './arm-json.ts';
-import type { ArmTemplate } from './arm-template.ts';
+import { isGeneratedInfrastructureFile, templateHash } from './arm/arm-json.ts';
+import type { ArmTemplate } from './arm/arm-template.ts';
 import { fleetDeployments, planDeployment } from './deployment-plan.ts';
 import { infrastructureFiles } from './infrastructure-files.ts';
 import { defaultFleet, THIRD_CLUSTER, THIRD_REGION, threeRegionFleet } from './test-fleets.ts';

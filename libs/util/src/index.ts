@@ -1,1 +1,2 @@
 export * from './sort-keys.ts';
+export * from './schema-location.ts';

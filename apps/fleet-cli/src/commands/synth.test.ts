@@ -6,8 +6,7 @@ import { synthesize } from '@aks-fleet/synth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadFleet } from '@aks-fleet/fleet';
-import { clusterDefinitions } from '../cluster-app/cluster-definitions.ts';
-import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
+import { clusterDefinitions, clusterObjectValidators } from '@aks-fleet/cluster-app';
 import { cleanScratch, kustomizeBinary, readTree, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
 
 afterEach(cleanScratch);

@@ -4,8 +4,7 @@
 import { loadFleet } from '@aks-fleet/fleet';
 import { infrastructureFiles, isGeneratedInfrastructureFile } from '@aks-fleet/infra';
 import { synthesize, type SynthesisSummary } from '@aks-fleet/synth';
-import { clusterDefinitions } from '../cluster-app/cluster-definitions.ts';
-import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
+import { clusterDefinitions, clusterObjectValidators } from '@aks-fleet/cluster-app';
 import type { Output } from '../output.ts';
 
 export interface SynthArgs {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
 import { defaultContainerPolicy, formatFinding, readClusterTrees, readWorkingTree, RULES, validate, type GateContext } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
-import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
+import { clusterObjectValidators } from '@aks-fleet/cluster-app';
 import type { Output } from '../output.ts';
 
 export interface ValidateArgs {
