@@ -1,7 +1,10 @@
 /**
- * Validators for the custom resources the cluster app emits, for `synthesize({ validators })` and `renderCluster`:
- * kubernetes-models covers the built-in kinds; each custom kind is checked against its CRD schema, read from the
- * schema location (never copied into the repository).
+ * Validators for the custom resources the cluster app emits. kubernetes-models covers the built-in kinds; each custom
+ * kind has two checks:
+ * - `clusterObjectValidators()`: a typed model of our own (zod), offline — what synthesis runs, so `npm run synth`
+ *   needs no network and no schema location;
+ * - `crdObjectValidators()`: the kind's real CRD schema, read from the schema location (never copied into the
+ *   repository) — what the gate (`fleet validate`) and the tests run on top of the typed model.
  *
  * Schema location: `$FLEET_SCHEMA_LOCATION` (a folder laid out like the reference schemas: `crds/<project>/<file>`),
  * else `<repository>/.cache/schemas`, which `scripts/fetch-schemas.sh` fills from the pinned upstream URLs.
@@ -11,16 +14,46 @@ import path from 'node:path';
 import { SCHEMA_LOCATION_ENV, schemaLocation } from '@aks-fleet/util';
 import type { KubernetesObject, ObjectValidator } from '@aks-fleet/synth';
 import { compileCrdSchema, crdVersionSchemas } from './crd-json-schema.ts';
+import { validateSecretProviderClass } from './secret-provider-class-model.ts';
 
-/** Each custom kind the cluster app emits, with the CRD file (relative to the schema location) that defines it. */
-export const CLUSTER_CUSTOM_RESOURCES: ReadonlyArray<{ readonly key: string; readonly file: string; readonly providedBy: string }> = [
+export interface ClusterCustomResource {
+  /** `<group>/<version>/<kind>`, the key `synthesize({ validators })` uses. */
+  readonly key: string;
+  /** The CRD file, relative to the schema location. */
+  readonly file: string;
+  readonly providedBy: string;
+  /** The offline typed model synthesis checks. */
+  readonly model: ObjectValidator;
+}
+
+/** Each custom kind the cluster app emits, with its typed model and the CRD file that defines it. */
+export const CLUSTER_CUSTOM_RESOURCES: readonly ClusterCustomResource[] = [
   {
     key: 'secrets-store.csi.x-k8s.io/v1/SecretProviderClass',
     file: 'crds/secrets-store-csi-driver/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml',
     providedBy: 'the AKS Key Vault Secrets Store CSI add-on (secrets-store-csi-driver v1.6.0)',
+    model: validateSecretProviderClass,
   },
-
 ];
+
+/** The typed-model validator of every custom kind: offline, for synthesis. */
+export function clusterObjectValidators(): ReadonlyMap<string, ObjectValidator> {
+  return new Map(CLUSTER_CUSTOM_RESOURCES.map((resource) => [resource.key, resource.model]));
+}
+
+/** Typed model first, then the real CRD: for the gate, which runs where a schema location exists. */
+export function gateObjectValidators(options: ClusterObjectValidatorOptions = {}): ReadonlyMap<string, ObjectValidator> {
+  const crd = crdObjectValidators(options);
+  return new Map(
+    CLUSTER_CUSTOM_RESOURCES.map((resource) => [
+      resource.key,
+      (object: KubernetesObject) => {
+        const problems = resource.model(object);
+        return problems.length > 0 ? problems : crd.get(resource.key)!(object);
+      },
+    ]),
+  );
+}
 
 export interface ClusterObjectValidatorOptions {
   /** Folder with the `crds/` tree. @default - `$FLEET_SCHEMA_LOCATION`, else `<repository>/.cache/schemas` (the infrastructure's schemaLocation()) */
@@ -32,7 +65,7 @@ export interface ClusterObjectValidatorOptions {
  * when the file is missing or unusable, every object of that kind gets a problem that says how to fix the location —
  * a missing schema never passes silently.
  */
-export function clusterObjectValidators(options: ClusterObjectValidatorOptions = {}): ReadonlyMap<string, ObjectValidator> {
+export function crdObjectValidators(options: ClusterObjectValidatorOptions = {}): ReadonlyMap<string, ObjectValidator> {
   const location = options.schemaLocation ?? schemaLocation();
   const validators = new Map<string, ObjectValidator>();
   for (const resource of CLUSTER_CUSTOM_RESOURCES) {
@@ -52,7 +85,7 @@ export function clusterObjectValidators(options: ClusterObjectValidatorOptions =
   return validators;
 }
 
-function loadValidator(location: string, resource: (typeof CLUSTER_CUSTOM_RESOURCES)[number]): (object: unknown) => string[] {
+function loadValidator(location: string, resource: ClusterCustomResource): (object: unknown) => string[] {
   const file = path.join(location, resource.file);
   if (!existsSync(file)) {
     throw new Error(

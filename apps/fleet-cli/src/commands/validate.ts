@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
 import { defaultContainerPolicy, formatFinding, readClusterTrees, readWorkingTree, RULES, validate, type GateContext } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
-import { clusterObjectValidators } from '@aks-fleet/cluster-app';
+import { gateObjectValidators } from '@aks-fleet/cluster-app';
 import type { Output } from '../output.ts';
 
 export interface ValidateArgs {
@@ -60,7 +60,7 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     fleet,
     clusters: readClusterTrees(args.root),
     kustomize: kustomizePath(args.root),
-    validators: clusterObjectValidators(),
+    validators: gateObjectValidators(),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
     exceptions: fleet.spec.policyExceptions,
     infrastructure: infrastructure(args.root),
