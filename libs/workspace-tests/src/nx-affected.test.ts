@@ -4,7 +4,7 @@
  * workspace, with real nx.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy.ts';
@@ -12,12 +12,17 @@ import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy.ts';
 const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
 const CLUSTER_03 = 'cluster-bu0001a0042-03';
 const CLUSTER_04 = 'cluster-bu0001a0042-04';
+const CLUSTER_05 = 'cluster-bu0001a0042-05';
 
 let repo = '';
 let copy: WorkspaceCopy | undefined;
 
 function nx(...args: string[]): string {
   return execFileSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args], { cwd: repo, env: ENV, encoding: 'utf8' });
+}
+
+function git(...args: string[]): string {
+  return copy!.git(...args);
 }
 
 function commitAll(message: string): void {
@@ -66,6 +71,35 @@ describe('nx affected -t synth', () => {
     commitAll('test only');
     const output = nx('affected', '-t', 'synth', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static');
     expect(output).toMatch(/read the output from the cache instead of running the command for 2 out of 2 tasks/);
+  });
+});
+
+describe('a cluster is one file', () => {
+  it('a new cluster.yaml alone is an nx project, is synthesized, and is what affected picks', () => {
+    const template = readFileSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-03/cluster.yaml'), 'utf8');
+    const definition = template
+      .replaceAll('bu0001a0042-03', 'bu0001a0042-05')
+      .replace('instance: "03"', 'instance: "05"')
+      .replaceAll('10.243.', '10.245.')
+      .replaceAll('-0003-', '-0005-')
+      .replace('000000000003', '000000000005');
+    mkdirSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05'));
+    writeFileSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05/cluster.yaml'), definition);
+    commitAll('add cluster 05: one file');
+    expect(git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('libs/fleet/default-fleet/clusters/bu0001a0042-05/cluster.yaml');
+
+    const project = JSON.parse(nx('show', 'project', CLUSTER_05, '--json')) as { tags: string[]; targets: Record<string, unknown> };
+    expect(project.tags).toStrictEqual(['scope:fleet', 'type:cluster']);
+    expect(Object.keys(project.targets).sort()).toStrictEqual(['synth', 'test']);
+    expect(affectedSynthProjects()).toStrictEqual([CLUSTER_05]);
+
+    nx('affected', '-t', 'synth', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static');
+    expect(existsSync(path.join(repo, 'manifests/bu0001a0042-05/baseline/namespace-a0042.yaml'))).toBe(true);
+    expect(existsSync(path.join(repo, 'clusters/bu0001a0042-05/kustomization.yaml'))).toBe(true);
+    expect(existsSync(path.join(repo, 'infrastructure/clusters/bu0001a0042-05/stamp/template.json'))).toBe(true);
+    rmSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05'), { recursive: true });
+    for (const folder of ['manifests', 'clusters', 'infrastructure/clusters']) rmSync(path.join(repo, folder, 'bu0001a0042-05'), { recursive: true, force: true });
+    commitAll('remove cluster 05');
   });
 });
 
