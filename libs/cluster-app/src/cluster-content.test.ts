@@ -396,10 +396,4 @@ describe('cluster content of the default fleet', () => {
     expect(issue!.path).toBe('regions.centralus.clusters[0].workloadIdentity.ingressControllerClientId');
     expect(issue!.fix).toContain('ingressControllerClientId');
   });
-
-  describe.each(CLUSTERS)('golden snapshot of %s', (cluster) => {
-    it.each(['baseline', 'policy', 'ingress', 'workload'])('layer %s', (name) => {
-      expect(layer(cluster, name)).toMatchSnapshot();
-    });
-  });
 });
