@@ -35,13 +35,7 @@ export function ingressNamespace(spec: FleetSpec): string {
   return spec.ingressController.namespace;
 }
 
-/**
- * Kubernetes subject of the ingress controller's federated identity credential
- * (`system:serviceaccount:<ingress namespace>:traefik-ingress-controller`).
- */
-export function ingressWorkloadIdentitySubject(spec: FleetSpec): string {
-  return `system:serviceaccount:${ingressNamespace(spec)}:${INGRESS_SERVICE_ACCOUNT}`;
-}
+export { ingressWorkloadIdentitySubject } from '@aks-fleet/fleet';
 
 export interface WorkloadContext {
   readonly namespace: string;

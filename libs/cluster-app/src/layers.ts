@@ -1,6 +1,6 @@
-/** The layers every cluster gets, in apply order; each is a folder under manifests/<cluster>/ and a Flux Kustomization. */
-export const LAYERS = ['baseline', 'policy', 'ingress', 'workload'] as const;
-export type LayerName = (typeof LAYERS)[number];
+import type { LayerName } from '@aks-fleet/fleet';
+
+export { LAYERS, type LayerName } from '@aks-fleet/fleet';
 
 /** Name of the Flux Kustomization that applies a layer. */
 export function layerKustomizationName(layer: LayerName): string {

@@ -5,10 +5,11 @@
 import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import type { FleetIssue } from './errors.ts';
+import { BASELINE_NAMESPACE } from './names.ts';
 import { FAILOVER_FACTOR, type Cluster, type FleetSpec } from './schema.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
-const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'cluster-baseline-settings', 'gatekeeper-system', 'azure-arc'];
+const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', BASELINE_NAMESPACE, 'gatekeeper-system', 'azure-arc'];
 
 /** Kubernetes minor (1.30) or patch (1.30.7) version. */
 const KUBERNETES_VERSION = /^1\.(\d{1,2})(\.\d{1,3})?$/;

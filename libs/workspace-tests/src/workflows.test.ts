@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { TOOLS_BIN } from '@aks-fleet/util';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ACTIONLINT = path.join(ROOT, '.cache/tools/bin/actionlint');
+const ACTIONLINT = path.join(ROOT, TOOLS_BIN, 'actionlint');
 
 function actionlint(cwd: string, files: string[] = []): { status: number | null; output: string } {
   if (!existsSync(ACTIONLINT)) throw new Error(`actionlint not found at ${ACTIONLINT}: run scripts/install-tools.sh`);

@@ -3,10 +3,10 @@
  * tree; one line per finding, exit 1 on any error.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
 import { defaultContainerPolicy, formatFinding, readClusterTrees, readWorkingTree, RULES, validate, type GateContext } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
+import { kustomizeLocation } from '@aks-fleet/util';
 import { gateObjectValidators } from '@aks-fleet/cluster-app';
 import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -42,7 +42,7 @@ export interface ValidateArgs {
 }
 
 export function kustomizePath(root: string): string | undefined {
-  const candidate = process.env.FLEET_KUSTOMIZE ?? path.join(root, '.cache/tools/bin/kustomize');
+  const candidate = kustomizeLocation(root);
   return existsSync(candidate) ? candidate : undefined;
 }
 

@@ -1,10 +1,10 @@
 import { ContainerInsightsAgentConfig, EntraGroupRoleBinding, NamespaceQuota, PsaNamespace, times } from '@aks-fleet/constructs';
+import { BASELINE_NAMESPACE } from '@aks-fleet/fleet';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ClusterContext } from '../cluster-context.ts';
 
 /** Namespace that holds cluster-wide operations components (as in the reference). */
-export const BASELINE_NAMESPACE = 'cluster-baseline-settings';
 
 /**
  * Cluster baseline: the namespaces with Pod Security Admission labels, the Container Insights agent settings,

@@ -11,7 +11,7 @@
  * Cross-resource-group assignments are nested deployments with `inner` expression scope: the principal id is
  * passed in as a parameter, the assignment is an extension resource on a resource of that group.
  */
-import { INGRESS_CONTROLLER_SERVICE_ACCOUNT, WORKLOAD_IDENTITY_AUDIENCE } from '@aks-fleet/fleet';
+import { ingressWorkloadIdentitySubject, WORKLOAD_IDENTITY_AUDIENCE } from '@aks-fleet/fleet';
 import { expr, idIn, idOf, referenceOf, resource, template, BUILT_IN_ROLES, type ArmResource, type JsonObject } from '../arm/arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 import { roleAssignment, roleAssignmentIdExpression, tracked } from '../arm/template-helpers.ts';
@@ -26,7 +26,7 @@ export function identities(context: StampContext): ArmResource[] {
       dependsOn: [expr(ids.ingressControllerIdentity), expr(ids.aks)],
       properties: {
         issuer: expr(`${referenceOf(ids.aks, 'Microsoft.ContainerService/managedClusters')}.oidcIssuerProfile.issuerURL`),
-        subject: `system:serviceaccount:${context.fleet.spec.ingressController.namespace}:${INGRESS_CONTROLLER_SERVICE_ACCOUNT}`,
+        subject: ingressWorkloadIdentitySubject(context.fleet.spec),
         audiences: [WORKLOAD_IDENTITY_AUDIENCE],
       },
     }),

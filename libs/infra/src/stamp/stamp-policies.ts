@@ -3,12 +3,11 @@
  * (the cluster depends on them): restricted pod security (audit), HTTPS-only ingress, internal load balancers only,
  * read-only root file system (audit), CPU/memory limits, and allowed images = the fleet's ACR and MCR.
  */
-import { FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
+import { BASELINE_NAMESPACE, CONTAINER_LIMIT_MAXIMA, FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
 import { idOf, resource, type ArmResource, type JsonObject } from '../arm/arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 
 const SYSTEM_NAMESPACES = ['kube-system', 'gatekeeper-system', 'azure-arc', FLUX_BOOTSTRAP.namespace];
-const BASELINE_NAMESPACE = 'cluster-baseline-settings';
 
 export interface PolicyAssignmentSpec {
   /** Suffix of the assignment name. */
@@ -58,7 +57,7 @@ export function policyAssignmentSpecs(context: StampContext): PolicyAssignmentSp
       key: 'resource-limits',
       displayName: 'Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits',
       definitionId: '/providers/Microsoft.Authorization/policyDefinitions/e345eecc-fa47-480f-9e88-67dcc122b164',
-      parameters: { effect: 'deny', cpuLimit: '1000m', memoryLimit: '512Mi', excludedNamespaces: [...SYSTEM_NAMESPACES, BASELINE_NAMESPACE] },
+      parameters: { effect: 'deny', cpuLimit: `${CONTAINER_LIMIT_MAXIMA.cpuMillicores}m`, memoryLimit: `${CONTAINER_LIMIT_MAXIMA.memoryMiB}Mi`, excludedNamespaces: [...SYSTEM_NAMESPACES, BASELINE_NAMESPACE] },
     },
     {
       key: 'allowed-images',
