@@ -15,3 +15,5 @@ export { resourceGroupsTemplate, fleetResourceGroups } from './shared/resource-g
 export { STAMP_SECURE_PARAMETERS } from './stamp/stamp-key-vault.ts';
 export * from './arm/deploy.ts';
 export { parseResourceId, parseParameterReference, DeclaredResources, type ResourceReference } from './arm/arm-references.ts';
+export * from './topology/fleet-topology.ts';
+export * from './topology/render-topology.ts';

@@ -46,7 +46,7 @@ describe('GitHub Actions workflows', () => {
     expect(steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth']).toBe(0);
     expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
     const runs = steps.map((s) => s.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npx nx affected -t typecheck lint test', 'npx fleet synth --check', 'npx fleet validate', 'npx fleet diff --base "origin/$BASE_REF" -o markdown']) {
+    for (const command of ['npm ci', 'npx nx affected -t typecheck lint test', 'npx fleet synth --check', 'npx fleet graph --check', 'npx fleet validate', 'npx fleet diff --base "origin/$BASE_REF" -o markdown']) {
       expect(runs).toContain(command);
     }
     expect(steps.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true);

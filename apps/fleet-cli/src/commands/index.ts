@@ -5,12 +5,13 @@
 import type { Command } from '../command.ts';
 import { completionCommand } from './completion.ts';
 import { diffCommand } from './diff.ts';
+import { graphCommand } from './graph.ts';
 import { infraCommand } from './infra.ts';
 import { modelCommand } from './model.ts';
 import { synthCommand } from './synth.ts';
 import { validateCommand } from './validate.ts';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diffCommand, infraCommand, modelCommand, completionCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diffCommand, infraCommand, modelCommand, graphCommand, completionCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
