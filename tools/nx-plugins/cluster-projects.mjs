@@ -9,7 +9,11 @@ const FLEET_CLI = 'node apps/fleet-cli/bin/fleet.js';
 export function clusterProject(file) {
   const root = path.posix.dirname(file);
   const name = path.posix.basename(root);
-  const outputs = [`{workspaceRoot}/manifests/${name}`, `{workspaceRoot}/clusters/${name}`, `{workspaceRoot}/infrastructure/clusters/${name}`];
+  const outputs = [
+    `{workspaceRoot}/manifests/${name}`,
+    `{workspaceRoot}/clusters/${name}`,
+    `{workspaceRoot}/infrastructure/clusters/${name}`,
+  ];
   return {
     root,
     name: `cluster-${name}`,

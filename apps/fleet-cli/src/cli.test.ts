@@ -38,30 +38,151 @@ function gitRepository(scratch: string): string {
 
 const BAD: readonly BadInvocation[] = [
   { name: 'no command', args: () => [], code: 2, error: /no command given — fix: run `fleet --help`/ },
-  { name: 'unknown command', args: () => ['deploy'], code: 2, error: /unknown command "deploy" — fix: run `fleet --help`/ },
-  { name: 'misspelt command', args: () => ['synht'], code: 2, error: /unknown command "synht" — fix: did you mean `fleet synth`\?/ },
-  { name: 'unknown flag', args: () => ['synth', '--forse'], code: 2, error: /unknown flag --forse for `fleet synth` — fix: see `fleet synth --help`/ },
-  { name: 'flag of another command', args: () => ['synth', '--base', 'HEAD'], code: 2, error: /--base is not a flag of `fleet synth` \(it belongs to fleet diff\) — fix: remove it/ },
-  { name: 'flag before the command', args: () => ['--root', '.', 'synth'], code: 2, error: /"--root" before the command — fix: put flags after the command/ },
-  { name: 'flag without its value', args: () => ['model', '--cluster'], code: 2, error: /--cluster needs a value — fix: see `fleet model --help`/ },
-  { name: 'extra argument', args: () => ['synth', 'everything'], code: 2, error: /unexpected argument "everything" for `fleet synth` — fix: usage: fleet synth/ },
-  { name: 'output format a command does not have', args: () => ['synth', '-o', 'markdown'], code: 2, error: /-o markdown is not an output of `fleet synth` — fix: use one of: text, json/ },
-  { name: 'diff without --base', args: () => ['diff'], code: 2, error: /`fleet diff` needs --base <git-ref> — fix: pass the ref to compare with/ },
-  { name: 'bad git ref', args: (s) => ['diff', '--base', 'no-such-ref', '--root', gitRepository(s)], code: 2, error: /unknown git ref "no-such-ref" in .* — fix: pass a commit git has/ },
-  { name: 'diff outside a git repository', args: (s) => ['diff', '--base', 'HEAD', '--root', s], code: 2, error: /is not a git repository — fix: run fleet diff inside the repository/ },
-  { name: 'infra without an action', args: () => ['infra'], code: 2, error: /`fleet infra` needs an action — fix: run `fleet infra plan` or `fleet infra deploy`/ },
-  { name: 'unknown infra action', args: () => ['infra', 'destroy'], code: 2, error: /unknown infra action "destroy" — fix: run `fleet infra plan`/ },
-  { name: 'unknown region', args: () => ['infra', 'plan', '--region', 'westeurope'], code: 2, error: /unknown region "westeurope"; the fleet has eastus2, centralus — fix: pass one of these to --region/ },
-  { name: 'unknown cluster', args: (s) => ['synth', '--cluster', 'bu0001a0042-99', '--root', s], code: 2, error: /unknown cluster bu0001a0042-99; the fleet has bu0001a0042-03, bu0001a0042-04 — fix: pass one of these to --cluster/ },
-  { name: 'missing fleet file', args: (s) => ['model', '--fleet', path.join(s, 'nope.yaml')], code: 1, error: /expected an existing fleet file or fleet directory — fix: check the --fleet path/ },
-  { name: 'empty fleet file', args: (s) => ['model', '--fleet', file(s, 'empty.yaml', '')], code: 1, error: /ERROR \S+: got .* — fix: / },
-  { name: 'fleet file that is not YAML', args: (s) => ['model', '--fleet', file(s, 'bad.yaml', 'spec: [unclosed\n')], code: 1, error: /expected valid YAML — fix: / },
-  { name: 'fleet directory without fleet.yaml', args: (s) => ['synth', '--fleet', s, '--root', s], code: 1, error: /expected a fleet directory with a fleet.yaml — fix: create fleet.yaml/ },
-  { name: 'missing root', args: (s) => ['synth', '--root', path.join(s, 'missing')], code: 2, error: /--root .*missing: no such folder — fix: pass the repository root/ },
-  { name: 'root that is a file', args: (s) => ['validate', '--root', file(s, 'a-file', 'x')], code: 2, error: /--root .*a-file: not a folder — fix: pass the repository root/ },
-  { name: 'root without a synthesized tree', args: (s) => ['validate', '--root', s], code: 1, error: /no synthesized tree under .* — fix: run `fleet synth` first/ },
-  { name: 'unknown completion shell', args: () => ['completion', 'fish'], code: 2, error: /no completion for shell "fish" — fix: run `fleet completion bash`/ },
-  { name: 'conflicting --json and -o', args: () => ['model', '--json', '-o', 'text'], code: 2, error: /--json and -o text disagree — fix: pass one of them/ },
+  {
+    name: 'unknown command',
+    args: () => ['deploy'],
+    code: 2,
+    error: /unknown command "deploy" — fix: run `fleet --help`/,
+  },
+  {
+    name: 'misspelt command',
+    args: () => ['synht'],
+    code: 2,
+    error: /unknown command "synht" — fix: did you mean `fleet synth`\?/,
+  },
+  {
+    name: 'unknown flag',
+    args: () => ['synth', '--forse'],
+    code: 2,
+    error: /unknown flag --forse for `fleet synth` — fix: see `fleet synth --help`/,
+  },
+  {
+    name: 'flag of another command',
+    args: () => ['synth', '--base', 'HEAD'],
+    code: 2,
+    error: /--base is not a flag of `fleet synth` \(it belongs to fleet diff\) — fix: remove it/,
+  },
+  {
+    name: 'flag before the command',
+    args: () => ['--root', '.', 'synth'],
+    code: 2,
+    error: /"--root" before the command — fix: put flags after the command/,
+  },
+  {
+    name: 'flag without its value',
+    args: () => ['model', '--cluster'],
+    code: 2,
+    error: /--cluster needs a value — fix: see `fleet model --help`/,
+  },
+  {
+    name: 'extra argument',
+    args: () => ['synth', 'everything'],
+    code: 2,
+    error: /unexpected argument "everything" for `fleet synth` — fix: usage: fleet synth/,
+  },
+  {
+    name: 'output format a command does not have',
+    args: () => ['synth', '-o', 'markdown'],
+    code: 2,
+    error: /-o markdown is not an output of `fleet synth` — fix: use one of: text, json/,
+  },
+  {
+    name: 'diff without --base',
+    args: () => ['diff'],
+    code: 2,
+    error: /`fleet diff` needs --base <git-ref> — fix: pass the ref to compare with/,
+  },
+  {
+    name: 'bad git ref',
+    args: (s) => ['diff', '--base', 'no-such-ref', '--root', gitRepository(s)],
+    code: 2,
+    error: /unknown git ref "no-such-ref" in .* — fix: pass a commit git has/,
+  },
+  {
+    name: 'diff outside a git repository',
+    args: (s) => ['diff', '--base', 'HEAD', '--root', s],
+    code: 2,
+    error: /is not a git repository — fix: run fleet diff inside the repository/,
+  },
+  {
+    name: 'infra without an action',
+    args: () => ['infra'],
+    code: 2,
+    error: /`fleet infra` needs an action — fix: run `fleet infra plan` or `fleet infra deploy`/,
+  },
+  {
+    name: 'unknown infra action',
+    args: () => ['infra', 'destroy'],
+    code: 2,
+    error: /unknown infra action "destroy" — fix: run `fleet infra plan`/,
+  },
+  {
+    name: 'unknown region',
+    args: () => ['infra', 'plan', '--region', 'westeurope'],
+    code: 2,
+    error: /unknown region "westeurope"; the fleet has eastus2, centralus — fix: pass one of these to --region/,
+  },
+  {
+    name: 'unknown cluster',
+    args: (s) => ['synth', '--cluster', 'bu0001a0042-99', '--root', s],
+    code: 2,
+    error:
+      /unknown cluster bu0001a0042-99; the fleet has bu0001a0042-03, bu0001a0042-04 — fix: pass one of these to --cluster/,
+  },
+  {
+    name: 'missing fleet file',
+    args: (s) => ['model', '--fleet', path.join(s, 'nope.yaml')],
+    code: 1,
+    error: /expected an existing fleet file or fleet directory — fix: check the --fleet path/,
+  },
+  {
+    name: 'empty fleet file',
+    args: (s) => ['model', '--fleet', file(s, 'empty.yaml', '')],
+    code: 1,
+    error: /ERROR \S+: got .* — fix: /,
+  },
+  {
+    name: 'fleet file that is not YAML',
+    args: (s) => ['model', '--fleet', file(s, 'bad.yaml', 'spec: [unclosed\n')],
+    code: 1,
+    error: /expected valid YAML — fix: /,
+  },
+  {
+    name: 'fleet directory without fleet.yaml',
+    args: (s) => ['synth', '--fleet', s, '--root', s],
+    code: 1,
+    error: /expected a fleet directory with a fleet.yaml — fix: create fleet.yaml/,
+  },
+  {
+    name: 'missing root',
+    args: (s) => ['synth', '--root', path.join(s, 'missing')],
+    code: 2,
+    error: /--root .*missing: no such folder — fix: pass the repository root/,
+  },
+  {
+    name: 'root that is a file',
+    args: (s) => ['validate', '--root', file(s, 'a-file', 'x')],
+    code: 2,
+    error: /--root .*a-file: not a folder — fix: pass the repository root/,
+  },
+  {
+    name: 'root without a synthesized tree',
+    args: (s) => ['validate', '--root', s],
+    code: 1,
+    error: /no synthesized tree under .* — fix: run `fleet synth` first/,
+  },
+  {
+    name: 'unknown completion shell',
+    args: () => ['completion', 'fish'],
+    code: 2,
+    error: /no completion for shell "fish" — fix: run `fleet completion bash`/,
+  },
+  {
+    name: 'conflicting --json and -o',
+    args: () => ['model', '--json', '-o', 'text'],
+    code: 2,
+    error: /--json and -o text disagree — fix: pass one of them/,
+  },
 ];
 
 describe('bad invocations: exit code, one ERROR line with the fix, no stack trace', () => {
@@ -81,9 +202,15 @@ describe('bad invocations: exit code, one ERROR line with the fix, no stack trac
   });
 
   it('the real binary prints one line too (no stack from the launcher)', () => {
-    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'apps/fleet-cli/bin/fleet.js'), 'synth', '--bogus'], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'apps/fleet-cli/bin/fleet.js'), 'synth', '--bogus'],
+      { encoding: 'utf8' },
+    );
     expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toStrictEqual(['ERROR unknown flag --bogus for `fleet synth` — fix: see `fleet synth --help`']);
+    expect(result.stderr.trim().split('\n')).toStrictEqual([
+      'ERROR unknown flag --bogus for `fleet synth` — fix: see `fleet synth --help`',
+    ]);
   });
 
   it('an unexpected failure is one line that says how to see the stack; FLEET_DEBUG=1 shows it', () => {
@@ -94,7 +221,9 @@ describe('bad invocations: exit code, one ERROR line with the fix, no stack trac
     try {
       delete process.env.FLEET_DEBUG;
       expect(reportError(new TypeError('cannot read properties of undefined'))).toBe(70);
-      expect(captured.join('')).toBe('ERROR cannot read properties of undefined — this is a bug in fleet; re-run with FLEET_DEBUG=1 for the stack\n');
+      expect(captured.join('')).toBe(
+        'ERROR cannot read properties of undefined — this is a bug in fleet; re-run with FLEET_DEBUG=1 for the stack\n',
+      );
       captured.length = 0;
       process.env.FLEET_DEBUG = '1';
       reportError(new TypeError('boom'));
@@ -131,7 +260,10 @@ describe('help, version, output', () => {
 
   it('fleet --help lists every command', async () => {
     const result = await runCli(['--help']);
-    for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command.name} +${command.summary.slice(0, 20).replace(/[()]/g, '.')}`, 'm'));
+    for (const command of COMMANDS)
+      expect(result.stdout).toMatch(
+        new RegExp(`^  ${command.name} +${command.summary.slice(0, 20).replace(/[()]/g, '.')}`, 'm'),
+      );
   });
 
   it('results on stdout, progress on stderr: -o json is one parseable document', async () => {

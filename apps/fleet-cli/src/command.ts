@@ -63,4 +63,9 @@ export const ROOT_FLAG: FlagSpec = {
   value: 'DIR',
   description: 'repository root (default: the nearest folder upwards with nx.json)',
 };
-export const CLUSTER_FLAG: FlagSpec = { type: 'string', multiple: true, value: 'NAME', description: 'only this cluster' };
+export const CLUSTER_FLAG: FlagSpec = {
+  type: 'string',
+  multiple: true,
+  value: 'NAME',
+  description: 'only this cluster',
+};

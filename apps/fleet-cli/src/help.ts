@@ -10,7 +10,8 @@ export function overview(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`),
     '',
-    'flags everywhere: -h/--help (help of a command), -o/--output FORMAT (where a command has formats; --json = -o json)',
+    'flags everywhere: -h/--help (help of a command), -o/--output FORMAT (where a command has formats;',
+    '--json = -o json)',
     '`fleet --version` prints the version; `fleet help <command>` or `fleet <command> --help` describes a command.',
     'Results go to stdout; progress, warnings and errors to stderr. FLEET_DEBUG=1 shows the stack of a failure.',
     '',
@@ -23,7 +24,10 @@ export function commandHelp(command: Command): string {
     `${spec.description}${spec.multiple ? ' (repeatable)' : ''}`,
   ]);
   if (command.outputs) {
-    flags.push(['-o, --output FORMAT', `${command.outputs.join(' | ')} (default ${command.outputs[0]}); --json is -o json`]);
+    flags.push([
+      '-o, --output FORMAT',
+      `${command.outputs.join(' | ')} (default ${command.outputs[0]}); --json is -o json`,
+    ]);
   }
   flags.push(['-h, --help', 'show this help']);
   const width = Math.max(...flags.map(([left]) => left.length)) + 2;

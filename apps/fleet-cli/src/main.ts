@@ -31,7 +31,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(topic === undefined ? overview() : commandHelp(requireCommand(topic)));
       return 0;
     }
-    if (first.startsWith('-')) throw new CliError(`"${first}" before the command`, 'put flags after the command: `fleet <command> [flags]` (see `fleet --help`)');
+    if (first.startsWith('-'))
+      throw new CliError(
+        `"${first}" before the command`,
+        'put flags after the command: `fleet <command> [flags]` (see `fleet --help`)',
+      );
     const command = requireCommand(first);
     const { flags, args } = parseFlags(command, rest);
     if (flags.help === true) {
@@ -50,12 +54,21 @@ export async function main(argv: readonly string[]): Promise<number> {
 function requireCommand(name: string): Command {
   const command = findCommand(name);
   if (command) return command;
-  const closest = closestName(name, COMMANDS.map((c) => c.name));
-  throw new CliError(`unknown command "${name}"`, `${closest ? `did you mean \`fleet ${closest}\`? ` : ''}run \`fleet --help\` for the commands`);
+  const closest = closestName(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  throw new CliError(
+    `unknown command "${name}"`,
+    `${closest ? `did you mean \`fleet ${closest}\`? ` : ''}run \`fleet --help\` for the commands`,
+  );
 }
 
 /** Flags of this command only: an unknown flag, or one that belongs to another command, is an error. */
-function parseFlags(command: Command, argv: readonly string[]): { flags: Record<string, string | boolean | string[] | undefined>; args: string[] } {
+function parseFlags(
+  command: Command,
+  argv: readonly string[],
+): { flags: Record<string, string | boolean | string[] | undefined>; args: string[] } {
   const specs: Record<string, FlagSpec> = { ...COMMON_FLAGS, ...command.flags };
   if (command.outputs) {
     specs.output = { type: 'string', short: 'o', description: '' };
@@ -63,7 +76,11 @@ function parseFlags(command: Command, argv: readonly string[]): { flags: Record<
   }
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+    options[name] = {
+      type: spec.type,
+      ...(spec.short ? { short: spec.short } : {}),
+      ...(spec.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed;
   try {
@@ -76,7 +93,7 @@ function parseFlags(command: Command, argv: readonly string[]): { flags: Record<
     const extra = parsed.positionals[allowed]!;
     throw new CliError(
       `unexpected argument "${extra}" for \`fleet ${command.name}\``,
-      `${command.usage[0] ? `usage: ${command.usage[0]}` : `\`fleet ${command.name}\` takes no arguments`} (see \`fleet ${command.name} --help\`)`,
+      `${command.usage[0] ? `usage: ${command.usage[0]}` : 'it takes no arguments'} (see \`fleet ${command.name} --help\`)`,
     );
   }
   return { flags: parsed.values as Record<string, string | boolean | string[] | undefined>, args: parsed.positionals };
@@ -88,24 +105,38 @@ function flagError(command: Command, error: Error & { code?: string }): CliError
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const name = flag.replace(/^-+/, '');
     const owners = COMMANDS.filter((c) => name in c.flags).map((c) => `fleet ${c.name}`);
-    if (owners.length > 0) return new CliError(`${flag} is not a flag of \`fleet ${command.name}\` (it belongs to ${owners.join(', ')})`, `remove it; ${help}`);
+    if (owners.length > 0)
+      return new CliError(
+        `${flag} is not a flag of \`fleet ${command.name}\` (it belongs to ${owners.join(', ')})`,
+        `remove it; ${help}`,
+      );
     const closest = closestName(name, Object.keys({ ...COMMON_FLAGS, ...command.flags }));
-    return new CliError(`unknown flag ${flag} for \`fleet ${command.name}\``, `${closest ? `did you mean --${closest}? ` : ''}${help}`);
+    return new CliError(
+      `unknown flag ${flag} for \`fleet ${command.name}\``,
+      `${closest ? `did you mean --${closest}? ` : ''}${help}`,
+    );
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    return new CliError(`${flag || 'a flag'} needs a value${/argument missing/.test(error.message) ? '' : `: ${error.message.split('\n')[0]}`}`, help);
+    return new CliError(
+      `${flag || 'a flag'} needs a value${/argument missing/.test(error.message) ? '' : `: ${firstLine(error.message)}`}`,
+      help,
+    );
   }
   return new CliError(error.message.split('\n')[0]!, help);
 }
 
 function outputFormat(command: Command, flags: Record<string, unknown>): OutputFormat {
   if (!command.outputs) return 'text';
-  const requested = typeof flags.output === 'string' ? flags.output : flags.json === true ? 'json' : command.outputs[0]!;
+  const requested =
+    typeof flags.output === 'string' ? flags.output : flags.json === true ? 'json' : command.outputs[0]!;
   if (flags.json === true && typeof flags.output === 'string' && flags.output !== 'json') {
     throw new CliError(`--json and -o ${flags.output} disagree`, 'pass one of them');
   }
   if (!(command.outputs as readonly string[]).includes(requested)) {
-    throw new CliError(`-o ${requested} is not an output of \`fleet ${command.name}\``, `use one of: ${command.outputs.join(', ')}`);
+    throw new CliError(
+      `-o ${requested} is not an output of \`fleet ${command.name}\``,
+      `use one of: ${command.outputs.join(', ')}`,
+    );
   }
   return requested as OutputFormat;
 }
@@ -143,7 +174,8 @@ export function reportError(error: unknown, json = false): number {
     return 1;
   }
   if (error instanceof ObjectValidationError) {
-    if (json) process.stdout.write(`${JSON.stringify({ error: 'object-validation', problems: error.problems }, null, 2)}\n`);
+    if (json)
+      process.stdout.write(`${JSON.stringify({ error: 'object-validation', problems: error.problems }, null, 2)}\n`);
     stderr(`${error.message}\nnothing was written`);
     return 1;
   }
@@ -154,7 +186,10 @@ export function reportError(error: unknown, json = false): number {
   const system = error as NodeJS.ErrnoException;
   if (typeof system?.code === 'string' && typeof system.syscall === 'string') {
     const target = system.path ? ` ${system.path}` : '';
-    stderr(`ERROR cannot ${system.syscall}${target}: ${system.code} — fix: check that the path exists, is of the right kind (file or folder) and is readable and writable`);
+    stderr(
+      `ERROR cannot ${system.syscall}${target}: ${system.code} — fix: check that the path exists, is of the right kind ` +
+        '(file or folder) and is readable and writable',
+    );
     debugStack(error);
     return 1;
   }
@@ -162,6 +197,10 @@ export function reportError(error: unknown, json = false): number {
   stderr(`ERROR ${message} — this is a bug in fleet; re-run with FLEET_DEBUG=1 for the stack`);
   debugStack(error);
   return 70;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
 }
 
 function debugStack(error: unknown): void {

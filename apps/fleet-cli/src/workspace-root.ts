@@ -23,7 +23,10 @@ export function rootFlag(value: unknown, access: 'read' | 'write' = 'read'): str
   try {
     accessSync(root, access === 'write' ? constants.R_OK | constants.W_OK : constants.R_OK);
   } catch {
-    throw new CliError(`--root ${value}: not ${access === 'write' ? 'writable' : 'readable'}`, `fix its permissions, or ${fix}`);
+    throw new CliError(
+      `--root ${value}: not ${access === 'write' ? 'writable' : 'readable'}`,
+      `fix its permissions, or ${fix}`,
+    );
   }
   return root;
 }

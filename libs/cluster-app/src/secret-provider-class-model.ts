@@ -41,7 +41,9 @@ export const validateSecretProviderClass: ObjectValidator = (object) => {
   return result.error.issues.flatMap((issue) => {
     const at = issue.path.length === 0 ? '(object)' : issue.path.join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `schema (SecretProviderClass v1): ${at}: unknown field "${key}" (the API server would drop it)`);
+      return issue.keys.map(
+        (key) => `schema (SecretProviderClass v1): ${at}: unknown field "${key}" (the API server would drop it)`,
+      );
     }
     return [`schema (SecretProviderClass v1): ${at}: ${issue.message}`];
   });

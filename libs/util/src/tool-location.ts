@@ -1,6 +1,6 @@
 /**
- * Where the pinned command-line tools live: scripts/install-tools.sh installs them into `<repository>/.cache/tools/bin`;
- * FLEET_KUSTOMIZE points at another kustomize.
+ * Where the pinned command-line tools live: scripts/install-tools.sh installs them into
+ * `<repository>/.cache/tools/bin`; FLEET_KUSTOMIZE points at another kustomize.
  */
 import path from 'node:path';
 

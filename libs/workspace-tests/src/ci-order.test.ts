@@ -64,7 +64,9 @@ describe('ci.yml, run in its order', () => {
     const results = run();
     const failed = results.find((r) => r.code !== 0);
     expect(failed, failed && `${failed.name}:\n${failed.output}`).toBeUndefined();
-    expect(results.filter((r) => r.outcome === 'ran').map((r) => r.name)).toEqual(expect.arrayContaining([DRIFT_STEP, 'Gate']));
+    expect(results.filter((r) => r.outcome === 'ran').map((r) => r.name)).toEqual(
+      expect.arrayContaining([DRIFT_STEP, 'Gate']),
+    );
     expect(results.length).toBe(workflow.jobs.fleet.steps.length);
   });
 
@@ -72,7 +74,10 @@ describe('ci.yml, run in its order', () => {
     commitUnsynthesizedModelEdit();
     const steps = [...workflow.jobs.fleet.steps];
     const drift = steps.findIndex((s) => s.name === DRIFT_STEP);
-    steps.splice(drift, 0, { name: 'Affected synth', run: 'npx nx affected -t synth --base=HEAD~1 --head=HEAD --outputStyle=static' });
+    steps.splice(drift, 0, {
+      name: 'Affected synth',
+      run: 'npx nx affected -t synth --base=HEAD~1 --head=HEAD --outputStyle=static',
+    });
     const results = run(steps.slice(0, drift + 2));
     expect(results.find((r) => r.name === DRIFT_STEP)?.code).toBe(0);
   });

@@ -3,7 +3,10 @@ import { CliError, type Command } from '../command.ts';
 import { COMMANDS } from './index.ts';
 
 function words(command: Command): string {
-  const flags = Object.entries(command.flags).map(([name, spec]) => [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])]);
+  const flags = Object.entries(command.flags).map(([name, spec]) => [
+    `--${name}`,
+    ...(spec.short ? [`-${spec.short}`] : []),
+  ]);
   if (command.outputs) flags.push(['-o', '--output', '--json']);
   return [...flags.flat(), '--help'].join(' ');
 }
@@ -38,7 +41,10 @@ bash: source <(npx fleet completion bash). zsh: autoload -U bashcompinit && bash
   run: ({ args, out }) => {
     const shell = args[0];
     if (shell !== 'bash' && shell !== 'zsh') {
-      throw new CliError(shell === undefined ? '`fleet completion` needs a shell' : `no completion for shell "${shell}"`, 'run `fleet completion bash` or `fleet completion zsh`');
+      throw new CliError(
+        shell === undefined ? '`fleet completion` needs a shell' : `no completion for shell "${shell}"`,
+        'run `fleet completion bash` or `fleet completion zsh`',
+      );
     }
     out.write(bash());
     return 0;

@@ -30,10 +30,19 @@ Compares the synthesized tree committed at --base with the tree on disk: per clu
   },
   outputs: ['text', 'markdown', 'json'],
   run: ({ flags, out }) => {
-    if (typeof flags.base !== 'string') throw new CliError('`fleet diff` needs --base <git-ref>', 'pass the ref to compare with, e.g. --base origin/main');
+    if (typeof flags.base !== 'string')
+      throw new CliError(
+        '`fleet diff` needs --base <git-ref>',
+        'pass the ref to compare with, e.g. --base origin/main',
+      );
     if (typeof flags.format === 'string') {
-      if (!(flags.format in RENDERERS)) throw new CliError(`--format ${flags.format} is not an output of \`fleet diff\``, `use one of: ${Object.keys(RENDERERS).join(', ')}`);
-      if (typeof flags.output === 'string' && flags.output !== flags.format) throw new CliError(`--format ${flags.format} and -o ${flags.output} disagree`, 'pass -o only');
+      if (!(flags.format in RENDERERS))
+        throw new CliError(
+          `--format ${flags.format} is not an output of \`fleet diff\``,
+          `use one of: ${Object.keys(RENDERERS).join(', ')}`,
+        );
+      if (typeof flags.output === 'string' && flags.output !== flags.format)
+        throw new CliError(`--format ${flags.format} and -o ${flags.output} disagree`, 'pass -o only');
     }
     const format = (typeof flags.format === 'string' ? flags.format : out.format) as keyof typeof RENDERERS;
     return runDiff({ root: rootFlag(flags.root), base: flags.base }, out, format);
@@ -42,11 +51,21 @@ Compares the synthesized tree committed at --base with the tree on disk: per clu
 
 /** The base must name a commit git has: a clear error here, not git's stack from deep inside the diff. */
 function requireCommit(root: string, ref: string): void {
-  const result = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (result.status === 0) return;
   const inRepository = spawnSync('git', ['rev-parse', '--git-dir'], { cwd: root, encoding: 'utf8' }).status === 0;
-  if (!inRepository) throw new CliError(`${root} is not a git repository`, 'run fleet diff inside the repository, or pass --root its folder');
-  throw new CliError(`unknown git ref "${ref}" in ${root}`, 'pass a commit git has (e.g. HEAD~1), or fetch it first (git fetch origin main; CI checks out with fetch-depth: 0)');
+  if (!inRepository)
+    throw new CliError(
+      `${root} is not a git repository`,
+      'run fleet diff inside the repository, or pass --root its folder',
+    );
+  throw new CliError(
+    `unknown git ref "${ref}" in ${root}`,
+    'pass a commit git has (e.g. HEAD~1), or fetch it first (git fetch origin main; CI checks out with fetch-depth: 0)',
+  );
 }
 
 export function runDiff(args: DiffArgs, out: Output, format: keyof typeof RENDERERS = 'text'): number {

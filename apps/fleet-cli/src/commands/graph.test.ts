@@ -16,10 +16,16 @@ afterEach(cleanScratch);
 function threeRegionFleet(): string {
   const document = defaultFleetDocument();
   const third = structuredClone(document.spec.regions.eastus2!);
-  third.hub = { addressSpace: '10.200.5.0/24', subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.96/27' } };
+  third.hub = {
+    addressSpace: '10.200.5.0/24',
+    subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.96/27' },
+  };
   third.clusters[0]!.name = 'bu0001a0042-05';
   third.clusters[0]!.instance = '05';
-  third.clusters[0]!.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24' } };
+  third.clusters[0]!.spoke = {
+    addressSpace: '10.245.0.0/16',
+    subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24' },
+  };
   third.clusters[0]!.ingress.internalLoadBalancerIp = '10.245.4.4';
   document.spec.regions.westus3 = third;
   return writeFleetFile(document);
@@ -30,12 +36,32 @@ describe('fleet graph', () => {
     const result = await runCli(['graph', '-o', 'json']);
     expect(result.code, result.stderr).toBe(0);
     const topology = JSON.parse(result.stdout) as FleetTopology;
-    expect(topology.groups.map((g) => g.label)).toStrictEqual(['Shared services · eastus2', 'Region eastus2', 'Region centralus']);
-    const path03 = ['frontdoor', 'bu0001a0042_03_appgw', 'bu0001a0042_03_ilb', 'bu0001a0042_03_traefik', 'bu0001a0042_03_workload'];
+    expect(topology.groups.map((g) => g.label)).toStrictEqual([
+      'Shared services · eastus2',
+      'Region eastus2',
+      'Region centralus',
+    ]);
+    const path03 = [
+      'frontdoor',
+      'bu0001a0042_03_appgw',
+      'bu0001a0042_03_ilb',
+      'bu0001a0042_03_traefik',
+      'bu0001a0042_03_workload',
+    ];
     const requests = topology.edges.filter((e) => e.kind === 'request').map((e) => `${e.from}>${e.to}`);
     for (let i = 1; i < path03.length; i++) expect(requests).toContain(`${path03[i - 1]}>${path03[i]}`);
-    expect(topology.edges).toContainEqual({ from: 'acr_eastus2', to: 'acr_centralus', kind: 'replicate', label: 'geo-replication' });
-    expect(topology.edges).toContainEqual({ from: 'git', to: 'bu0001a0042_04_flux', kind: 'sync', label: 'GitRepository' });
+    expect(topology.edges).toContainEqual({
+      from: 'acr_eastus2',
+      to: 'acr_centralus',
+      kind: 'replicate',
+      label: 'geo-replication',
+    });
+    expect(topology.edges).toContainEqual({
+      from: 'git',
+      to: 'bu0001a0042_04_flux',
+      kind: 'sync',
+      label: 'GitRepository',
+    });
   });
 
   it('a third region appears with no code change, in Mermaid, DOT and SVG', async () => {
@@ -56,7 +82,14 @@ describe('fleet graph', () => {
   it('renders SVG with no network (Graphviz in WebAssembly, in-process)', () => {
     const result = spawnSync(
       process.execPath,
-      ['--import', path.join(REPO_ROOT, 'apps/fleet-cli/src/testing/no-network.mjs'), path.join(REPO_ROOT, 'apps/fleet-cli/bin/fleet.js'), 'graph', '-o', 'svg'],
+      [
+        '--import',
+        path.join(REPO_ROOT, 'apps/fleet-cli/src/testing/no-network.mjs'),
+        path.join(REPO_ROOT, 'apps/fleet-cli/bin/fleet.js'),
+        'graph',
+        '-o',
+        'svg',
+      ],
       { encoding: 'utf8' },
     );
     expect(result.stderr).not.toContain('NETWORK USED');
@@ -79,7 +112,11 @@ describe('fleet graph', () => {
     expect(stale.stdout).toContain('fix: run `npx fleet graph --write`');
     expect((await runCli(['graph', '--write', '--root', root])).code).toBe(0);
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(readme.startsWith(`# fork\n\n${GRAPH_BEGIN}\n\n![fleet topology](docs/fleet-graph.svg)\n\n\`\`\`mermaid\nflowchart LR\n`)).toBe(true);
+    expect(
+      readme.startsWith(
+        `# fork\n\n${GRAPH_BEGIN}\n\n![fleet topology](docs/fleet-graph.svg)\n\n\`\`\`mermaid\nflowchart LR\n`,
+      ),
+    ).toBe(true);
     expect(readme.endsWith(`\`\`\`\n\n${GRAPH_END}\n\nkept\n`)).toBe(true);
     expect((await runCli(['graph', '--check', '--root', root])).code).toBe(0);
   });

@@ -11,7 +11,15 @@ import { modelCommand } from './model.ts';
 import { synthCommand } from './synth.ts';
 import { validateCommand } from './validate.ts';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diffCommand, infraCommand, modelCommand, graphCommand, completionCommand];
+export const COMMANDS: readonly Command[] = [
+  synthCommand,
+  validateCommand,
+  diffCommand,
+  infraCommand,
+  modelCommand,
+  graphCommand,
+  completionCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -14,12 +14,20 @@ const FLEET = path.join(REPO_ROOT, 'apps/fleet-cli/bin/fleet.js');
 const NO_NETWORK = path.join(REPO_ROOT, 'apps/fleet-cli/src/testing/no-network.mjs');
 
 function offlineFleet(args: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['--import', NO_NETWORK, FLEET, ...args], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', NO_NETWORK, FLEET, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    encoding: 'utf8',
+  });
 }
 
 describe('fleet synth offline', () => {
   it('the network guard itself refuses a connection (negative control)', () => {
-    const result = spawnSync(process.execPath, ['--import', NO_NETWORK, '-e', "require('node:net').connect(9, '127.0.0.1')"], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', NO_NETWORK, '-e', "require('node:net').connect(9, '127.0.0.1')"],
+      { encoding: 'utf8' },
+    );
     expect(result.status).toBe(97);
     expect(result.stderr).toContain('NETWORK USED');
   });
@@ -29,7 +37,10 @@ describe('fleet synth offline', () => {
     const env = { ...process.env };
     delete env.FLEET_SCHEMA_LOCATION;
     // A schema location that holds nothing: synthesis must not need one (unset falls back to .cache/schemas).
-    const result = offlineFleet(['synth', '--root', root], { ...env, FLEET_SCHEMA_LOCATION: scratchDir('no-schemas-') });
+    const result = offlineFleet(['synth', '--root', root], {
+      ...env,
+      FLEET_SCHEMA_LOCATION: scratchDir('no-schemas-'),
+    });
     expect(result.stderr).not.toContain('NETWORK USED');
     expect(result.status, result.stderr).toBe(0);
     const files = Object.keys(readTree(root));

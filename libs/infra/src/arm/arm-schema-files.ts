@@ -10,7 +10,10 @@ import { SCHEMA_LOCATION_ENV } from '@aks-fleet/util';
 export const ARM_SCHEMA_BASE = 'https://schema.management.azure.com/schemas/';
 
 export class SchemaLocationError extends Error {
-  constructor(readonly location: string, reason: string) {
+  constructor(
+    readonly location: string,
+    reason: string,
+  ) {
     super(
       `no ARM schemas at ${location} (${reason}); expected a folder with arm/2019-04-01/deploymentTemplate.json and the provider schemas — ` +
         `fix: run scripts/fetch-schemas.sh (downloads them into .cache/schemas) or set ${SCHEMA_LOCATION_ENV} to a folder laid out like it (e.g. ${SCHEMA_LOCATION_ENV}=../shared/schemas)`,
@@ -22,7 +25,8 @@ export class SchemaLocationError extends Error {
 /** Every `*.json` file under `<location>/arm`, as paths relative to `arm/` with forward slashes, sorted. */
 export function listArmSchemaFiles(location: string): string[] {
   const arm = path.join(location, 'arm');
-  if (!existsSync(arm) || !statSync(arm).isDirectory()) throw new SchemaLocationError(location, 'the arm/ folder is missing');
+  if (!existsSync(arm) || !statSync(arm).isDirectory())
+    throw new SchemaLocationError(location, 'the arm/ folder is missing');
   const out: string[] = [];
   const walk = (relative: string): void => {
     for (const entry of readdirSync(path.join(arm, relative), { withFileTypes: true })) {
@@ -32,6 +36,7 @@ export function listArmSchemaFiles(location: string): string[] {
     }
   };
   walk('');
-  if (!out.includes('2019-04-01/deploymentTemplate.json')) throw new SchemaLocationError(location, 'arm/2019-04-01/deploymentTemplate.json is missing');
+  if (!out.includes('2019-04-01/deploymentTemplate.json'))
+    throw new SchemaLocationError(location, 'arm/2019-04-01/deploymentTemplate.json is missing');
   return out.sort();
 }

@@ -4,7 +4,14 @@
  * source. A neutral graph (groups, nodes, edges) that the Mermaid and Graphviz renderers draw; a new region or
  * cluster in the model is a new group here, with no code change.
  */
-import { clusterAzureNames, clustersOf, regionAzureNames, sharedAzureNames, entrypointPath, type Fleet } from '@aks-fleet/fleet';
+import {
+  clusterAzureNames,
+  clustersOf,
+  regionAzureNames,
+  sharedAzureNames,
+  entrypointPath,
+  type Fleet,
+} from '@aks-fleet/fleet';
 import { fleetRegions, registryReplicaRegions } from '../shared/shared-template.ts';
 
 export type EdgeKind = 'request' | 'peering' | 'pull' | 'replicate' | 'sync';
@@ -47,17 +54,26 @@ export function fleetTopology(fleet: Readonly<Fleet>): FleetTopology {
   const users = { id: 'users', label: ['Internet clients'] };
   const frontDoor = { id: 'frontdoor', label: ['Front Door Premium + WAF', shared.frontDoorProfile] };
   const git = { id: 'git', label: ['Git source', `${spec.gitSource.url}@${spec.gitSource.branch}`] };
-  const registry = { id: graphId('acr', shared.location), label: ['Container registry (Premium)', `${shared.containerRegistry} · ${shared.location}`] };
+  const registry = {
+    id: graphId('acr', shared.location),
+    label: ['Container registry (Premium)', `${shared.containerRegistry} · ${shared.location}`],
+  };
   const replicas = new Set(registryReplicaRegions(fleet));
   const registryIn = (region: string) => (region === shared.location ? registry.id : graphId('acr', region));
   const edges: TopologyEdge[] = [{ from: users.id, to: frontDoor.id, kind: 'request', label: 'HTTPS' }];
 
   const regions: TopologyGroup[] = fleetRegions(fleet).map((region) => {
     const names = regionAzureNames(region);
-    const hub = { id: graphId('hub', region), label: ['Hub VNet + Azure Firewall', `${names.hubVnet} · ${spec.regions[region]!.hub.addressSpace}`] };
+    const hub = {
+      id: graphId('hub', region),
+      label: ['Hub VNet + Azure Firewall', `${names.hubVnet} · ${spec.regions[region]!.hub.addressSpace}`],
+    };
     const regionNodes: TopologyNode[] = [hub];
     if (replicas.has(region)) {
-      regionNodes.push({ id: registryIn(region), label: ['Registry replica', `${shared.containerRegistry} · ${region}`] });
+      regionNodes.push({
+        id: registryIn(region),
+        label: ['Registry replica', `${shared.containerRegistry} · ${region}`],
+      });
       edges.push({ from: registry.id, to: registryIn(region), kind: 'replicate', label: 'geo-replication' });
     }
     const clusters: TopologyGroup[] = clustersOf(spec)
@@ -92,6 +108,11 @@ export function fleetTopology(fleet: Readonly<Fleet>): FleetTopology {
     return { id: graphId('region', region), label: `Region ${region}`, nodes: regionNodes, groups: clusters };
   });
 
-  const sharedGroup: TopologyGroup = { id: 'shared', label: `Shared services · ${shared.location}`, nodes: [frontDoor, registry], groups: [] };
+  const sharedGroup: TopologyGroup = {
+    id: 'shared',
+    label: `Shared services · ${shared.location}`,
+    nodes: [frontDoor, registry],
+    groups: [],
+  };
   return { title: `Fleet ${fleet.metadata.name}`, nodes: [users, git], groups: [sharedGroup, ...regions], edges };
 }

@@ -18,7 +18,8 @@ function mermaidText(text: string): string {
 
 export function renderMermaid(topology: FleetTopology): string {
   const lines = ['flowchart LR'];
-  const node = (n: TopologyNode, indent: string) => lines.push(`${indent}${n.id}["${n.label.map(mermaidText).join('<br/>')}"]`);
+  const node = (n: TopologyNode, indent: string) =>
+    lines.push(`${indent}${n.id}["${n.label.map(mermaidText).join('<br/>')}"]`);
   const group = (g: TopologyGroup, indent: string): void => {
     lines.push(`${indent}subgraph ${g.id}["${mermaidText(g.label)}"]`);
     for (const n of g.nodes) node(n, `${indent}  `);
@@ -52,9 +53,13 @@ export function renderDot(topology: FleetTopology): string {
     '  node [shape=box, style="rounded,filled", fillcolor="#f6f8fa", fontname="Helvetica", fontsize=10];',
     '  edge [fontname="Helvetica", fontsize=9];',
   ];
-  const node = (n: TopologyNode, indent: string) => lines.push(`${indent}${n.id} [label=${dotString(n.label.join('\n'))}];`);
+  const node = (n: TopologyNode, indent: string) =>
+    lines.push(`${indent}${n.id} [label=${dotString(n.label.join('\n'))}];`);
   const group = (g: TopologyGroup, indent: string): void => {
-    lines.push(`${indent}subgraph cluster_${g.id} {`, `${indent}  label=${dotString(g.label)}; style=rounded; color="#d0d7de";`);
+    lines.push(
+      `${indent}subgraph cluster_${g.id} {`,
+      `${indent}  label=${dotString(g.label)}; style=rounded; color="#d0d7de";`,
+    );
     for (const n of g.nodes) node(n, `${indent}  `);
     for (const child of g.groups) group(child, `${indent}  `);
     lines.push(`${indent}}`);

@@ -54,20 +54,26 @@ function substitute(text: string, run: LocalRun): string {
   const known = expressions(run);
   return text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression: string) => {
     const value = known.get(expression);
-    if (value === undefined) throw new Error(`workflow expression \${{ ${expression} }} has no local value: add it to workflow-runner.ts`);
+    if (value === undefined)
+      throw new Error(`workflow expression \${{ ${expression} }} has no local value: add it to workflow-runner.ts`);
     return value;
   });
 }
 
 /** Runs `steps` in order and stops at the first failing one, as GitHub Actions does. */
-export function runJobLocally(steps: readonly WorkflowStep[], env: Readonly<Record<string, string>>, run: LocalRun): StepResult[] {
+export function runJobLocally(
+  steps: readonly WorkflowStep[],
+  env: Readonly<Record<string, string>>,
+  run: LocalRun,
+): StepResult[] {
   const results: StepResult[] = [];
   const baseEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(String(v), run)]));
   for (const step of steps) {
     const name = step.name ?? step.uses ?? step.run ?? '(unnamed)';
     if (step.if !== undefined) {
       const condition = CONDITIONS.get(step.if.replace(/^\$\{\{\s*|\s*\}\}$/g, ''));
-      if (condition === undefined) throw new Error(`workflow condition "${step.if}" has no local value: add it to workflow-runner.ts`);
+      if (condition === undefined)
+        throw new Error(`workflow condition "${step.if}" has no local value: add it to workflow-runner.ts`);
       if (!condition) {
         results.push({ name, outcome: 'skipped', code: 0, output: '' });
         continue;
@@ -76,7 +82,8 @@ export function runJobLocally(steps: readonly WorkflowStep[], env: Readonly<Reco
     if (step.uses) {
       const action = step.uses.split('@')[0]!;
       const note = ACTIONS.get(action);
-      if (note === undefined) throw new Error(`action ${step.uses} has no local equivalent: add it to workflow-runner.ts`);
+      if (note === undefined)
+        throw new Error(`action ${step.uses} has no local equivalent: add it to workflow-runner.ts`);
       results.push({ name, outcome: 'mapped', code: 0, output: '', note });
       continue;
     }
@@ -87,11 +94,20 @@ export function runJobLocally(steps: readonly WorkflowStep[], env: Readonly<Reco
     }
     if (/install-tools\.sh|fetch-schemas\.sh/.test(script)) {
       mkdirSync(path.join(run.repo, '.cache'), { recursive: true });
-      for (const [link, target] of [['tools', run.toolsDir], ['schemas', run.schemasDir]] as const) {
+      for (const [link, target] of [
+        ['tools', run.toolsDir],
+        ['schemas', run.schemasDir],
+      ] as const) {
         rmSync(path.join(run.repo, '.cache', link), { force: true });
         symlinkSync(target, path.join(run.repo, '.cache', link));
       }
-      results.push({ name, outcome: 'mapped', code: 0, output: '', note: 'links the workspace .cache/tools and the schema location' });
+      results.push({
+        name,
+        outcome: 'mapped',
+        code: 0,
+        output: '',
+        note: 'links the workspace .cache/tools and the schema location',
+      });
       continue;
     }
     const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), run)]));
