@@ -49,4 +49,14 @@ describe('fleet synth offline', () => {
     expect(files).toContain('infrastructure/plan.json');
     expect(files.some((f) => f.endsWith('secretproviderclass-ingress-tls-key-vault.yaml'))).toBe(true);
   });
+
+  it('also with the variable unset (its default, .cache/schemas, is never read by synthesis)', () => {
+    const root = scratchDir('fleet-offline-');
+    const env = { ...process.env };
+    delete env.FLEET_SCHEMA_LOCATION;
+    const result = offlineFleet(['synth', '--root', root], env);
+    expect(result.stderr).not.toContain('NETWORK USED');
+    expect(result.status, result.stderr).toBe(0);
+    expect(Object.keys(readTree(root)).length).toBeGreaterThan(100);
+  });
 });
