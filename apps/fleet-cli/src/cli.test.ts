@@ -4,7 +4,7 @@
  * stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
@@ -155,7 +155,7 @@ const BAD: readonly BadInvocation[] = [
   },
   {
     name: 'missing root',
-    args: (s) => ['synth', '--root', path.join(s, 'missing')],
+    args: (s) => ['validate', '--root', path.join(s, 'missing')],
     code: 2,
     error: /--root .*missing: no such folder — fix: pass the repository root/,
   },
@@ -233,6 +233,15 @@ describe('bad invocations: exit code, one ERROR line with the fix, no stack trac
       if (saved === undefined) delete process.env.FLEET_DEBUG;
       else process.env.FLEET_DEBUG = saved;
     }
+  });
+});
+
+describe('--root', () => {
+  it('synth creates a --root that does not exist yet (the benchmark and the e2e harness rely on it)', async () => {
+    const root = path.join(scratchDir(), 'new', 'repository');
+    const result = await runCli(['synth', '--root', root]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(path.join(root, 'clusters/bu0001a0042-03/kustomization.yaml'))).toBe(true);
   });
 });
 

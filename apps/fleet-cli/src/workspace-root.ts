@@ -13,12 +13,18 @@ export function findWorkspaceRoot(start: string = process.cwd()): string {
   }
 }
 
-/** `--root` if given (an existing, readable folder), else the workspace root. */
+/**
+ * `--root` if given (an existing, readable folder; for writing, a missing one is created by the writer), else the
+ * workspace root.
+ */
 export function rootFlag(value: unknown, access: 'read' | 'write' = 'read'): string {
   if (typeof value !== 'string') return findWorkspaceRoot();
   const root = path.resolve(value);
   const fix = 'pass the repository root (the folder with nx.json), or omit --root';
-  if (!existsSync(root)) throw new CliError(`--root ${value}: no such folder`, fix);
+  if (!existsSync(root)) {
+    if (access === 'write') return root;
+    throw new CliError(`--root ${value}: no such folder`, fix);
+  }
   if (!statSync(root).isDirectory()) throw new CliError(`--root ${value}: not a folder`, fix);
   try {
     accessSync(root, access === 'write' ? constants.R_OK | constants.W_OK : constants.R_OK);

@@ -17,7 +17,7 @@ import { renderCluster, toYaml } from '@aks-fleet/synth';
 import { stringify } from 'yaml';
 import { clusterDefinitions } from '../cluster-definitions.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/fleet.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../../apps/fleet-cli/bin/fleet.js', import.meta.url));
 
 /** A valid fleet of `count` clusters spread over Azure regions, each spoke a /20 of 10.0.0.0/8. */
 export function generateFleet(count: number): Fleet {
