@@ -141,9 +141,9 @@ describe('cluster content of the default fleet', () => {
     expect(service.spec.externalTrafficPolicy).toBe('Local');
 
     const config = find(ingress, 'ConfigMap', 'traefik-ingress-controller').data;
-    expect(config['traefik.toml']).toContain(`[entryPoints.websecure.forwardedHeaders]\ntrustedIPs = ["${appGatewaySubnet}"]\n`);
+    expect(config['traefik.toml']).toContain(`[entryPoints.websecure.forwardedHeaders]\ntrustedIPs = [ "${appGatewaySubnet}" ]\n`);
     expect(config['traefik.toml']).toContain(`[providers.kubernetesIngress.ingressEndpoint]\nip = "${ilbIp}"\n`);
-    expect(config['dynamic.toml']).toContain(`[http.middlewares.app-gateway-allowlist.ipAllowList]\nsourceRange = ["${appGatewaySubnet}"]\n`);
+    expect(config['dynamic.toml']).toContain(`[http.middlewares.app-gateway-allowlist.ipAllowList]\nsourceRange = [ "${appGatewaySubnet}" ]\n`);
 
     const fromAppGateway = find(layer(cluster, 'policy'), 'NetworkPolicy', 'allow-https-from-app-gateway');
     expect(fromAppGateway.spec.ingress).toStrictEqual([{ from: [{ ipBlock: { cidr: appGatewaySubnet } }], ports: [{ port: 8443, protocol: 'TCP' }] }]);
@@ -333,7 +333,7 @@ describe('cluster content of the default fleet', () => {
   it('configures Container Insights: ContainerLogV2, Prometheus scraping of the ingress and workload namespaces, reference thresholds', () => {
     const data = find(layer('bu0001a0042-03', 'baseline'), 'ConfigMap', 'container-azm-ms-agentconfig', 'kube-system').data;
     expect(data['log-data-collection-settings']).toContain('containerlog_schema_version = "v2"');
-    expect(data['prometheus-data-collection-settings']).toContain('monitor_kubernetes_pods_namespaces = ["traefik-ingress", "a0042"]');
+    expect(data['prometheus-data-collection-settings']).toContain('monitor_kubernetes_pods_namespaces = [ "traefik-ingress", "a0042" ]');
     expect(data['alertable-metrics-configuration-settings']).toContain('container_cpu_threshold_percentage = 90.0');
     expect(data['alertable-metrics-configuration-settings']).toContain('pv_usage_threshold_percentage = 75.0');
     const traefik = find(layer('bu0001a0042-03', 'ingress'), 'Deployment', 'traefik-ingress-controller').spec.template.metadata.annotations;
