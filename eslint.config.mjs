@@ -6,7 +6,13 @@ import tseslint from 'typescript-eslint';
 
 /** Who may depend on whom (nx project tags). */
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:cluster-app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'],
+  },
+  // The cdk8s cluster app maps the model to construct props; it never reaches Azure or the CLI.
+  { sourceTag: 'type:cluster-app', onlyDependOnLibsWithTags: ['type:data', 'type:constructs', 'type:tooling', 'type:util'] },
+  { sourceTag: 'type:cluster-app', bannedExternalImports: ['@azure/*'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:data', 'type:tooling', 'type:util'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
   { sourceTag: 'type:constructs', onlyDependOnLibsWithTags: ['type:constructs', 'type:util'] },
@@ -19,7 +25,10 @@ export const depConstraints = [
   { sourceTag: 'type:constructs', bannedExternalImports: ['@azure/*'] },
   { sourceTag: 'type:tooling', bannedExternalImports: ['@azure/*'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'] },
+  {
+    sourceTag: 'type:test',
+    onlyDependOnLibsWithTags: ['type:app', 'type:cluster-app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'],
+  },
 ];
 
 export default tseslint.config(

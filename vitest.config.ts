@@ -10,6 +10,7 @@ export default defineConfig({
       { test: { name: 'util', root: 'libs/util', include: ['src/**/*.test.ts'], ...GENEROUS } },
       { test: { name: 'fleet', root: 'libs/fleet', include: ['src/**/*.test.ts'], ...GENEROUS } },
       { test: { name: 'constructs', root: 'libs/constructs', include: ['src/**/*.test.ts'], ...GENEROUS } },
+      { test: { name: 'cluster-app', root: 'libs/cluster-app', include: ['src/**/*.test.ts'], ...GENEROUS } },
       { test: { name: 'synth', root: 'libs/synth', include: ['src/**/*.test.ts'], ...GENEROUS } },
       { test: { name: 'gate', root: 'libs/gate', include: ['src/**/*.test.ts'], ...GENEROUS } },
       { test: { name: 'infra', root: 'libs/infra', include: ['src/**/*.test.ts'], ...GENEROUS } },

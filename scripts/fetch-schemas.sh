@@ -5,6 +5,10 @@
 # pinned set (it mirrors the reference schemas' SOURCES.md). Idempotent: files already present are kept; pass
 # --force to download everything again.
 #
+# Bounded in time: each request has a connect timeout (FETCH_CONNECT_TIMEOUT, 5 s) and a total timeout
+# (FETCH_MAX_TIME, 60 s); the first host that cannot be reached stops the run with the fix, so offline it fails in
+# seconds. Only the gate (`fleet validate`), `fleet infra deploy` and the tests need these files; `fleet synth` does not.
+#
 # Usage: scripts/fetch-schemas.sh [--force] [--dest DIR]
 #   ARM_SCHEMA_BASE_URL  override the ARM base URL, e.g. the commit-pinned GitHub copy:
 #     https://raw.githubusercontent.com/Azure/azure-resource-manager-schemas/a1454431151fd3e9c1b254b1a11d00c2d8474611/schemas/
@@ -75,6 +79,8 @@ for kind in ingressroutes ingressroutetcps ingressrouteudps middlewares middlewa
 done
 CRD_FILES+=("secrets-store-csi-driver/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml ${csi}/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml")
 
+connect_timeout="${FETCH_CONNECT_TIMEOUT:-5}"
+max_time="${FETCH_MAX_TIME:-60}"
 errors=0
 fetched=0
 kept=0
@@ -89,9 +95,23 @@ fetch() {
   fi
   mkdir -p "$(dirname "${target}")"
   local tmp="${target}.part"
-  if ! curl --fail --silent --show-error --location --retry 3 --retry-delay 2 --output "${tmp}" "${url}"; then
-    echo "ERROR - download failed: ${url}" >&2
+  local status=0
+  curl --fail --silent --show-error --location --connect-timeout "${connect_timeout}" --max-time "${max_time}" \
+    --retry 1 --retry-delay 1 --retry-max-time "${max_time}" --output "${tmp}" "${url}" || status=$?
+  if [ "${status}" -ne 0 ]; then
     rm -f "${tmp}"
+    # 5/6: proxy or host name not resolved, 7: connection refused, 28: timed out, 35/60: TLS failure.
+    case "${status}" in
+      5|6|7|28|35|60)
+        local host="${url#*://}"
+        host="${host%%/*}"
+        echo "ERROR - ${host} is unreachable (curl exit ${status}) while fetching ${url}; stopped after ${fetched} file(s)" >&2
+        echo "  fix: connect to the network and rerun scripts/fetch-schemas.sh, or set FLEET_SCHEMA_LOCATION to a folder" >&2
+        echo "  with the pinned schemas (arm/, crds/; e.g. FLEET_SCHEMA_LOCATION=../shared/schemas). \`npm run synth\` needs neither." >&2
+        exit 1
+        ;;
+    esac
+    echo "ERROR - download failed (curl exit ${status}): ${url}" >&2
     errors=$((errors + 1))
     return 0
   fi

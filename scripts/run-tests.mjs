@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: installs the pinned tools (kustomize …), then typechecks every project, lints the workspace with
-// the nx module boundaries, and runs every vitest project. Ends with one plain `N passed, N failed` line.
+// the nx module boundaries, checks the formatting (prettier, .prettierrc.json), and runs every vitest project. Ends with one plain `N passed, N failed` line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -48,6 +48,7 @@ for (const group of ['libs', 'apps']) {
   }
 }
 check('lint', bin('eslint'), ['--max-warnings=0', '.']);
+check('format', bin('prettier'), ['--check', '--log-level=warn', '.']);
 
 const report = path.join(root, '.cache/test-results/vitest.json');
 mkdirSync(path.dirname(report), { recursive: true });

@@ -49,8 +49,8 @@ async function bundled() {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      // Loaded on demand (deploy, schema validation): keep them out of the bundle.
-      external: ['@azure/*', 'ajv', 'ajv-draft-04', 'ajv-formats', 'esbuild', 'tsx'],
+      // Loaded on demand (deploy, schema validation, SVG rendering): keep them out of the bundle.
+      external: ['@azure/*', '@viz-js/viz', 'ajv', 'ajv-draft-04', 'ajv-formats', 'esbuild', 'tsx'],
       banner: { js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);" },
       logLevel: 'silent',
     });

@@ -1,121 +1,208 @@
 /**
- * The `fleet` command line. Commands are imported on use: `fleet synth` should not pay for the Azure SDK or the gate.
+ * The `fleet` command line: finds the command in the table (commands/index.ts), checks its flags, runs it, and turns
+ * every failure into one line on stderr with the fix — never a stack trace (FLEET_DEBUG=1 shows it).
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
 import { ObjectValidationError, UnknownClusterError } from '@aks-fleet/synth';
-import { consoleOutput } from './output.ts';
-import { findWorkspaceRoot } from './workspace-root.ts';
+import packageJson from '../package.json' with { type: 'json' };
+import { CliError, COMMON_FLAGS, type Command, type FlagSpec } from './command.ts';
+import { COMMANDS, findCommand } from './commands/index.ts';
+import { commandHelp, overview } from './help.ts';
+import { consoleOutput, type OutputFormat } from './output.ts';
 
-const USAGE = `usage: fleet <command> [options]
-
-commands:
-  synth      synthesize manifests/<cluster>/ and clusters/<cluster>/ from the fleet model
-  validate   run the gate rules on the synthesized tree (--list-rules lists them)
-  diff       what a change does to each cluster: fleet diff --base <git-ref> [--format text|markdown|json]
-  infra      infra plan [--region R | --shared] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
-             infra deploy [--region R | --shared] [--secure-parameters FILE] (validate, then deploy in order)
-  model      check the fleet model (structure and cross-field rules) and print what it holds
-
-synth options:
-  --cluster NAME   only this cluster (repeatable); its folders only
-  --check          write nothing; list every file that differs and exit 1 on drift
-  --fleet PATH     a fleet file or fleet directory (default: the embedded default fleet)
-  --root DIR       repository root to write to (default: the nearest folder with nx.json)
-  --json           one JSON document on stdout
-  --verbose        list every file written
-`;
+export const VERSION: string = packageJson.version;
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
+  let json = false;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        cluster: { type: 'string', multiple: true },
-        check: { type: 'boolean', default: false },
-        fleet: { type: 'string' },
-        root: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        'list-rules': { type: 'boolean', default: false },
-        base: { type: 'string' },
-        region: { type: 'string' },
-        'secure-parameters': { type: 'string' },
-        shared: { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`ERROR ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command] = positionals;
-  if (values.help || !command) {
-    (values.help ? process.stdout : process.stderr).write(USAGE);
-    return values.help ? 0 : 2;
-  }
-  const out = consoleOutput(values.json, values.verbose || process.stdout.isTTY === true);
-  try {
-    switch (command) {
-      case 'synth':
-        return (await import('./commands/synth.ts')).runSynth(
-          {
-            root: values.root ?? findWorkspaceRoot(),
-            ...(values.fleet ? { fleet: values.fleet } : {}),
-            clusters: values.cluster ?? [],
-            check: values.check,
-          },
-          out,
-        );
-      case 'validate':
-        return (await import('./commands/validate.ts')).runValidate({ root: values.root ?? findWorkspaceRoot(), ...(values.fleet ? { fleet: values.fleet } : {}), listRules: values['list-rules'] }, out);
-      case 'diff':
-        if (!values.base) {
-          process.stderr.write(`ERROR diff needs --base <git-ref> (e.g. origin/main)\n${USAGE}`);
-          return 2;
-        }
-        return (await import('./commands/diff.ts')).runDiff({ root: values.root ?? findWorkspaceRoot(), base: values.base, format: values.format }, out);
-      case 'infra':
-        return await (await import('./commands/infra.ts')).runInfra(
-          {
-            action: positionals[1],
-            ...(values.fleet ? { fleet: values.fleet } : {}),
-            ...(values.region ? { region: values.region } : {}),
-            shared: values.shared,
-            ...(values['secure-parameters'] ? { secureParameters: values['secure-parameters'] } : {}),
-          },
-          out,
-        );
-      case 'model':
-        return (await import('./commands/model.ts')).runModel({ ...(values.fleet ? { fleet: values.fleet } : {}), clusters: values.cluster ?? [] }, out);
-      default:
-        process.stderr.write(`ERROR unknown command "${command}"\n${USAGE}`);
-        return 2;
+    const [first, ...rest] = argv;
+    if (first === undefined) throw new CliError('no command given', 'run `fleet --help` for the commands');
+    if (first === '--version' || first === '-v' || first === 'version') {
+      process.stdout.write(`fleet ${VERSION}\n`);
+      return 0;
     }
+    if (first === '--help' || first === '-h') {
+      process.stdout.write(overview());
+      return 0;
+    }
+    if (first === 'help') {
+      const topic = rest[0];
+      process.stdout.write(topic === undefined ? overview() : commandHelp(requireCommand(topic)));
+      return 0;
+    }
+    if (first.startsWith('-'))
+      throw new CliError(
+        `"${first}" before the command`,
+        'put flags after the command: `fleet <command> [flags]` (see `fleet --help`)',
+      );
+    const command = requireCommand(first);
+    const { flags, args } = parseFlags(command, rest);
+    if (flags.help === true) {
+      process.stdout.write(commandHelp(command));
+      return 0;
+    }
+    const format = outputFormat(command, flags);
+    json = format === 'json';
+    const out = consoleOutput(format, flags.verbose === true || process.stderr.isTTY === true);
+    return await command.run({ args, flags, out });
   } catch (error) {
-    return reportError(error, out.json);
+    return reportError(error, json);
   }
 }
 
-function reportError(error: unknown, json: boolean): number {
+function requireCommand(name: string): Command {
+  const command = findCommand(name);
+  if (command) return command;
+  const closest = closestName(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  throw new CliError(
+    `unknown command "${name}"`,
+    `${closest ? `did you mean \`fleet ${closest}\`? ` : ''}run \`fleet --help\` for the commands`,
+  );
+}
+
+/** Flags of this command only: an unknown flag, or one that belongs to another command, is an error. */
+function parseFlags(
+  command: Command,
+  argv: readonly string[],
+): { flags: Record<string, string | boolean | string[] | undefined>; args: string[] } {
+  const specs: Record<string, FlagSpec> = { ...COMMON_FLAGS, ...command.flags };
+  if (command.outputs) {
+    specs.output = { type: 'string', short: 'o', description: '' };
+    specs.json = { type: 'boolean', description: '' };
+  }
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    options[name] = {
+      type: spec.type,
+      ...(spec.short ? { short: spec.short } : {}),
+      ...(spec.multiple ? { multiple: true } : {}),
+    };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw flagError(command, error as Error & { code?: string });
+  }
+  const allowed = command.positionals?.length ?? 0;
+  if (parsed.positionals.length > allowed) {
+    const extra = parsed.positionals[allowed]!;
+    throw new CliError(
+      `unexpected argument "${extra}" for \`fleet ${command.name}\``,
+      `${command.usage[0] ? `usage: ${command.usage[0]}` : 'it takes no arguments'} (see \`fleet ${command.name} --help\`)`,
+    );
+  }
+  return { flags: parsed.values as Record<string, string | boolean | string[] | undefined>, args: parsed.positionals };
+}
+
+function flagError(command: Command, error: Error & { code?: string }): CliError {
+  const flag = /'(-[^' ]+)/.exec(error.message)?.[1] ?? '';
+  const help = `see \`fleet ${command.name} --help\``;
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = flag.replace(/^-+/, '');
+    const owners = COMMANDS.filter((c) => name in c.flags).map((c) => `fleet ${c.name}`);
+    if (owners.length > 0)
+      return new CliError(
+        `${flag} is not a flag of \`fleet ${command.name}\` (it belongs to ${owners.join(', ')})`,
+        `remove it; ${help}`,
+      );
+    const closest = closestName(name, Object.keys({ ...COMMON_FLAGS, ...command.flags }));
+    return new CliError(
+      `unknown flag ${flag} for \`fleet ${command.name}\``,
+      `${closest ? `did you mean --${closest}? ` : ''}${help}`,
+    );
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return new CliError(
+      `${flag || 'a flag'} needs a value${/argument missing/.test(error.message) ? '' : `: ${firstLine(error.message)}`}`,
+      help,
+    );
+  }
+  return new CliError(error.message.split('\n')[0]!, help);
+}
+
+function outputFormat(command: Command, flags: Record<string, unknown>): OutputFormat {
+  if (!command.outputs) return 'text';
+  const requested =
+    typeof flags.output === 'string' ? flags.output : flags.json === true ? 'json' : command.outputs[0]!;
+  if (flags.json === true && typeof flags.output === 'string' && flags.output !== 'json') {
+    throw new CliError(`--json and -o ${flags.output} disagree`, 'pass one of them');
+  }
+  if (!(command.outputs as readonly string[]).includes(requested)) {
+    throw new CliError(
+      `-o ${requested} is not an output of \`fleet ${command.name}\``,
+      `use one of: ${command.outputs.join(', ')}`,
+    );
+  }
+  return requested as OutputFormat;
+}
+
+/** The closest of `names` within two edits, for "did you mean". */
+function closestName(input: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length]!;
+  };
+  const ranked = names.map((name) => ({ name, d: distance(input, name) })).sort((x, y) => x.d - y.d);
+  return ranked[0] && ranked[0].d <= 2 ? ranked[0].name : undefined;
+}
+
+/** Every failure as one line (or one line per model issue) on stderr, and its exit code. Exported for its test. */
+export function reportError(error: unknown, json = false): number {
+  const stderr = (text: string) => process.stderr.write(`${text}\n`);
+  if (error instanceof CliError) {
+    stderr(`ERROR ${error.message} — fix: ${error.fix}`);
+    return error.code;
+  }
   if (error instanceof FleetValidationError) {
     if (json) process.stdout.write(`${JSON.stringify({ error: 'fleet-validation', issues: error.issues }, null, 2)}\n`);
-    for (const issue of error.issues) process.stderr.write(`ERROR ${formatIssue(issue)}\n`);
-    process.stderr.write(`${error.issues.length} error(s) in the fleet model; nothing was written\n`);
+    for (const issue of error.issues) stderr(`ERROR ${formatIssue(issue)}`);
+    stderr(`${error.issues.length} error(s) in the fleet model; nothing was written`);
     return 1;
   }
   if (error instanceof ObjectValidationError) {
-    if (json) process.stdout.write(`${JSON.stringify({ error: 'object-validation', problems: error.problems }, null, 2)}\n`);
-    process.stderr.write(`${error.message}\nnothing was written\n`);
+    if (json)
+      process.stdout.write(`${JSON.stringify({ error: 'object-validation', problems: error.problems }, null, 2)}\n`);
+    stderr(`${error.message}\nnothing was written`);
     return 1;
   }
-  if (error instanceof UnknownClusterError) {
-    process.stderr.write(`ERROR ${error.message}\n`);
-    return 2;
+  if (error instanceof UnknownClusterError || (error instanceof Error && error.name === 'SchemaLocationError')) {
+    stderr(`ERROR ${(error as Error).message}`);
+    return error instanceof UnknownClusterError ? 2 : 1;
   }
-  throw error;
+  const system = error as NodeJS.ErrnoException;
+  if (typeof system?.code === 'string' && typeof system.syscall === 'string') {
+    const target = system.path ? ` ${system.path}` : '';
+    stderr(
+      `ERROR cannot ${system.syscall}${target}: ${system.code} — fix: check that the path exists, is of the right kind ` +
+        '(file or folder) and is readable and writable',
+    );
+    debugStack(error);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  stderr(`ERROR ${message} — this is a bug in fleet; re-run with FLEET_DEBUG=1 for the stack`);
+  debugStack(error);
+  return 70;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function debugStack(error: unknown): void {
+  if (process.env.FLEET_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
 }

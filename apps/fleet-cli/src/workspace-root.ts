@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CliError } from './command.ts';
 
 /** The repository root: the nearest folder upwards from `start` that holds nx.json (else `start`). */
 export function findWorkspaceRoot(start: string = process.cwd()): string {
@@ -10,4 +11,28 @@ export function findWorkspaceRoot(start: string = process.cwd()): string {
     if (parent === current) return path.resolve(start);
     current = parent;
   }
+}
+
+/**
+ * `--root` if given (an existing, readable folder; for writing, a missing one is created by the writer), else the
+ * workspace root.
+ */
+export function rootFlag(value: unknown, access: 'read' | 'write' = 'read'): string {
+  if (typeof value !== 'string') return findWorkspaceRoot();
+  const root = path.resolve(value);
+  const fix = 'pass the repository root (the folder with nx.json), or omit --root';
+  if (!existsSync(root)) {
+    if (access === 'write') return root;
+    throw new CliError(`--root ${value}: no such folder`, fix);
+  }
+  if (!statSync(root).isDirectory()) throw new CliError(`--root ${value}: not a folder`, fix);
+  try {
+    accessSync(root, access === 'write' ? constants.R_OK | constants.W_OK : constants.R_OK);
+  } catch {
+    throw new CliError(
+      `--root ${value}: not ${access === 'write' ? 'writable' : 'readable'}`,
+      `fix its permissions, or ${fix}`,
+    );
+  }
+  return root;
 }

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { ContainerInsightsAgentConfig, type ContainerInsightsAgentConfigProps } from './container-insights-agent-config.ts';
 
@@ -17,12 +18,34 @@ describe('ContainerInsightsAgentConfig', () => {
 
   it('collects stdout/stderr with the ContainerLogV2 schema, kube-system excluded', () => {
     const logs = render().data['log-data-collection-settings'];
-    expect(logs).toContain('[log_collection_settings.stdout]\nenabled = true\nexclude_namespaces = ["kube-system", "gatekeeper-system"]\n');
+    expect(logs).toContain('[log_collection_settings.stdout]\nenabled = true\nexclude_namespaces = [ "kube-system", "gatekeeper-system" ]\n');
     expect(logs).toContain('[log_collection_settings.schema]\ncontainerlog_schema_version = "v2"\n');
   });
 
+  it('every document is valid TOML; percentages are floats and minutes an integer, as the agent reads them', () => {
+    const data = render().data as Record<string, string>;
+    for (const key of ['log-data-collection-settings', 'prometheus-data-collection-settings', 'metric_collection_settings', 'alertable-metrics-configuration-settings', 'integrations']) {
+      expect(() => parse(data[key]!), key).not.toThrow();
+    }
+    const alertable = data['alertable-metrics-configuration-settings']!;
+    expect(alertable).toContain('container_cpu_threshold_percentage = 90.0\n');
+    expect(alertable).toContain('pv_usage_threshold_percentage = 75.0\n');
+    expect(alertable).toContain('job_completion_threshold_time_minutes = 360\n');
+    expect(JSON.parse(JSON.stringify(parse(alertable)))).toStrictEqual({
+      alertable_metrics_configuration_settings: {
+        container_resource_utilization_thresholds: {
+          container_cpu_threshold_percentage: 90,
+          container_memory_rss_threshold_percentage: 90,
+          container_memory_working_set_threshold_percentage: 90,
+        },
+        pv_utilization_thresholds: { pv_usage_threshold_percentage: 75 },
+        job_completion_threshold: { job_completion_threshold_time_minutes: 360 },
+      },
+    });
+  });
+
   it('scrapes annotated pods of the given namespaces only', () => {
-    expect(render().data['prometheus-data-collection-settings']).toContain('[prometheus_data_collection_settings.cluster]\ninterval = "1m"\nmonitor_kubernetes_pods = true\nmonitor_kubernetes_pods_namespaces = ["traefik-ingress", "a0042"]\n');
+    expect(render().data['prometheus-data-collection-settings']).toContain('[prometheus_data_collection_settings.cluster]\ninterval = "1m"\nmonitor_kubernetes_pods = true\nmonitor_kubernetes_pods_namespaces = [ "traefik-ingress", "a0042" ]\n');
   });
 
   it('sets the reference alert thresholds as floats: 90 % container CPU/RSS/working set, 75 % PV, 360 min jobs', () => {

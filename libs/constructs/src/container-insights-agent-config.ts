@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { toToml, TomlFloat } from './toml.ts';
+import { stringify as toToml } from 'smol-toml';
 
 /** Thresholds above which Container Insights emits its alertable metrics (percentages and minutes). */
 export interface ContainerInsightsThresholds {
@@ -51,7 +51,6 @@ export class ContainerInsightsAgentConfig extends Construct {
       if (typeof value === 'number' && (value <= 0 || (name.endsWith('Percent') && value > 100))) throw new Error(`ContainerInsightsAgentConfig: thresholds.${name} (${value}) is out of range`);
     }
     const exclude = [...(props.excludeLogNamespaces ?? ['kube-system', 'gatekeeper-system'])];
-    const percent = (value: number | undefined, fallback: number) => new TomlFloat(value ?? fallback);
 
     const data: Record<string, string> = {
       'schema-version': 'v1',
@@ -73,17 +72,27 @@ export class ContainerInsightsAgentConfig extends Construct {
         },
       }),
       metric_collection_settings: toToml({ metric_collection_settings: { collect_kube_system_pv_metrics: { enabled: true } } }),
-      'alertable-metrics-configuration-settings': toToml({
-        alertable_metrics_configuration_settings: {
-          container_resource_utilization_thresholds: {
-            container_cpu_threshold_percentage: percent(thresholds.containerCpuPercent, 90),
-            container_memory_rss_threshold_percentage: percent(thresholds.containerMemoryRssPercent, 90),
-            container_memory_working_set_threshold_percentage: percent(thresholds.containerMemoryWorkingSetPercent, 90),
+      // The agent reads the percentages as floats (90.0) and the minutes as an integer: two tables, one document.
+      'alertable-metrics-configuration-settings': [
+        toToml(
+          {
+            alertable_metrics_configuration_settings: {
+              container_resource_utilization_thresholds: {
+                container_cpu_threshold_percentage: thresholds.containerCpuPercent ?? 90,
+                container_memory_rss_threshold_percentage: thresholds.containerMemoryRssPercent ?? 90,
+                container_memory_working_set_threshold_percentage: thresholds.containerMemoryWorkingSetPercent ?? 90,
+              },
+              pv_utilization_thresholds: { pv_usage_threshold_percentage: thresholds.persistentVolumeUsagePercent ?? 75 },
+            },
           },
-          pv_utilization_thresholds: { pv_usage_threshold_percentage: percent(thresholds.persistentVolumeUsagePercent, 75) },
-          job_completion_threshold: { job_completion_threshold_time_minutes: thresholds.jobCompletionMinutes ?? 360 },
-        },
-      }),
+          { numbersAsFloat: true },
+        ),
+        toToml({
+          alertable_metrics_configuration_settings: {
+            job_completion_threshold: { job_completion_threshold_time_minutes: thresholds.jobCompletionMinutes ?? 360 },
+          },
+        }),
+      ].join('\n'),
       integrations: toToml({
         integrations: {
           azure_network_policy_manager: { collect_basic_metrics: true, collect_advanced_metrics: false },

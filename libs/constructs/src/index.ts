@@ -3,7 +3,6 @@ export * from './default-deny-network-policy.ts';
 export * from './allow-network-policy.ts';
 export * from './flux-kustomization.ts';
 export * from './compute-resources.ts';
-export * from './toml.ts';
 export * from './hardened-deployment.ts';
 export * from './web-application.ts';
 export * from './namespace-quota.ts';

@@ -5,7 +5,7 @@
  * @see https://doc.traefik.io/traefik/reference/static-configuration/file/
  * @see https://doc.traefik.io/traefik/reference/dynamic-configuration/file/
  */
-import { toToml } from './toml.ts';
+import { stringify as toToml } from 'smol-toml';
 
 /** Container ports of the controller; the Service, the probes and the NetworkPolicies refer to them. */
 export const TRAEFIK_PORTS = {

@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { schemaLocation } from '@aks-fleet/util';
 
 const execFileAsync = promisify(execFile);
 
@@ -33,9 +34,7 @@ export function binDir(): string {
   return process.env.E2E_TOOLS_BIN ?? path.join(REPO_ROOT, '.cache/tools/e2e/bin');
 }
 
-export function schemaLocation(): string {
-  return process.env.FLEET_SCHEMA_LOCATION ?? path.join(REPO_ROOT, '.cache/schemas');
-}
+export { schemaLocation };
 
 /** Directory of a Go module as pinned by one of the tools/e2e wrapper modules (read from the module cache). */
 async function pinnedModuleDir(wrapper: string, module: string): Promise<string> {

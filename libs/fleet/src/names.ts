@@ -2,6 +2,7 @@
  * Names derived from the model once, used everywhere (manifests and infrastructure), so that no name is
  * spelled twice. The reference's App Gateway backend / DNS record / ingress host mismatch cannot happen here.
  */
+import { INGRESS_CONTROLLER_SERVICE_ACCOUNT } from './azure-names.ts';
 import type { Cluster, FleetSpec } from './schema.ts';
 
 /** Private DNS zone of the internal ingress: `aks-ingress.<domain>`. */
@@ -38,4 +39,19 @@ export const FLUX_BOOTSTRAP = {
 /** Path of a cluster's Flux entrypoint inside the repository. */
 export function entrypointPath(clusterName: string): string {
   return `./clusters/${clusterName}`;
+}
+
+/** The layers every cluster gets, in apply order; each is a folder under manifests/<cluster>/ and a Flux Kustomization. */
+export const LAYERS = ['baseline', 'policy', 'ingress', 'workload'] as const;
+export type LayerName = (typeof LAYERS)[number];
+
+/** Namespace of the cluster-wide baseline settings (exempt from the workload policies, like the system namespaces). */
+export const BASELINE_NAMESPACE = 'cluster-baseline-settings';
+
+/**
+ * Kubernetes subject of the ingress controller's federated identity credential: the AKS side (its ServiceAccount)
+ * and the Azure side (the credential on its managed identity) must spell it the same.
+ */
+export function ingressWorkloadIdentitySubject(spec: FleetSpec): string {
+  return `system:serviceaccount:${spec.ingressController.namespace}:${INGRESS_CONTROLLER_SERVICE_ACCOUNT}`;
 }

@@ -9,9 +9,10 @@ import { redactUrlCredentials, type FleetIssue } from './errors.ts';
 import { checkClusterNames, checkFleetNames } from './name-rules.ts';
 import { FAILOVER_FACTOR, type Cluster, type FleetSpec, type Region } from './schema.ts';
 import { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
+import { BASELINE_NAMESPACE } from './names.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
-const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'cluster-baseline-settings', 'gatekeeper-system', 'azure-arc'];
+const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', BASELINE_NAMESPACE, 'gatekeeper-system', 'azure-arc'];
 
 /** Kubernetes minor (1.30) or patch (1.30.7) version. */
 const KUBERNETES_VERSION = /^1\.(\d{1,2})(\.\d{1,3})?$/;

@@ -17,19 +17,14 @@ const dnsLabel = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label (lowercase letters, digits and "-", starting and ending alphanumeric)')
   .max(63, 'at most 63 characters');
 
-/** Dotted-quad IPv4 address; range checks happen in the rules. */
-const ipv4 = z
-  .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, 'an IPv4 address like 10.243.4.4');
+/** Dotted-quad IPv4 address (zod's validator); range checks happen in the rules. */
+const ipv4 = z.ipv4({ error: 'an IPv4 address like 10.243.4.4' });
 
-/** IPv4 CIDR in canonical form (host bits zero is checked by the rules, with a suggested fix). */
-const cidr = z
-  .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/, 'an IPv4 CIDR like 10.243.0.0/16');
+/** IPv4 CIDR (zod's validator); host bits zero is checked by the rules, with a suggested fix. */
+const cidr = z.cidrv4({ error: 'an IPv4 CIDR like 10.243.0.0/16' });
 
-const uuid = z
-  .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a GUID like 00000000-0000-0000-0000-000000000000');
+/** Any GUID (Entra object and tenant ids need not be RFC 9562 UUIDs). */
+const uuid = z.guid({ error: 'a GUID like 00000000-0000-0000-0000-000000000000' });
 
 /** A container image reference with an explicit tag or digest (no implicit `latest`). */
 const pinnedImage = z

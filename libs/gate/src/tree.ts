@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { KubernetesObject } from '@aks-fleet/synth';
+import { objectId, type KubernetesObject } from '@aks-fleet/synth';
 import { parseAllDocuments } from 'yaml';
 
 export interface TreeObject {
@@ -77,6 +77,5 @@ export function readClusterTrees(root: string): ClusterTree[] {
   return clusterTreesFromFiles(readWorkingTree(root, ['manifests', 'clusters']));
 }
 
-export function objectRef(object: KubernetesObject): string {
-  return `${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
-}
+/** `Kind/namespace/name`: the synthesis engine's object id (one spelling for the gate, the diff and synthesis). */
+export const objectRef: (object: KubernetesObject) => string = objectId;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFleet } from '@aks-fleet/fleet';
 import { toYaml, type KubernetesObject } from '@aks-fleet/synth';
+import { kustomizeLocation } from '@aks-fleet/util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatFinding } from './finding.ts';
 import { readClusterTrees } from './tree.ts';
@@ -11,7 +12,7 @@ import { RULES } from './rules/index.ts';
 import { defaultContainerPolicy, validate } from './validate.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const KUSTOMIZE = process.env.FLEET_KUSTOMIZE ?? path.join(REPO, '.cache/tools/bin/kustomize');
+const KUSTOMIZE = kustomizeLocation(REPO);
 const CLUSTERS = ['bu0001a0042-03', 'bu0001a0042-04'];
 const roots: string[] = [];
 afterEach(() => {
@@ -59,6 +60,9 @@ function validCluster(cluster: string): Record<string, KubernetesObject[]> {
         spec: { tls: [{ hosts: ['app.example.com'] }], rules: [{ host: 'app.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
       },
     ],
+    // Every layer of the real list has its folder (empty ones too): fleet/every-layer reads LAYERS.
+    policy: [],
+    ingress: [],
     entrypoint: ['baseline', 'workload'].map((layer, i) => ({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
@@ -120,7 +124,7 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
   { rule: 'flux/duplicate-object', mutate: (t) => { c3(t).workload!.push(structuredClone(c3(t).baseline![1]!)); }, line: 'ERROR flux/duplicate-object manifests/bu0001a0042-03/workload/networkpolicy-default-deny-all.yaml NetworkPolicy/a0042/default-deny-all: also emitted in manifests/bu0001a0042-03/baseline/networkpolicy-default-deny-all.yaml' },
   { rule: 'flux/crd-provided', mutate: (t) => { c3(t).workload!.push({ apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'gzip', namespace: 'a0042' } }); }, line: 'ERROR flux/crd-provided manifests/bu0001a0042-03/workload/middleware-gzip.yaml Middleware/a0042/gzip: no CRD for traefik.io/Middleware' },
   { rule: 'fleet/clusters-match-model', mutate: (t) => { t['bu0001a0042-99'] = validCluster('bu0001a0042-99'); }, line: 'ERROR fleet/clusters-match-model manifests/bu0001a0042-99 -: cluster bu0001a0042-99 is not in the fleet model' },
-  { rule: 'fleet/every-layer', mutate: (t) => { t['bu0001a0042-04']!.policy = []; }, line: 'ERROR fleet/every-layer manifests/bu0001a0042-03 -: layer policy is missing' },
+  { rule: 'fleet/every-layer', mutate: (t) => { delete t['bu0001a0042-04']!.policy; }, line: 'ERROR fleet/every-layer manifests/bu0001a0042-04 -: layer policy is missing' },
   { rule: 'fleet/unique-hosts', mutate: (t) => { c3(t).workload!.push({ ...structuredClone(c3(t).workload![2]!), metadata: { name: 'web2', namespace: 'a0042' } }); }, line: 'ERROR fleet/unique-hosts manifests/bu0001a0042-03/workload/ingress-web2.yaml Ingress/a0042/web2: host app.example.com/ is also claimed by Ingress/a0042/web' },
   { rule: 'security/no-secret', mutate: (t) => { c3(t).workload!.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'a0042' } }); }, line: 'ERROR security/no-secret manifests/bu0001a0042-03/workload/secret-db.yaml Secret/a0042/db: Secret objects must not be committed' },
   { rule: 'security/credential-data', mutate: (t) => { c3(t).workload!.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'a0042' }, data: { DB_PASSWORD: 'hunter2' } }); }, line: 'ERROR security/credential-data manifests/bu0001a0042-03/workload/configmap-cfg.yaml ConfigMap/a0042/cfg: data.DB_PASSWORD looks like a credential' },
@@ -153,6 +157,15 @@ describe('fleet validate rules', () => {
     expect(findings.some((f) => f.startsWith(line)), `expected a line starting with\n  ${line}\ngot\n  ${findings.join('\n  ')}`).toBe(true);
     expect(findings.every((f) => / — \S/.test(f)), 'every finding says how to fix it').toBe(true);
     expect(findings.filter((f) => f.includes(` ${rule} `)).length).toBeGreaterThan(0);
+  });
+
+  it('fleet/every-layer reads the real layer list: a layer no cluster has is still missing', () => {
+    const findings = run((t) => {
+      for (const cluster of CLUSTERS) delete t[cluster]!.ingress;
+    });
+    expect(findings.filter((f) => f.includes('fleet/every-layer'))).toStrictEqual(
+      CLUSTERS.map((c) => `ERROR fleet/every-layer manifests/${c} -: layer ingress is missing — synthesize every cluster from the same layer charts`),
+    );
   });
 
   it('fails schema/yaml on a file that does not parse', () => {

@@ -1,6 +1,7 @@
 /**
  * `validate()`: reads the synthesized tree and runs every rule; findings are sorted and deterministic.
  */
+import { CONTAINER_LIMIT_MAXIMA } from '@aks-fleet/fleet';
 import type { Finding } from './finding.ts';
 import { compareFindings } from './finding.ts';
 import type { GateContext, Rule } from './rule.ts';
@@ -20,5 +21,5 @@ export function validate(context: GateContext, rules: readonly Rule[] = RULES): 
 
 /** The container policy the infrastructure assigns (Azure Policy): limits ≤ 1000m / 512Mi, images from the fleet ACR or MCR. */
 export function defaultContainerPolicy(registryName: string): GateContext['policy'] {
-  return { maxCpu: 1, maxMemory: 512 * 2 ** 20, allowedRegistries: [`${registryName}.azurecr.io`, 'mcr.microsoft.com'] };
+  return { maxCpu: CONTAINER_LIMIT_MAXIMA.cpuMillicores / 1000, maxMemory: CONTAINER_LIMIT_MAXIMA.memoryMiB * 2 ** 20, allowedRegistries: [`${registryName}.azurecr.io`, 'mcr.microsoft.com'] };
 }

@@ -4,16 +4,16 @@
  * under `infrastructure/`, `plan.json`, and `deploy`/`whatIf`.
  */
 import { armDeploymentName, clusterAzureNames, clustersOf, regionAzureNames, sharedAzureNames, type Fleet } from '@aks-fleet/fleet';
-import { CONTENT_VERSION, DEPLOYMENT_PARAMETERS_SCHEMA, type ArmParametersFile, type ArmTemplate } from './arm-template.ts';
-import { frontDoorTemplate } from './frontdoor-template.ts';
-import { hubEgressTemplate } from './hub-egress-template.ts';
-import { hubTemplate } from './hub-template.ts';
-import { resourceGroupsTemplate } from './resource-groups-template.ts';
-import { fleetRegions, sharedTemplate } from './shared-template.ts';
-import { spokeTemplate } from './spoke-template.ts';
-import { STAMP_SECURE_PARAMETERS } from './stamp-key-vault.ts';
-import { stampTemplate } from './stamp-template.ts';
-import { clusterTags, fleetTags, TAGS_PARAMETER } from './template-helpers.ts';
+import { CONTENT_VERSION, DEPLOYMENT_PARAMETERS_SCHEMA, type ArmParametersFile, type ArmTemplate } from './arm/arm-template.ts';
+import { frontDoorTemplate } from './frontdoor/frontdoor-template.ts';
+import { hubEgressTemplate } from './region-hub/hub-egress-template.ts';
+import { hubTemplate } from './region-hub/hub-template.ts';
+import { resourceGroupsTemplate } from './shared/resource-groups-template.ts';
+import { fleetRegions, sharedTemplate } from './shared/shared-template.ts';
+import { spokeTemplate } from './spoke/spoke-template.ts';
+import { STAMP_SECURE_PARAMETERS } from './stamp/stamp-key-vault.ts';
+import { stampTemplate } from './stamp/stamp-template.ts';
+import { clusterTags, fleetTags, TAGS_PARAMETER } from './arm/template-helpers.ts';
 
 export const INFRASTRUCTURE_ROOT = 'infrastructure';
 export const PLAN_PATH = `${INFRASTRUCTURE_ROOT}/plan.json`;

@@ -14,11 +14,11 @@ import {
 } from '@aks-fleet/fleet';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DeclaredResources, parseParameterReference, parseResourceId } from './arm-references.ts';
-import type { ArmResource, ArmTemplate } from './arm-template.ts';
+import { DeclaredResources, parseParameterReference, parseResourceId } from './arm/arm-references.ts';
+import type { ArmResource, ArmTemplate } from './arm/arm-template.ts';
 import { fleetDeployments, type FleetDeployment } from './deployment-plan.ts';
-import { gitHost } from './firewall-rules.ts';
-import { repositoryRoot } from './schema-location.ts';
+import { gitHost } from './region-hub/firewall-rules.ts';
+import { repositoryRoot } from '@aks-fleet/util';
 import { defaultFleet, threeRegionFleet } from './test-fleets.ts';
 
 /** Emitted JSON navigated in tests (its shape is what the schema validation checks). */

@@ -13,7 +13,7 @@
  *   infrastructure/frontdoor/            one origin per cluster + the route
  */
 import type { Fleet } from '@aks-fleet/fleet';
-import { documentContent, parametersFileContent, templateFileContent } from './arm-json.ts';
+import { documentContent, parametersFileContent, templateFileContent } from './arm/arm-json.ts';
 import { fleetDeployments, PLAN_PATH, type DeploymentStep } from './deployment-plan.ts';
 
 export interface InfrastructureFile {

@@ -1,1 +1,3 @@
 export * from './sort-keys.ts';
+export * from './schema-location.ts';
+export * from './tool-location.ts';

@@ -4,53 +4,29 @@
  * workspace, with real nx.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
 const CLUSTER_03 = 'cluster-bu0001a0042-03';
 const CLUSTER_04 = 'cluster-bu0001a0042-04';
+const CLUSTER_05 = 'cluster-bu0001a0042-05';
 
 let repo = '';
-
-function git(...args: string[]): string {
-  return execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
-}
+let copy: WorkspaceCopy | undefined;
 
 function nx(...args: string[]): string {
   return execFileSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args], { cwd: repo, env: ENV, encoding: 'utf8' });
 }
 
-/** Copies the workspace (tracked and untracked, not ignored) and links node_modules, with the workspace packages pointing into the copy. */
-function copyWorkspace(): void {
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const file of files) {
-    if (!existsSync(path.join(ROOT, file))) continue;
-    mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-    copyFileSync(path.join(ROOT, file), path.join(repo, file));
-  }
-  const modules = path.join(repo, 'node_modules');
-  mkdirSync(modules);
-  for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) {
-    if (entry === '@aks-fleet' || entry === '.bin') {
-      // Relative links (../../libs/fleet, ../nx/…) recreated as they are resolve inside the copy.
-      mkdirSync(path.join(modules, entry));
-      for (const link of readdirSync(path.join(ROOT, 'node_modules', entry))) {
-        symlinkSync(readlinkSync(path.join(ROOT, 'node_modules', entry, link)), path.join(modules, entry, link));
-      }
-    } else {
-      symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(modules, entry));
-    }
-  }
+function git(...args: string[]): string {
+  return copy!.git(...args);
 }
 
 function commitAll(message: string): void {
-  git('add', '-A');
-  git('commit', '-q', '-m', message);
+  copy!.commitAll(message);
 }
 
 function affectedSynthProjects(): string[] {
@@ -58,17 +34,11 @@ function affectedSynthProjects(): string[] {
 }
 
 beforeAll(() => {
-  repo = mkdtempSync(path.join(tmpdir(), 'fleet-nx-'));
-  copyWorkspace();
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'test@aks-fleet.invalid');
-  git('config', 'user.name', 'aks-fleet test');
-  commitAll('base');
+  copy = copyWorkspace('fleet-nx-');
+  repo = copy.dir;
 });
 
-afterAll(() => {
-  if (repo) rmSync(repo, { recursive: true, force: true });
-});
+afterAll(() => copy?.remove());
 
 describe('nx affected -t synth', () => {
   it('after editing one cluster definition, synthesizes exactly that cluster', () => {
@@ -101,6 +71,35 @@ describe('nx affected -t synth', () => {
     commitAll('test only');
     const output = nx('affected', '-t', 'synth', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static');
     expect(output).toMatch(/read the output from the cache instead of running the command for 2 out of 2 tasks/);
+  });
+});
+
+describe('a cluster is one file', () => {
+  it('a new cluster.yaml alone is an nx project, is synthesized, and is what affected picks', () => {
+    const template = readFileSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-03/cluster.yaml'), 'utf8');
+    const definition = template
+      .replaceAll('bu0001a0042-03', 'bu0001a0042-05')
+      .replace('instance: "03"', 'instance: "05"')
+      .replaceAll('10.243.', '10.245.')
+      .replaceAll('-0003-', '-0005-')
+      .replace('000000000003', '000000000005');
+    mkdirSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05'));
+    writeFileSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05/cluster.yaml'), definition);
+    commitAll('add cluster 05: one file');
+    expect(git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('libs/fleet/default-fleet/clusters/bu0001a0042-05/cluster.yaml');
+
+    const project = JSON.parse(nx('show', 'project', CLUSTER_05, '--json')) as { tags: string[]; targets: Record<string, unknown> };
+    expect(project.tags).toStrictEqual(['scope:fleet', 'type:cluster']);
+    expect(Object.keys(project.targets).sort()).toStrictEqual(['synth', 'test']);
+    expect(affectedSynthProjects()).toStrictEqual([CLUSTER_05]);
+
+    nx('affected', '-t', 'synth', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static');
+    expect(existsSync(path.join(repo, 'manifests/bu0001a0042-05/baseline/namespace-a0042.yaml'))).toBe(true);
+    expect(existsSync(path.join(repo, 'clusters/bu0001a0042-05/kustomization.yaml'))).toBe(true);
+    expect(existsSync(path.join(repo, 'infrastructure/clusters/bu0001a0042-05/stamp/template.json'))).toBe(true);
+    rmSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05'), { recursive: true });
+    for (const folder of ['manifests', 'clusters', 'infrastructure/clusters']) rmSync(path.join(repo, folder, 'bu0001a0042-05'), { recursive: true, force: true });
+    commitAll('remove cluster 05');
   });
 });
 

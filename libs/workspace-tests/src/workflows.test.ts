@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { TOOLS_BIN } from '@aks-fleet/util';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ACTIONLINT = path.join(ROOT, '.cache/tools/bin/actionlint');
+const ACTIONLINT = path.join(ROOT, TOOLS_BIN, 'actionlint');
 
 function actionlint(cwd: string, files: string[] = []): { status: number | null; output: string } {
   if (!existsSync(ACTIONLINT)) throw new Error(`actionlint not found at ${ACTIONLINT}: run scripts/install-tools.sh`);
@@ -45,7 +46,7 @@ describe('GitHub Actions workflows', () => {
     expect(steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth']).toBe(0);
     expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
     const runs = steps.map((s) => s.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npx nx affected -t typecheck lint test synth', 'npx fleet synth --check', 'npx fleet validate', 'npx fleet diff --base "origin/$BASE_REF" --format markdown']) {
+    for (const command of ['npm ci', 'npx nx affected -t typecheck lint test', 'npx fleet synth --check', 'npx fleet graph --check', 'npx fleet validate', 'npx fleet diff --base "origin/$BASE_REF" -o markdown']) {
       expect(runs).toContain(command);
     }
     expect(steps.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true);

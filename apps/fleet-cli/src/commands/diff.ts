@@ -1,24 +1,75 @@
 /**
- * `fleet diff --base <git-ref> [--format text|markdown|json] [--root DIR]`: per cluster, the objects a change adds,
+ * `fleet diff --base <git-ref> [-o text|markdown|json] [--root DIR]`: per cluster, the objects a change adds,
  * changes and removes, with field-level diffs and warnings (prune, renames, fleet-wide changes, infrastructure).
  */
+import { spawnSync } from 'node:child_process';
 import { fleetDiff, renderJson, renderMarkdown, renderText } from '@aks-fleet/gate';
+import { CliError, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
+import { rootFlag } from '../workspace-root.ts';
 
 export interface DiffArgs {
   readonly root: string;
   readonly base: string;
-  readonly format: string;
 }
 
 const RENDERERS = { text: renderText, markdown: renderMarkdown, json: renderJson } as const;
 
-export function runDiff(args: DiffArgs, out: Output): number {
-  const render = RENDERERS[args.format as keyof typeof RENDERERS];
-  if (!render) {
-    out.error(`ERROR --format ${args.format}: expected one of ${Object.keys(RENDERERS).join(', ')}`);
-    return 2;
-  }
-  process.stdout.write(render(fleetDiff(args.root, args.base)));
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'what a change does to each cluster against a git ref (the PR comment)',
+  usage: ['fleet diff --base <git-ref> [--root DIR] [-o text|markdown|json]'],
+  description: `
+Compares the synthesized tree committed at --base with the tree on disk: per cluster, the objects added, changed
+(field by field) and removed, and warnings (Flux prune, renames, fleet-wide changes, infrastructure scopes).
+-o markdown renders the sticky PR comment CI posts. Reads git; writes nothing.`,
+  flags: {
+    base: { type: 'string', value: 'REF', description: 'the git ref to compare with (e.g. origin/main, HEAD~1)' },
+    root: ROOT_FLAG,
+    format: { type: 'string', value: 'FORMAT', description: 'same as -o (kept for existing scripts)' },
+  },
+  outputs: ['text', 'markdown', 'json'],
+  run: ({ flags, out }) => {
+    if (typeof flags.base !== 'string')
+      throw new CliError(
+        '`fleet diff` needs --base <git-ref>',
+        'pass the ref to compare with, e.g. --base origin/main',
+      );
+    if (typeof flags.format === 'string') {
+      if (!(flags.format in RENDERERS))
+        throw new CliError(
+          `--format ${flags.format} is not an output of \`fleet diff\``,
+          `use one of: ${Object.keys(RENDERERS).join(', ')}`,
+        );
+      if (typeof flags.output === 'string' && flags.output !== flags.format)
+        throw new CliError(`--format ${flags.format} and -o ${flags.output} disagree`, 'pass -o only');
+    }
+    const format = (typeof flags.format === 'string' ? flags.format : out.format) as keyof typeof RENDERERS;
+    return runDiff({ root: rootFlag(flags.root), base: flags.base }, out, format);
+  },
+};
+
+/** The base must name a commit git has: a clear error here, not git's stack from deep inside the diff. */
+function requireCommit(root: string, ref: string): void {
+  const result = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (result.status === 0) return;
+  const inRepository = spawnSync('git', ['rev-parse', '--git-dir'], { cwd: root, encoding: 'utf8' }).status === 0;
+  if (!inRepository)
+    throw new CliError(
+      `${root} is not a git repository`,
+      'run fleet diff inside the repository, or pass --root its folder',
+    );
+  throw new CliError(
+    `unknown git ref "${ref}" in ${root}`,
+    'pass a commit git has (e.g. HEAD~1), or fetch it first (git fetch origin main; CI checks out with fetch-depth: 0)',
+  );
+}
+
+export function runDiff(args: DiffArgs, out: Output, format: keyof typeof RENDERERS = 'text'): number {
+  requireCommit(args.root, args.base);
+  out.write(RENDERERS[format](fleetDiff(args.root, args.base)));
   return 0;
 }

@@ -53,7 +53,7 @@ describe('fleet diff', () => {
     mutate(document);
     const synth = await runCli(['synth', '--fleet', writeFleetFile(document), '--root', root]);
     expect(synth.code, synth.stderr).toBe(0);
-    const result = await runCli(['diff', '--base', 'HEAD', '--root', root, '--format', format]);
+    const result = await runCli(['diff', '--base', 'HEAD', '--root', root, '-o', format]);
     expect(result.code, result.stderr).toBe(0);
     return { root, output: result.stdout };
   }
@@ -133,7 +133,7 @@ describe('fleet infra', () => {
         'resource-groups', 'shared', 'hub/eastus2', 'hub/centralus', 'spoke/bu0001a0042-03', 'spoke/bu0001a0042-04',
         'hub-egress/eastus2', 'hub-egress/centralus', 'stamp/bu0001a0042-03', 'stamp/bu0001a0042-04', 'frontdoor',
       ]);
-      expect(result.stdout).toContain('no Azure credentials');
+      expect(result.stderr).toContain('no Azure credentials');
       const deploy = await runCli(['infra', 'deploy']);
       expect(deploy.code).toBe(1);
       expect(deploy.stderr).toContain('nothing was deployed');

@@ -1,10 +1,25 @@
 /**
- * `fleet model [--fleet PATH] [--cluster NAME] [--json]`: parses and checks the fleet model (structure and
+ * `fleet model [--fleet PATH] [--cluster NAME] [-o text|json]`: parses and checks the fleet model (structure and
  * cross-field rules) and prints what it holds. Exit 1 with every error when the model is invalid.
  */
 import { clustersOf, loadFleet } from '@aks-fleet/fleet';
 import { UnknownClusterError } from '@aks-fleet/synth';
+import { CLUSTER_FLAG, FLEET_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
+
+export const modelCommand: Command = {
+  name: 'model',
+  summary: 'check the fleet model (structure and cross-field rules) and print what it holds',
+  usage: ['fleet model [--fleet PATH] [--cluster NAME]... [-o text|json]'],
+  description: `
+Parses the fleet model (the embedded default fleet, or --fleet: a fleet file or a fleet directory with fleet.yaml and
+clusters/<name>/cluster.yaml) and checks its structure and cross-field rules. Prints the regions and clusters; on an
+invalid model prints every error (field path, value, what was expected, the fix) and exits 1. Writes nothing.`,
+  flags: { fleet: FLEET_FLAG, cluster: CLUSTER_FLAG },
+  outputs: ['text', 'json'],
+  run: ({ flags, out }) =>
+    runModel({ ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}), clusters: (flags.cluster as string[] | undefined) ?? [] }, out),
+};
 
 export interface ModelArgs {
   readonly fleet?: string;

@@ -1,14 +1,39 @@
 /**
- * `fleet validate [--json] [--list-rules] [--fleet PATH] [--root DIR]`: runs every gate rule on the synthesized
+ * `fleet validate [-o text|json] [--list-rules] [--fleet PATH] [--root DIR]`: runs every gate rule on the synthesized
  * tree; one line per finding, exit 1 on any error.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
 import { defaultContainerPolicy, formatFinding, readClusterTrees, readWorkingTree, RULES, validate, type GateContext } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
-import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
+import { kustomizeLocation } from '@aks-fleet/util';
+import { gateObjectValidators } from '@aks-fleet/cluster-app';
+import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
+import { rootFlag } from '../workspace-root.ts';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'run the gate rules on the committed tree (--list-rules lists them)',
+  usage: ['fleet validate [--fleet PATH] [--root DIR] [-o text|json]', 'fleet validate --list-rules [-o text|json]'],
+  description: `
+Runs every gate rule on the synthesized tree as it is on disk (what is committed): object schemas (the typed models,
+then the real CRDs), kustomize builds, the Flux graph, fleet invariants, security, deprecated APIs, and the ARM
+templates against the official ARM schemas. The CRDs and ARM schemas are read from $FLEET_SCHEMA_LOCATION (default
+.cache/schemas, filled by scripts/fetch-schemas.sh); kustomize from .cache/tools (scripts/install-tools.sh).
+One line per finding with its fix; exit 1 on any error.`,
+  flags: {
+    'list-rules': { type: 'boolean', description: 'list every rule with its rationale and exit' },
+    fleet: FLEET_FLAG,
+    root: ROOT_FLAG,
+  },
+  outputs: ['text', 'json'],
+  run: ({ flags, out }) =>
+    runValidate(
+      { root: rootFlag(flags.root), ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}), listRules: flags['list-rules'] === true },
+      out,
+    ),
+};
 
 export interface ValidateArgs {
   readonly root: string;
@@ -17,7 +42,7 @@ export interface ValidateArgs {
 }
 
 export function kustomizePath(root: string): string | undefined {
-  const candidate = process.env.FLEET_KUSTOMIZE ?? path.join(root, '.cache/tools/bin/kustomize');
+  const candidate = kustomizeLocation(root);
   return existsSync(candidate) ? candidate : undefined;
 }
 
@@ -55,12 +80,16 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     return 0;
   }
   const { fleet } = loadFleet(args.fleet);
+  const clusters = readClusterTrees(args.root);
+  if (clusters.length === 0) {
+    throw new CliError(`no synthesized tree under ${args.root} (no clusters/<cluster>/ folder)`, 'run `fleet synth` first, or pass --root the repository root', 1);
+  }
   const result = validate({
     root: args.root,
     fleet,
-    clusters: readClusterTrees(args.root),
+    clusters,
     kustomize: kustomizePath(args.root),
-    validators: clusterObjectValidators(),
+    validators: gateObjectValidators(),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
     exceptions: fleet.spec.policyExceptions,
     infrastructure: infrastructure(args.root),

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kustomizeLocation } from '@aks-fleet/util';
 import { stringify } from 'yaml';
 import { main } from '../main.ts';
 
@@ -68,7 +69,7 @@ export function readTree(root: string, folder = ''): Record<string, string> {
 
 /** The pinned kustomize from the tools cache; fails loudly (never skips) when it is missing. */
 export function kustomizeBinary(): string {
-  const binary = process.env.FLEET_KUSTOMIZE ?? path.join(REPO_ROOT, '.cache/tools/bin/kustomize');
+  const binary = kustomizeLocation(REPO_ROOT);
   if (!existsSync(binary)) {
     throw new Error(`kustomize not found at ${binary}: run scripts/install-tools.sh (npm test does it for you)`);
   }

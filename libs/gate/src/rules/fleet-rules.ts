@@ -1,5 +1,5 @@
 /** Fleet invariants: every cluster of the model has every layer, and nothing else is in the tree. */
-import { clustersOf } from '@aks-fleet/fleet';
+import { clustersOf, LAYERS } from '@aks-fleet/fleet';
 import type { Finding } from '../finding.ts';
 import type { Rule } from '../rule.ts';
 import { objectRef } from '../tree.ts';
@@ -22,11 +22,10 @@ export const fleetRules: Rule[] = [
     id: 'fleet/every-layer',
     rationale: 'Every cluster runs the same layers; a missing layer means a region silently lacks policy, ingress or workload.',
     check: ({ clusters }) => {
-      const layers = [...new Set(clusters.flatMap((c) => c.folders.filter((f) => f.startsWith('manifests/')).map((f) => f.split('/')[2]).filter((l): l is string => !!l)))].sort();
       const findings: Finding[] = [];
       for (const cluster of clusters) {
         const own = new Set(cluster.folders.map((f) => f.split('/')[2]).filter(Boolean));
-        for (const layer of layers.filter((l) => !own.has(l))) {
+        for (const layer of LAYERS.filter((l) => !own.has(l))) {
           findings.push({ severity: 'ERROR', rule: 'fleet/every-layer', file: `manifests/${cluster.name}`, object: '-', message: `layer ${layer} is missing`, fix: 'synthesize every cluster from the same layer charts' });
         }
         if (!cluster.folders.includes(`clusters/${cluster.name}`)) {
