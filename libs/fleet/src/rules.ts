@@ -5,16 +5,20 @@
 import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import type { FleetIssue } from './errors.ts';
+import { DEFAULT_KUBERNETES_MINOR, KUBERNETES_SUPPORT_AS_OF, KUBERNETES_SUPPORT_SOURCE, longTermSupportMinors, minorOf, standardSupportMinors } from './kubernetes-support.ts';
 import { FAILOVER_FACTOR, type Cluster, type FleetSpec } from './schema.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'cluster-baseline-settings', 'gatekeeper-system', 'azure-arc'];
 
-/** Kubernetes minor (1.30) or patch (1.30.7) version. */
+/** Kubernetes minor (1.35) or patch (1.35.2) version. */
 const KUBERNETES_VERSION = /^1\.(\d{1,2})(\.\d{1,3})?$/;
 
-/** Oldest minor AKS still runs (long-term support included) and newest we know of. */
-const KUBERNETES_MINOR_RANGE = { min: 27, max: 36 };
+/**
+ * Smallest private-endpoints subnet: Azure keeps 5 addresses of every subnet, and the endpoints need one address for
+ * the Key Vault, one for the registry and one per registry region (its data endpoints) — a /28 leaves 11.
+ */
+const PRIVATE_ENDPOINTS_MAX_PREFIX = 28;
 
 interface NamedRange {
   readonly path: string;
@@ -80,7 +84,7 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
         instances.set(instanceKey, `${path}.instance`);
       }
 
-      checkKubernetesVersion(`${path}.kubernetesVersion`, cluster.kubernetesVersion, add);
+      checkKubernetesVersion(path, cluster, add);
 
       for (const pool of ['system', 'user'] as const) {
         const nodePool = cluster.nodePools[pool];
@@ -96,6 +100,13 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
 
       const spoke = checkVnet(`${path}.spoke`, cluster.spoke.addressSpace, cluster.spoke.subnets, add);
       if (spoke) addressSpaces.push({ path: `${path}.spoke.addressSpace`, range: spoke });
+      checkMinimumSize(
+        `${path}.spoke.subnets.privateEndpoints`,
+        cluster.spoke.subnets.privateEndpoints,
+        PRIVATE_ENDPOINTS_MAX_PREFIX,
+        `a /${PRIVATE_ENDPOINTS_MAX_PREFIX} or larger subnet: the Key Vault, registry and per-region registry data endpoints each take an address`,
+        add,
+      );
       checkIngressIp(path, cluster.spoke.subnets.ingress, cluster.ingress.internalLoadBalancerIp, add);
     });
   }
@@ -146,16 +157,35 @@ function checkRegionName(name: string, path: string, add: Add): void {
   );
 }
 
-function checkKubernetesVersion(path: string, version: string, add: Add): void {
-  const match = KUBERNETES_VERSION.exec(version);
-  if (!match) {
-    add(path, version, 'a Kubernetes version like "1.30" or "1.30.7"', 'write the version without a "v" prefix, e.g. "1.30"');
+/**
+ * The version is one AKS serves: in standard support on the support table's date, or — when the cluster opts into
+ * long-term support (tier Premium + supportPlan AKSLongTermSupport) — under long-term support.
+ */
+function checkKubernetesVersion(clusterPath: string, cluster: Cluster, add: Add): void {
+  const path = `${clusterPath}.kubernetesVersion`;
+  const version = cluster.kubernetesVersion;
+  const standard = standardSupportMinors();
+  const newest = DEFAULT_KUBERNETES_MINOR;
+  if (!KUBERNETES_VERSION.test(version)) {
+    add(path, version, `a Kubernetes version like "${newest}" or "${newest}.2"`, `write the version without a "v" prefix, e.g. "${newest}"`);
     return;
   }
-  const minor = Number(match[1]);
-  if (minor < KUBERNETES_MINOR_RANGE.min || minor > KUBERNETES_MINOR_RANGE.max) {
-    add(path, version, `a minor version between 1.${KUBERNETES_MINOR_RANGE.min} and 1.${KUBERNETES_MINOR_RANGE.max}`, 'pick a version AKS supports (`az aks get-versions`)');
+  const lts = cluster.supportPlan === 'AKSLongTermSupport';
+  if (lts && cluster.tier !== 'Premium') {
+    add(`${clusterPath}.tier`, cluster.tier, 'tier Premium: AKS long-term support (supportPlan AKSLongTermSupport) is a Premium tier feature', 'set tier: Premium, or supportPlan: KubernetesOfficial');
   }
+  const minor = minorOf(version);
+  const source = `AKS release calendar as of ${KUBERNETES_SUPPORT_AS_OF}, ${KUBERNETES_SUPPORT_SOURCE}`;
+  if (standard.includes(minor) || (lts && longTermSupportMinors().includes(minor))) return;
+  const ltsMinors = longTermSupportMinors().filter((m) => !standard.includes(m));
+  add(
+    path,
+    version,
+    lts
+      ? `a minor under AKS long-term support: ${longTermSupportMinors().join(', ')} (${source})`
+      : `a minor in AKS standard support: ${standard.join(', ')} (${source})`,
+    `use "${newest}"${ltsMinors.length > 0 && !lts ? `, or opt into long-term support for ${ltsMinors.join(', ')} with tier: Premium and supportPlan: AKSLongTermSupport` : ''}`,
+  );
 }
 
 function checkCanonical(path: string, cidr: string, add: Add): Ipv4Range | undefined {

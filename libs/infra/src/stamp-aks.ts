@@ -1,11 +1,12 @@
 /**
- * The AKS cluster with the reference's settings: Standard tier, version from the model, a system pool tainted
+ * The AKS cluster with the reference's settings: tier, support plan and version from the model (Standard and
+ * KubernetesOfficial unless the cluster opts into long-term support), a system pool tainted
  * CriticalAddonsOnly and a user pool (sizes and zones from the model), flat Azure CNI with Azure network policy,
  * egress through the hub firewall (userDefinedRouting), Entra-managed with local accounts disabled, OIDC issuer +
  * workload identity, Azure Policy, Key Vault CSI and Container Insights add-ons, NodeImage node-OS upgrades in a
  * Tuesday 21:00 window.
  */
-import type { NodePool } from '@aks-fleet/fleet';
+import { MAX_PODS_PER_NODE, type NodePool } from '@aks-fleet/fleet';
 import { expr, resource, type ArmResource, type JsonObject } from './arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 import { diagnosticSettings, tracked, workspaceIdExpression } from './template-helpers.ts';
@@ -30,7 +31,7 @@ function agentPool(context: StampContext, name: string, mode: 'System' | 'User',
     osSKU: 'AzureLinux',
     osDiskType: 'Ephemeral',
     osDiskSizeGB,
-    maxPods: 30,
+    maxPods: MAX_PODS_PER_NODE,
     type: 'VirtualMachineScaleSets',
     availabilityZones: [...pool.zones],
     vnetSubnetID: expr(context.ids.nodesSubnet),
@@ -45,10 +46,12 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
   return [
     tracked('Microsoft.ContainerService/managedClusters', names.aksCluster, region, {
       dependsOn: dependsOn.map(expr),
-      sku: { name: 'Base', tier: 'Standard' },
+      // Long-term support (supportPlan AKSLongTermSupport) is a Premium tier feature; the model checks the pair.
+      sku: { name: 'Base', tier: cluster.tier },
       identity: { type: 'UserAssigned', userAssignedIdentities: { [expr(ids.controlPlaneIdentity)]: {} } },
       properties: {
         kubernetesVersion: cluster.kubernetesVersion,
+        supportPlan: cluster.supportPlan,
         dnsPrefix: names.aksCluster,
         nodeResourceGroup: names.nodeResourceGroup,
         agentPoolProfiles: [agentPool(context, SYSTEM_POOL, 'System', cluster.nodePools.system, 80), agentPool(context, USER_POOL, 'User', cluster.nodePools.user, 120)],

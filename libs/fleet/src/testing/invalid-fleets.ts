@@ -24,7 +24,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     mutate: (f) => {
       const copy = structuredClone(east(f));
       copy.name = 'bu0001a0042-05';
-      copy.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24' } };
+      copy.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' } };
       copy.ingress.internalLoadBalancerIp = '10.245.4.4';
       f.spec.regions.eastus2!.clusters.push(copy);
     },
@@ -44,8 +44,14 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'unknown shared-services region', mutate: (f) => { f.spec.sharedServices.location = 'East US 2'; }, path: 'sharedServices.location', expect: /known Azure region/ },
   { name: 'node pool min > max', mutate: (f) => { east(f).nodePools.user.minCount = 6; }, path: 'regions.eastus2.clusters[0].nodePools.user.minCount', expect: /minCount <= maxCount \(5\)/ },
   { name: 'duplicate zones', mutate: (f) => { east(f).nodePools.system.zones = ['1', '1']; }, path: 'regions.eastus2.clusters[0].nodePools.system.zones', expect: /each zone listed once/ },
-  { name: 'Kubernetes version with a v prefix', mutate: (f) => { east(f).kubernetesVersion = 'v1.30'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /like "1\.30"/ },
-  { name: 'Kubernetes version out of range', mutate: (f) => { east(f).kubernetesVersion = '1.12'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /between 1\.27 and 1\.36/ },
+  { name: 'Kubernetes version with a v prefix', mutate: (f) => { east(f).kubernetesVersion = 'v1.35'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /like "1\.35"/ },
+  { name: 'Kubernetes version out of AKS support', mutate: (f) => { east(f).kubernetesVersion = '1.12'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /a minor in AKS standard support: 1\.34, 1\.35, 1\.36, 1\.37/ },
+  { name: 'Kubernetes version out of standard support without LTS', mutate: (f) => { east(f).kubernetesVersion = '1.30'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /AKS standard support/ },
+  { name: 'Kubernetes version past long-term support', mutate: (f) => { Object.assign(east(f), { kubernetesVersion: '1.29', tier: 'Premium', supportPlan: 'AKSLongTermSupport' }); }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /under AKS long-term support: 1\.31/ },
+  { name: 'long-term support on the Standard tier', mutate: (f) => { Object.assign(east(f), { kubernetesVersion: '1.32', supportPlan: 'AKSLongTermSupport' }); }, path: 'regions.eastus2.clusters[0].tier', expect: /tier Premium/ },
+  { name: 'private endpoints subnet too small', mutate: (f) => { east(f).spoke.subnets.privateEndpoints = '10.243.4.32/29'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.privateEndpoints', expect: /\/28 or larger/ },
+  { name: 'private endpoints subnet overlapping the ingress subnet', mutate: (f) => { east(f).spoke.subnets.privateEndpoints = '10.243.4.0/28'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.privateEndpoints', expect: /does not overlap regions\.eastus2\.clusters\[0\]\.spoke\.subnets\.ingress/ },
+  { name: 'private endpoints subnet outside its VNet', mutate: (f) => { east(f).spoke.subnets.privateEndpoints = '10.250.4.32/28'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.privateEndpoints', expect: /inside the address space 10\.243\.0\.0\/16/ },
   { name: 'CIDR with host bits', mutate: (f) => { east(f).spoke.addressSpace = '10.243.0.1/16'; }, path: 'regions.eastus2.clusters[0].spoke.addressSpace', expect: /host bits are zero/ },
   { name: 'malformed CIDR', mutate: (f) => { east(f).spoke.subnets.nodes = '10.243.0.0/33'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.nodes', expect: /IPv4 CIDR/ },
   { name: 'image :latest', mutate: (f) => { f.spec.workload.image = 'mcr.microsoft.com/dotnet/samples:latest'; }, path: 'workload.image', expect: /pinned tag/ },
