@@ -78,7 +78,8 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
         addonProfiles: {
           omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: expr(workspaceIdExpression(context.fleet.spec)), useAADAuth: 'true' } },
           azurepolicy: { enabled: true, config: { version: 'v2' } },
-          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'false' } },
+          // Rotation: a renewed certificate in Key Vault reaches the mounted files within the poll interval.
+          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
         },
         oidcIssuerProfile: { enabled: true },
         securityProfile: {

@@ -81,7 +81,8 @@ export function appGateway(context: StampContext, dependsOn: readonly string[]):
         autoscaleConfiguration: { minCapacity: 0, maxCapacity: 10 },
         enableHttp2: false,
         firewallPolicy: idRef(wafPolicyId),
-        sslPolicy: { policyType: 'Predefined', policyName: 'AppGwSslPolicy20220101' },
+        // The strict 2022 policy: TLS 1.2+ with AEAD (GCM) ciphers only, which Front Door's origin connections use.
+        sslPolicy: { policyType: 'Predefined', policyName: 'AppGwSslPolicy20220101S' },
         gatewayIPConfigurations: [{ name: PART.gatewayIp, properties: { subnet: idRef(ids.appGatewaySubnet) } }],
         frontendIPConfigurations: [{ name: PART.frontendIp, properties: { publicIPAddress: idRef(ids.appGatewayPublicIp) } }],
         frontendPorts: [{ name: PART.port, properties: { port: 443 } }],
