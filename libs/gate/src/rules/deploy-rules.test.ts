@@ -85,7 +85,8 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     rule: 'deploy/fixed-ip-subnet',
     name: 'an internal load balancer without a subnet annotation (it lands among the dynamic node and pod IPs)',
     mutate: (f) => {
-      delete objectOf(f, 'bu0001a0042-03', 'Service', 'traefik-ingress-controller').metadata.annotations!['service.beta.kubernetes.io/azure-load-balancer-internal-subnet'];
+      const annotations = objectOf(f, 'bu0001a0042-03', 'Service', 'traefik-ingress-controller').metadata.annotations as Record<string, string>;
+      delete annotations['service.beta.kubernetes.io/azure-load-balancer-internal-subnet'];
     },
     line: new RegExp(`^ERROR deploy/fixed-ip-subnet ${TRAEFIK_03}: fixed ILB IP 10\\.243\\.4\\.4 in subnet snet-clusternodes, which also holds Microsoft\\.ContainerService/managedClusters aks-bu0001a0042-03`),
   },
