@@ -6,7 +6,7 @@ import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import type { FleetIssue } from './errors.ts';
 import { DEFAULT_KUBERNETES_MINOR, KUBERNETES_SUPPORT_AS_OF, KUBERNETES_SUPPORT_SOURCE, longTermSupportMinors, minorOf, standardSupportMinors } from './kubernetes-support.ts';
-import { FAILOVER_FACTOR, type Cluster, type FleetSpec } from './schema.ts';
+import { FAILOVER_FACTOR, WORKLOAD_MAX_SURGE, type Cluster, type FleetSpec } from './schema.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'cluster-baseline-settings', 'gatekeeper-system', 'azure-arc'];
@@ -128,16 +128,23 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
 type Add = (path: string, value: unknown, expected: string, fix: string) => void;
 
 /**
- * The user pool can hold every replica at failover load: the workload, its canary and the ingress controller each
- * run one pod per node (required anti-affinity on the hostname), so a pool smaller than the largest of them leaves
- * pods pending exactly when the other region is down.
+ * The user pool can hold every replica at failover load, and a rollout's surge pod on top: the workload, its canary
+ * and the ingress controller each run one pod per node (required anti-affinity on the hostname), so a pool smaller
+ * than the largest of them leaves pods pending exactly when the other region is down. (The gate's deploy/peak-fits
+ * rule checks the same on the synthesized objects.)
  */
 function checkFailoverCapacity(clusterPath: string, spec: FleetSpec, cluster: Cluster, add: Add): void {
   const maxCount = cluster.nodePools.user.maxCount;
   const replicas = cluster.workload.replicas ?? spec.workload.replicas;
+  const peak = FAILOVER_FACTOR * replicas + WORKLOAD_MAX_SURGE;
+  const canary = cluster.workload.canary?.replicas;
   const needs: Array<[number, string, string]> = [
-    [FAILOVER_FACTOR * replicas, `${FAILOVER_FACTOR} × the workload's ${replicas} replicas (${FAILOVER_FACTOR * replicas}): at failover the surviving region runs ${FAILOVER_FACTOR}× its load, one pod per node`, 'lower the workload replicas'],
-    [cluster.workload.canary?.replicas ?? 0, `the canary's ${cluster.workload.canary?.replicas} replicas, one per node`, 'lower the canary replicas'],
+    [
+      peak,
+      `${FAILOVER_FACTOR} × the workload's ${replicas} replicas + ${WORKLOAD_MAX_SURGE} rollout surge (${peak}): at failover the surviving region runs ${FAILOVER_FACTOR}× its load, one pod per node, and a rollout then adds its surge`,
+      'lower the workload replicas',
+    ],
+    [canary === undefined ? 0 : canary + WORKLOAD_MAX_SURGE, `the canary's ${canary} replicas + ${WORKLOAD_MAX_SURGE} rollout surge, one per node`, 'lower the canary replicas'],
     [spec.ingressController.replicas, `the ingress controller's ${spec.ingressController.replicas} replicas, one per node`, 'lower ingressController.replicas'],
   ];
   const [needed, expected, alternative] = needs.reduce((a, b) => (b[0] > a[0] ? b : a));

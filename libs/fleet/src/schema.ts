@@ -53,6 +53,12 @@ export const CONTAINER_LIMIT_MAXIMA = { cpuMillicores: 1000, memoryMiB: 512 } as
  */
 export const FAILOVER_FACTOR = 2;
 
+/**
+ * Extra pods a workload rollout starts (its Deployments' `maxSurge`): at the failover peak the user pool needs a node
+ * for them too, or the rollout stalls exactly when one region carries the fleet.
+ */
+export const WORKLOAD_MAX_SURGE = 1;
+
 /** Pods one node of either pool can run (the agent pools' `maxPods`, flat Azure CNI: one subnet IP per pod). */
 export const MAX_PODS_PER_NODE = 30;
 

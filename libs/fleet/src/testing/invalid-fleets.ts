@@ -74,7 +74,8 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'workload CPU request above its limit', mutate: (f) => { f.spec.workload.resources.requests.cpuMillicores = 150; }, path: 'workload.resources.requests.cpuMillicores', expect: /requests <= limits \(100\)/ },
   { name: 'workload memory limit above the cluster policy', mutate: (f) => { f.spec.workload.resources.limits.memoryMiB = 1024; }, path: 'workload.resources.limits.memoryMiB', expect: /cluster policy denies memory limits above 512Mi/ },
   { name: 'health path not absolute', mutate: (f) => { f.spec.workload.healthPath = 'healthz'; }, path: 'workload.healthPath', expect: /absolute URL path/ },
-  { name: 'user pool too small for failover', mutate: (f) => { central(f).nodePools.user.maxCount = 5; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /at least 2 × the workload's 3 replicas \(6\)/ },
+  { name: 'user pool too small for failover', mutate: (f) => { central(f).nodePools.user.maxCount = 5; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /at least 2 × the workload's 3 replicas \+ 1 rollout surge \(7\)/ },
+  { name: 'user pool without room for the rollout surge at failover', mutate: (f) => { central(f).nodePools.user.maxCount = 6; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /\+ 1 rollout surge \(7\)/ },
   { name: 'policy exception without a reason', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'aspnetapp', reason: '' }]; }, path: 'policyExceptions[0].reason', expect: /reason of at least 10 characters/ },
 ];
 
