@@ -225,6 +225,35 @@ describe('deploy/* rules', () => {
     ).toStrictEqual([]);
   });
 
+  it('peak-fits agrees with (max replicas + surge) <= pool nodes × pods per node on every small case', () => {
+    const rule = deployRules.find((r) => r.id === 'deploy/peak-fits')!;
+    const fleet = structuredClone(committed.fleet);
+    const pool = fleet.spec.regions.eastus2!.clusters[0]!.nodePools.user;
+    const labels = { app: 'web' };
+    for (const maxCount of [1, 2, 3, 5, 8]) {
+      for (const max of [1, 2, 4, 6, 8, 40]) {
+        for (const maxSurge of [0, 1, 2, '25%', '50%'] as const) {
+          for (const antiAffinity of [true, false]) {
+            pool.maxCount = maxCount;
+            const affinity = antiAffinity ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } }] } } : {};
+            const deployment = {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              metadata: { name: 'web', namespace: 'a0042' },
+              spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge } }, template: { metadata: { labels }, spec: { nodeSelector: { 'kubernetes.azure.com/mode': 'user' }, affinity } } },
+            };
+            const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'a0042' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: max } };
+            const tree: ClusterTree = { name: 'bu0001a0042-03', folders: [], unreadable: [], objects: [deployment, hpa].map((object) => ({ file: 'x.yaml', cluster: 'bu0001a0042-03', layer: 'workload', object })) };
+            const findings = rule.check({ root: REPO, fleet, clusters: [tree], policy: defaultContainerPolicy('acr'), exceptions: [] });
+            const surge = typeof maxSurge === 'number' ? maxSurge : Math.ceil((max * Number.parseInt(maxSurge)) / 100);
+            const fits = max + surge <= maxCount * (antiAffinity ? 1 : 30);
+            expect(findings.length, JSON.stringify({ maxCount, max, maxSurge, antiAffinity })).toBe(fits ? 0 : 1);
+          }
+        }
+      }
+    }
+  });
+
   it('computes the rolling-update surge as Kubernetes does', () => {
     expect(surgeAt(6, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } })).toBe(1);
     expect(surgeAt(6, undefined)).toBe(2); // default 25%, rounded up
