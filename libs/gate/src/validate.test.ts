@@ -7,7 +7,7 @@ import { toYaml, type KubernetesObject } from '@aks-fleet/synth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatFinding } from './finding.ts';
 import { readClusterTrees } from './tree.ts';
-import { deployRules } from './rules/deploy-rules.ts';
+import { deployRules } from './rules/deploy/index.ts';
 import { RULES } from './rules/index.ts';
 import { defaultContainerPolicy, validate } from './validate.ts';
 
@@ -145,7 +145,7 @@ describe('fleet validate rules', () => {
   });
 
   it('every rule has a failing fixture', () => {
-    // deploy/* rules run on the whole synthesized fleet; rules/deploy-rules.test.ts holds (and checks) their fixtures.
+    // deploy/* rules run on the whole synthesized fleet; rules/deploy/deploy-rules.test.ts holds (and checks) their fixtures.
     const covered = new Set([...FIXTURES.map((f) => f.rule), 'schema/yaml', 'infrastructure/schema', 'fleet/frontdoor-origins', 'fleet/acr-replicas', ...deployRules.map((r) => r.id)]);
     expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toStrictEqual([]);
   });

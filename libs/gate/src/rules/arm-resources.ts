@@ -66,3 +66,25 @@ export function* objectsIn(node: Json | undefined, path = ''): Generator<{ path:
     for (const [key, child] of Object.entries(node)) yield* objectsIn(child, path ? `${path}.${key}` : key);
   }
 }
+
+/** The value at a path of object keys, if every step is an object. */
+export function field(node: Json | undefined, ...path: readonly string[]): Json | undefined {
+  let at: Json | undefined = node;
+  for (const key of path) at = at && typeof at === 'object' && !Array.isArray(at) ? at[key] : undefined;
+  return at;
+}
+
+/** The objects of the array at a path (none when it is missing or not an array). */
+export function list(node: Json | undefined, ...path: readonly string[]): JsonObject[] {
+  const at = field(node, ...path);
+  return Array.isArray(at) ? at.filter((x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
+}
+
+/** The strings of the array at a path. */
+export function strings(node: Json | undefined, ...path: readonly string[]): string[] {
+  const at = field(node, ...path);
+  return Array.isArray(at) ? at.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** A resource as a JSON node, for field/list/strings. */
+export const json = (resource: ArmResource): Json => resource as unknown as Json;

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.ts';
-import { deployRules } from './deploy-rules.ts';
+import { deployRules } from './deploy/index.ts';
 import { deprecatedApiRules } from './deprecated-api-rules.ts';
 import { fleetRules } from './fleet-rules.ts';
 import { fluxRules } from './flux-rules.ts';

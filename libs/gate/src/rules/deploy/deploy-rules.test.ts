@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { loadFleet, type Fleet } from '@aks-fleet/fleet';
 import type { KubernetesObject } from '@aks-fleet/synth';
 import { describe, expect, it } from 'vitest';
-import { formatFinding } from '../finding.ts';
-import type { GateContext } from '../rule.ts';
-import { readClusterTrees, readWorkingTree, type ClusterTree } from '../tree.ts';
-import { defaultContainerPolicy, validate } from '../validate.ts';
-import type { ArmResource } from './arm-resources.ts';
-import { deployRules, surgeAt } from './deploy-rules.ts';
+import { formatFinding } from '../../finding.ts';
+import type { GateContext } from '../../rule.ts';
+import { readClusterTrees, readWorkingTree, type ClusterTree } from '../../tree.ts';
+import { defaultContainerPolicy, validate } from '../../validate.ts';
+import type { ArmResource } from '../arm-resources.ts';
+import { deployRules, surgeAt } from './index.ts';
 
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../../../', import.meta.url));
 
 interface Fixture {
   fleet: Fleet;
