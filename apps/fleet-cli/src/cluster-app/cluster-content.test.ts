@@ -308,7 +308,7 @@ describe('cluster content of the default fleet', () => {
     const document = defaultFleetDocument();
     const east = document.spec.regions.eastus2!.clusters[0]!;
     east.workload = { replicas: 5, canary: { replicas: 2, image: 'mcr.microsoft.com/dotnet/samples:aspnetapp-9.0.1' } };
-    east.nodePools.user.maxCount = 10;
+    east.nodePools.user.maxCount = 11;
     const workload = renderFleet(parseFleet(document)).get('bu0001a0042-03')!.layers.find((l) => l.name === 'workload')!.objects as Json[];
     expect(find(workload, 'HorizontalPodAutoscaler', 'aspnetapp').spec.minReplicas).toBe(5);
     const canary = find(workload, 'Deployment', 'aspnetapp-canary');
