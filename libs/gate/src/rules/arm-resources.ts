@@ -31,11 +31,14 @@ export function armResources(context: GateContext): FileResource[] {
       walk(file, nested);
     }
   };
-  for (const [file, template] of context.infrastructure?.templates ?? []) walk(file, (template as { resources?: ArmResource[] }).resources);
+  for (const [file, template] of context.infrastructure?.templates ?? []) {
+    walk(file, (template as { resources?: ArmResource[] }).resources);
+  }
   return out;
 }
 
-export const isType = (resource: ArmResource, type: string): boolean => resource.type?.toLowerCase() === type.toLowerCase();
+export const isType = (resource: ArmResource, type: string): boolean =>
+  resource.type?.toLowerCase() === type.toLowerCase();
 
 export function ofType(resources: readonly FileResource[], type: string): FileResource[] {
   return resources.filter(({ resource }) => isType(resource, type));

@@ -5,14 +5,17 @@
  */
 import type { Finding } from '../../finding.ts';
 import type { Rule } from '../../rule.ts';
-import { armResources, field, json, list, nameInResourceId, ofType, strings, type FileResource } from '../arm-resources.ts';
+import { armResources, field, json, list, nameInResourceId, ofType, strings } from '../arm-resources.ts';
+import type { FileResource, JsonObject } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
 
 const RULE = 'deploy/container-insights';
+const DCR = 'Microsoft.Insights/dataCollectionRules';
 
 /** The stream group the Container Insights agent sends, and the association name the add-on looks up. */
 const CONTAINER_INSIGHTS_STREAM = 'Microsoft-ContainerInsights-Group-Default';
 const CONTAINER_INSIGHTS_ASSOCIATION = 'ContainerInsightsExtension';
+const STREAM_TO_LOGS = `${CONTAINER_INSIGHTS_STREAM} to Log Analytics`;
 
 /**
  * What the agent must reach (AKS outbound rules, Azure Monitor for containers): the control handlers for its data
@@ -47,7 +50,8 @@ function allowedFqdns(resources: readonly FileResource[], region: string): strin
     .flatMap(({ resource }) => list(json(resource), 'properties', 'ruleCollections'))
     .filter((collection) => field(collection, 'action', 'type') === 'Allow')
     .flatMap((collection) => list(collection, 'rules'))
-    .filter((rule) => rule.ruleType === 'ApplicationRule' && list(rule, 'protocols').some((p) => p.protocolType === 'Https' && p.port === 443))
+    .filter((rule) => rule.ruleType === 'ApplicationRule')
+    .filter((rule) => list(rule, 'protocols').some((p) => p.protocolType === 'Https' && p.port === 443))
     .flatMap((rule) => strings(rule, 'targetFqdns'));
 }
 
@@ -58,9 +62,9 @@ function collectsContainerInsights({ resource }: FileResource): boolean {
     (e) => e.extensionName === 'ContainerInsights' && strings(e, 'streams').includes(CONTAINER_INSIGHTS_STREAM),
   );
   const workspaces = list(rule, 'properties', 'destinations', 'logAnalytics').map((d) => d.name);
-  const flows = list(rule, 'properties', 'dataFlows').some(
-    (f) => strings(f, 'streams').includes(CONTAINER_INSIGHTS_STREAM) && strings(f, 'destinations').some((d) => workspaces.includes(d)),
-  );
+  const toWorkspace = (flow: JsonObject) => strings(flow, 'destinations').some((d) => workspaces.includes(d));
+  const carries = (flow: JsonObject) => strings(flow, 'streams').includes(CONTAINER_INSIGHTS_STREAM);
+  const flows = list(rule, 'properties', 'dataFlows').some((f) => carries(f) && toWorkspace(f));
   return collects && flows;
 }
 
@@ -76,20 +80,23 @@ export const containerInsights: Rule = {
       if (field(oms, 'enabled') !== true || field(oms, 'config', 'useAADAuth') !== 'true') return [];
       const object = `managedClusters/${resource.name}`;
       const inFile = all.filter((r) => r.file === file);
-      const rules = ofType(inFile, 'Microsoft.Insights/dataCollectionRules').filter(collectsContainerInsights);
+      const rules = ofType(inFile, DCR).filter(collectsContainerInsights);
       const findings: Finding[] = [];
       const add = (message: string, fix: string) => findings.push(deployFinding(RULE, file, object, message, fix));
-      const synth = 'run `npm run synth`: the stamp emits the Container Insights data collection rule and its association';
+      const synth = 'run `npm run synth`: the stamp emits the Container Insights data collection rule and association';
       if (rules.length === 0) {
-        add(`monitoring add-on (useAADAuth) without a data collection rule sending ${CONTAINER_INSIGHTS_STREAM} to Log Analytics`, synth);
+        add(`monitoring add-on (useAADAuth) without a data collection rule sending ${STREAM_TO_LOGS}`, synth);
       } else {
+        const ruleOf = (a: FileResource) =>
+          nameInResourceId(field(json(a.resource), 'properties', 'dataCollectionRuleId'), DCR);
         const associated = ofType(inFile, 'Microsoft.Insights/dataCollectionRuleAssociations').some(
-          ({ resource: a }) =>
-            a.name === CONTAINER_INSIGHTS_ASSOCIATION &&
-            nameInResourceId(a.scope, 'Microsoft.ContainerService/managedClusters') === resource.name &&
-            rules.some(({ resource: r }) => nameInResourceId(field(json(a), 'properties', 'dataCollectionRuleId'), 'Microsoft.Insights/dataCollectionRules') === r.name),
+          (a) =>
+            a.resource.name === CONTAINER_INSIGHTS_ASSOCIATION &&
+            nameInResourceId(a.resource.scope, 'Microsoft.ContainerService/managedClusters') === resource.name &&
+            rules.some(({ resource: r }) => ruleOf(a) === r.name),
         );
-        if (!associated) add(`no data collection rule association ${CONTAINER_INSIGHTS_ASSOCIATION} links the cluster to its Container Insights rule`, synth);
+        const unlinked = `no association ${CONTAINER_INSIGHTS_ASSOCIATION} links the cluster to its collection rule`;
+        if (!associated) add(unlinked, synth);
       }
       const region = String(resource.location ?? '').toLowerCase();
       const allowed = allowedFqdns(all, region);

@@ -5,7 +5,7 @@
  */
 import type { Rule } from '../../rule.ts';
 import type { ClusterTree } from '../../tree.ts';
-import { armResources, clusterOfFile, field, json, list, ofType } from '../arm-resources.ts';
+import { armResources, clusterOfFile, field, json, list, ofType, type FileResource } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
 import { gatewayFor, originsOf } from './front-door-origins.ts';
 
@@ -16,7 +16,11 @@ interface IngressPath {
   readonly pathType?: string;
   readonly backend?: { readonly service?: { readonly name?: string } };
 }
-type IngressSpec = { readonly rules?: ReadonlyArray<{ readonly host?: string; readonly http?: { readonly paths?: readonly IngressPath[] } }> };
+interface IngressRule {
+  readonly host?: string;
+  readonly http?: { readonly paths?: readonly IngressPath[] };
+}
+type IngressSpec = { readonly rules?: readonly IngressRule[] };
 type ProbedContainer = Readonly<Record<string, { readonly httpGet?: { readonly path?: string } } | undefined>>;
 interface PodTemplate {
   readonly metadata?: { readonly labels?: Readonly<Record<string, string>> };
@@ -31,7 +35,9 @@ function pathMatches(ingressPath: string | undefined, pathType: string | undefin
 
 /** Health endpoints (readiness, liveness) of the Deployments a Service selects. */
 function healthPathsBehind(cluster: ClusterTree, namespace: string | undefined, service: string | undefined): string[] {
-  const target = cluster.objects.find(({ object: o }) => o.kind === 'Service' && o.metadata.namespace === namespace && o.metadata.name === service);
+  const isTarget = (o: ClusterTree['objects'][number]['object']) =>
+    o.kind === 'Service' && o.metadata.namespace === namespace && o.metadata.name === service;
+  const target = cluster.objects.find(({ object }) => isTarget(object));
   const selector = (target?.object.spec as { selector?: Readonly<Record<string, string>> } | undefined)?.selector;
   if (!selector) return [];
   return cluster.objects
@@ -59,7 +65,8 @@ function probeMiss(cluster: ClusterTree | undefined, host: string, probe: string
   const paths = new Set(routes.flatMap((r) => healthPathsBehind(cluster, r.namespace, r.service)));
   if (paths.has(probe)) return undefined;
   const services = routes.map((r) => `Service ${r.namespace}/${r.service}`).join(', ');
-  return `${host}${probe} reaches ${services}, whose pods' health endpoints are ${paths.size > 0 ? [...paths].join(', ') : 'none'}`;
+  const endpoints = paths.size > 0 ? [...paths].join(', ') : 'none';
+  return `${host}${probe} reaches ${services}, whose pods' health endpoints are ${endpoints}`;
 }
 
 export const deepHealthProbe: Rule = {
@@ -69,14 +76,15 @@ export const deepHealthProbe: Rule = {
     'answers, not that the workload behind it serves.',
   check: (context) => {
     const all = armResources(context);
-    const probes = new Map(
-      ofType(all, 'Microsoft.Cdn/profiles/originGroups').map(({ resource }) => [resource.name ?? '', field(json(resource), 'properties', 'healthProbeSettings', 'probePath')]),
-    );
+    const probePath = (g: FileResource) => field(json(g.resource), 'properties', 'healthProbeSettings', 'probePath');
+    const groups = ofType(all, 'Microsoft.Cdn/profiles/originGroups');
+    const probes = new Map(groups.map((g) => [g.resource.name ?? '', probePath(g)]));
     return originsOf(all).flatMap((origin) => {
       const probe = probes.get(`${origin.profile}/${origin.group}`);
       const gateway = gatewayFor(all, origin.host);
       let problem: string | undefined;
-      if (typeof probe !== 'string') problem = `origin group ${origin.profile}/${origin.group} has no health probe path`;
+      const group = `${origin.profile}/${origin.group}`;
+      if (typeof probe !== 'string') problem = `origin group ${group} has no health probe path`;
       else if (!gateway) problem = `no App Gateway listener serves origin ${origin.host}`;
       else {
         const hosts = list(json(gateway.resource), 'properties', 'backendAddressPools')
@@ -86,10 +94,15 @@ export const deepHealthProbe: Rule = {
         const misses = hosts.map((host) => probeMiss(cluster, host, probe)).filter((m): m is string => m !== undefined);
         const through = `through App Gateway ${gateway.resource.name}`;
         if (hosts.length === 0) problem = `App Gateway ${gateway.resource.name} has no backend`;
-        else if (misses.length > 0) problem = `Front Door's health probe ${probe} does not reach a workload health endpoint ${through}: ${misses.join('; ')}`;
+        else if (misses.length > 0) {
+          const reach = `Front Door's health probe ${probe} does not reach a workload health endpoint`;
+          problem = `${reach} ${through}: ${misses.join('; ')}`;
+        }
       }
       if (!problem) return [];
-      const fix = "probe the workload's health path (workload.healthPath), routed by the backend host's Ingress to pods whose readiness probe serves it";
+      const fix =
+        "probe the workload's health path (workload.healthPath), routed by the backend host's Ingress to pods whose " +
+        'readiness probe serves it';
       return [deployFinding(RULE, gateway?.file ?? origin.file, `origin/${origin.host}`, problem, fix)];
     });
   },

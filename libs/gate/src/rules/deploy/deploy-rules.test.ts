@@ -120,7 +120,7 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     mutate: (f) => {
       f.templates.get(STAMP_03)!.resources = stamp(f).filter((r) => r.type !== 'Microsoft.Insights/dataCollectionRuleAssociations');
     },
-    line: new RegExp(`^ERROR deploy/container-insights ${AKS_03}: no data collection rule association ContainerInsightsExtension links the cluster`),
+    line: new RegExp(`^ERROR deploy/container-insights ${AKS_03}: no association ContainerInsightsExtension links the cluster to its collection rule`),
   },
   {
     rule: 'deploy/container-insights',

@@ -4,7 +4,9 @@
  */
 import type { Rule } from '../../rule.ts';
 import { objectRef } from '../../tree.ts';
-import { armResources, clusterOfFile, field, isType, json, list, nameInResourceId, objectsIn, ofType, type FileResource } from '../arm-resources.ts';
+import { armResources, clusterOfFile, field, isType, json, list } from '../arm-resources.ts';
+import { nameInResourceId, objectsIn, ofType } from '../arm-resources.ts';
+import type { FileResource } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
 
 const RULE = 'deploy/fixed-ip-subnet';
@@ -26,7 +28,7 @@ function privateEndpoint(file: string, label: string, resource: FileResource['re
   const subnet = nameInResourceId(field(json(resource), 'properties', 'subnet', 'id'), SUBNET_TYPE);
   if (!subnet) return [];
   const configs = list(json(resource), 'properties', 'ipConfigurations');
-  const addresses = configs.map((c) => field(c, 'properties', 'privateIPAddress')).filter((a): a is string => typeof a === 'string');
+  const addresses = configs.map((c) => field(c, 'properties', 'privateIPAddress')).filter((a) => typeof a === 'string');
   const fixed = configs.length > 0 && addresses.length === configs.length;
   return [{ file, resource: label, subnet, ...(fixed ? { staticIps: addresses } : {}) }];
 }
@@ -37,7 +39,8 @@ function subnetMembers(resources: readonly FileResource[]): SubnetMember[] {
     const label = `${resource.type} ${resource.name}`;
     if (isType(resource, 'Microsoft.Network/privateEndpoints')) return privateEndpoint(file, label, resource);
     return [...objectsIn(field(json(resource), 'properties'))].flatMap(({ value }) => {
-      const subnet = nameInResourceId(value.vnetSubnetID, SUBNET_TYPE) ?? nameInResourceId(field(value, 'subnet', 'id'), SUBNET_TYPE);
+      const subnetId = value.vnetSubnetID ?? field(value, 'subnet', 'id');
+      const subnet = nameInResourceId(subnetId, SUBNET_TYPE);
       if (!subnet) return [];
       const fixed = value.privateIPAllocationMethod === 'Static' && typeof value.privateIPAddress === 'string';
       return [{ file, resource: label, subnet, ...(fixed ? { staticIps: [value.privateIPAddress as string] } : {}) }];
@@ -67,14 +70,16 @@ export const fixedIpSubnet: Rule = {
       return cluster.objects.flatMap(({ file, object }) => {
         const annotations = object.metadata.annotations ?? {};
         const spec = object.spec as { type?: string; loadBalancerIP?: string } | undefined;
-        const internal = object.kind === 'Service' && spec?.type === 'LoadBalancer' && annotations[ILB_INTERNAL] === 'true';
+        const loadBalancer = object.kind === 'Service' && spec?.type === 'LoadBalancer';
+        const internal = loadBalancer && annotations[ILB_INTERNAL] === 'true';
         const ip = internal ? (annotations[ILB_IPV4] ?? spec?.loadBalancerIP) : undefined;
         if (!ip) return [];
         const subnet = annotations[ILB_SUBNET] ?? nodeSubnet(resources);
         return members
           .filter((m) => m.subnet === subnet && (m.staticIps === undefined || m.staticIps.includes(ip)))
           .map((m) => {
-            const how = m.staticIps === undefined ? 'with a dynamic address deployed before the Service: it can take the IP' : 'on that very address';
+            const dynamic = 'with a dynamic address deployed before the Service: it can take the IP';
+            const how = m.staticIps === undefined ? dynamic : 'on that very address';
             return deployFinding(
               RULE,
               file,

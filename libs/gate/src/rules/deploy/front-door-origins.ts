@@ -18,8 +18,9 @@ export function originsOf(resources: readonly FileResource[]): Origin[] {
 /** The App Gateway whose listener serves a host, with its file. */
 export function gatewayFor(resources: readonly FileResource[], host: string): FileResource | undefined {
   return ofType(resources, 'Microsoft.Network/applicationGateways').find(({ resource }) =>
-    list(json(resource), 'properties', 'httpListeners').some(
-      (listener) => field(listener, 'properties', 'hostName') === host || strings(listener, 'properties', 'hostNames').includes(host),
-    ),
+    list(json(resource), 'properties', 'httpListeners').some((listener) => {
+      const names = [field(listener, 'properties', 'hostName'), ...strings(listener, 'properties', 'hostNames')];
+      return names.includes(host);
+    }),
   );
 }

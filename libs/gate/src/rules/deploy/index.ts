@@ -12,4 +12,11 @@ import { peakFits } from './peak-fits.ts';
 
 export { surgeAt } from './peak-fits.ts';
 
-export const deployRules: Rule[] = [fixedIpSubnet, kubernetesSupport, containerInsights, peakFits, frontDoorLock, deepHealthProbe];
+export const deployRules: Rule[] = [
+  fixedIpSubnet,
+  kubernetesSupport,
+  containerInsights,
+  peakFits,
+  frontDoorLock,
+  deepHealthProbe,
+];

@@ -18,12 +18,13 @@ interface AntiAffinityTerm {
   readonly topologyKey?: string;
   readonly labelSelector?: { readonly matchLabels?: Labels };
 }
+type RequiredAntiAffinity = { readonly requiredDuringSchedulingIgnoredDuringExecution?: readonly AntiAffinityTerm[] };
 interface PodTemplate {
   readonly metadata?: { readonly labels?: Labels };
   readonly spec?: {
     readonly nodeSelector?: Labels;
     readonly tolerations?: ReadonlyArray<{ readonly key?: string }>;
-    readonly affinity?: { readonly podAntiAffinity?: { readonly requiredDuringSchedulingIgnoredDuringExecution?: readonly AntiAffinityTerm[] } };
+    readonly affinity?: { readonly podAntiAffinity?: RequiredAntiAffinity };
   };
 }
 export interface DeploymentStrategy {
@@ -49,7 +50,8 @@ export function surgeAt(replicas: number, strategy: DeploymentStrategy | undefin
 function onePerNode(template: PodTemplate | undefined): boolean {
   const labels = template?.metadata?.labels ?? {};
   const terms = template?.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
-  const selectsOwn = (term: AntiAffinityTerm) => Object.entries(term.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const selectsOwn = (term: AntiAffinityTerm) =>
+    Object.entries(term.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   return terms.some((term) => term.topologyKey === HOSTNAME && selectsOwn(term));
 }
 
@@ -65,10 +67,13 @@ function maxReplicasOf(cluster: ClusterTree, deployment: TreeObject): { replicas
   const hpa = cluster.objects.find(({ object }) => {
     const target = (object.spec as { scaleTargetRef?: { kind?: string; name?: string } } | undefined)?.scaleTargetRef;
     const sameNamespace = object.metadata.namespace === namespace;
-    return object.kind === 'HorizontalPodAutoscaler' && sameNamespace && target?.kind === 'Deployment' && target.name === name;
+    const targetsIt = target?.kind === 'Deployment' && target.name === name;
+    return object.kind === 'HorizontalPodAutoscaler' && sameNamespace && targetsIt;
   });
   const max = (hpa?.object.spec as { maxReplicas?: number } | undefined)?.maxReplicas;
-  if (hpa && typeof max === 'number') return { replicas: max, source: `HPA ${hpa.object.metadata.name} maxReplicas ${max}` };
+  if (hpa && typeof max === 'number') {
+    return { replicas: max, source: `HPA ${hpa.object.metadata.name} maxReplicas ${max}` };
+  }
   const replicas = (deployment.object.spec as DeploymentSpec | undefined)?.replicas ?? 1;
   return { replicas, source: `replicas ${replicas}` };
 }
@@ -99,7 +104,8 @@ export const peakFits: Rule = {
           if (peak <= nodes * (one ? 1 : MAX_PODS_PER_NODE)) return [];
           const needed = one ? peak : Math.ceil(peak / MAX_PODS_PER_NODE);
           const last = pools[pools.length - 1]!;
-          const packing = one ? 'one per node (required anti-affinity on kubernetes.io/hostname)' : `at ${MAX_PODS_PER_NODE} per node`;
+          const antiAffinity = 'one per node (required anti-affinity on kubernetes.io/hostname)';
+          const packing = one ? antiAffinity : `at ${MAX_PODS_PER_NODE} per node`;
           const allow = `the ${pools.join(' + ')} pool${pools.length > 1 ? 's allow' : ' allows'} ${nodes}`;
           return [
             deployFinding(
