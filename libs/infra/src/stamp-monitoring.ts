@@ -24,8 +24,11 @@ export function dataCollectionRuleId(context: StampContext): string {
 export function containerInsightsDataCollection(context: StampContext): ArmResource[] {
   const { names, ids } = context;
   const spec = context.fleet.spec;
+  const workspaceRegion = spec.sharedServices.location;
+  const collection = { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true };
   return [
-    tracked('Microsoft.Insights/dataCollectionRules', names.containerInsightsDataCollectionRule, spec.sharedServices.location, {
+    // In the workspace's region: a data collection rule lives where its Log Analytics destination does.
+    tracked('Microsoft.Insights/dataCollectionRules', names.containerInsightsDataCollectionRule, workspaceRegion, {
       kind: 'Linux',
       properties: {
         description: `Container Insights of ${names.aksCluster} (managed identity auth)`,
@@ -35,7 +38,7 @@ export function containerInsightsDataCollection(context: StampContext): ArmResou
               name: CONTAINER_INSIGHTS_ASSOCIATION,
               extensionName: 'ContainerInsights',
               streams: [...CONTAINER_INSIGHTS_STREAMS],
-              extensionSettings: { dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true } },
+              extensionSettings: { dataCollectionSettings: collection },
             },
           ],
         },
