@@ -47,6 +47,7 @@ ARM_FILES=(
   2019-04-01/deploymentTemplate.json
   2021-05-01-preview/Microsoft.Insights.json
   2022-04-01/Microsoft.Authorization.json
+  2024-03-11/Microsoft.Insights.json
   2024-06-01/Microsoft.Network.privateDns.json
   2024-11-30/Microsoft.ManagedIdentity.json
   2025-03-01/Microsoft.KubernetesConfiguration.json

@@ -308,7 +308,7 @@ describe('cluster content of the default fleet', () => {
     const document = defaultFleetDocument();
     const east = document.spec.regions.eastus2!.clusters[0]!;
     east.workload = { replicas: 5, canary: { replicas: 2, image: 'mcr.microsoft.com/dotnet/samples:aspnetapp-9.0.1' } };
-    east.nodePools.user.maxCount = 10;
+    east.nodePools.user.maxCount = 11;
     const workload = renderFleet(parseFleet(document)).get('bu0001a0042-03')!.layers.find((l) => l.name === 'workload')!.objects as Json[];
     expect(find(workload, 'HorizontalPodAutoscaler', 'aspnetapp').spec.minReplicas).toBe(5);
     const canary = find(workload, 'Deployment', 'aspnetapp-canary');
@@ -366,7 +366,7 @@ describe('cluster content of the default fleet', () => {
     const cluster = third.clusters[0]!;
     cluster.name = 'bu0001a0042-05';
     cluster.instance = '05';
-    cluster.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24' } };
+    cluster.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' } };
     cluster.ingress.internalLoadBalancerIp = '10.245.4.4';
     cluster.workloadIdentity.ingressControllerClientId = '00000000-0000-0000-0005-000000000030';
     cluster.entra.operatorGroupObjectId = '00000000-0000-0000-0005-000000000010';

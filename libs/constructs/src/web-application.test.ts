@@ -62,6 +62,14 @@ describe('WebApplication', () => {
     expect(render({ canary: { replicas: 2, image: 'mcr.microsoft.com/dotnet/samples:aspnetapp-9.0.1' } }).find((o) => o.metadata.name === 'aspnetapp-canary' && o.kind === 'Deployment')!.spec.template.spec.containers[0].image).toBe('mcr.microsoft.com/dotnet/samples:aspnetapp-9.0.1');
   });
 
+  it('surges stable and canary rollouts by maxSurge (default 1) with nothing unavailable', () => {
+    const strategy = (objects: KubeObject[], name: string) => get(objects, 'Deployment', name).spec.strategy;
+    for (const [props, surge] of [[{}, 1], [{ maxSurge: 2 }, 2]] as const) {
+      const objects = render({ ...props, canary: { replicas: 1 } });
+      for (const name of ['aspnetapp', 'aspnetapp-canary']) expect(strategy(objects, name)).toStrictEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: 0 } });
+    }
+  });
+
   it('keeps 75 % available without blocking node drains (maxUnavailable 25 %, not minAvailable 75 %)', () => {
     expect(get(render(), 'PodDisruptionBudget').spec).toStrictEqual({ maxUnavailable: '25%', selector: { matchLabels: { 'app.kubernetes.io/name': 'aspnetapp', 'app.kubernetes.io/instance': 'aspnetapp' } } });
   });

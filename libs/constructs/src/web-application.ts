@@ -47,6 +47,8 @@ export interface WebApplicationProps {
   readonly env?: Readonly<Record<string, string>>;
   /** A canary Deployment behind the same Service. @default - none */
   readonly canary?: CanaryProps;
+  /** Rolling update: extra pods of a rollout (stable and canary). @default 1 */
+  readonly maxSurge?: number;
 }
 
 /** Name of the Service port, and of the container port it targets. */
@@ -106,6 +108,7 @@ export class WebApplication extends Construct {
         livenessProbe: { path: props.healthPath, port: HTTP },
         serviceAccountName: props.name,
         ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
+        ...(props.maxSurge !== undefined ? { maxSurge: props.maxSurge } : {}),
       });
     const budget = (id: string, target: HardenedDeployment) => {
       const pdb = new PodDisruptionBudget({

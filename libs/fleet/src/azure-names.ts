@@ -134,12 +134,17 @@ export interface ClusterAzureNames {
   /** Public FQDN of the App Gateway: the Front Door origin host and the listener host name. */
   readonly appGatewayFqdn: string;
   readonly spokeVnet: string;
-  readonly subnets: { readonly nodes: string; readonly ingress: string; readonly appGateway: string };
-  readonly networkSecurityGroups: { readonly nodes: string; readonly ingress: string; readonly appGateway: string };
+  readonly subnets: { readonly nodes: string; readonly ingress: string; readonly appGateway: string; readonly privateEndpoints: string };
+  readonly networkSecurityGroups: { readonly nodes: string; readonly ingress: string; readonly appGateway: string; readonly privateEndpoints: string };
   readonly routeTable: string;
   readonly identities: { readonly controlPlane: string; readonly appGateway: string; readonly ingressController: string };
   readonly ingressFederatedCredential: string;
   readonly frontDoorOrigin: string;
+  /**
+   * Container Insights data collection rule, `MSCI-<workspace region>-<AKS cluster>` as Microsoft's onboarding
+   * templates name it: a DCR lives in its Log Analytics workspace's region.
+   */
+  readonly containerInsightsDataCollectionRule: string;
 }
 
 /** Clusters by name, built once per (frozen) spec: a linear search per call made 1000-cluster fleets quadratic. */
@@ -193,11 +198,12 @@ export function deriveClusterAzureNames(spec: Pick<FleetSpec, 'organization' | '
     appGatewayDnsLabel: dnsLabel,
     appGatewayFqdn: `${dnsLabel}.${region}.cloudapp.azure.com`,
     spokeVnet,
-    subnets: { nodes: 'snet-clusternodes', ingress: 'snet-clusteringressservices', appGateway: 'snet-applicationgateway' },
-    networkSecurityGroups: { nodes: `nsg-${spokeVnet}-nodepools`, ingress: `nsg-${spokeVnet}-aksilbs`, appGateway: `nsg-${spokeVnet}-appgw` },
+    subnets: { nodes: 'snet-clusternodes', ingress: 'snet-clusteringressservices', appGateway: 'snet-applicationgateway', privateEndpoints: 'snet-privatelinkendpoints' },
+    networkSecurityGroups: { nodes: `nsg-${spokeVnet}-nodepools`, ingress: `nsg-${spokeVnet}-aksilbs`, appGateway: `nsg-${spokeVnet}-appgw`, privateEndpoints: `nsg-${spokeVnet}-privatelinkendpoints` },
     routeTable: fit('route-', clusterName, `-to-${region}-hub-fw`, 80),
     identities: { controlPlane: `mi-${aks}-controlplane`, appGateway: `mi-${aks}-appgateway`, ingressController: `mi-${aks}-ingress-controller` },
     ingressFederatedCredential: 'ingress-controller',
     frontDoorOrigin: `origin-${clusterName}`,
+    containerInsightsDataCollectionRule: fit(`MSCI-${spec.sharedServices.location}-`, aks, '', 64),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FleetValidationError, formatIssue, type FleetIssue } from './errors.ts';
+import { DEFAULT_KUBERNETES_MINOR, longTermSupportMinors, standardSupportMinors } from './kubernetes-support.ts';
 import { loadFleet } from './load.ts';
 import { backendHostname, clustersOf } from './names.ts';
 import { parseFleet } from './parse.ts';
@@ -29,8 +30,8 @@ describe('the embedded default fleet', () => {
     expect(fleet.spec.regions.eastus2!.hub.addressSpace).toBe('10.200.3.0/24');
     expect(fleet.spec.regions.centralus!.hub.addressSpace).toBe('10.200.4.0/24');
     expect(clustersOf(fleet.spec).map(({ region, cluster }) => [region, cluster.instance, cluster.spoke.addressSpace, cluster.spoke.subnets, cluster.ingress.internalLoadBalancerIp])).toStrictEqual([
-      ['eastus2', '03', '10.243.0.0/16', { nodes: '10.243.0.0/22', ingress: '10.243.4.0/28', appGateway: '10.243.5.0/24' }, '10.243.4.4'],
-      ['centralus', '04', '10.244.0.0/16', { nodes: '10.244.0.0/22', ingress: '10.244.4.0/28', appGateway: '10.244.5.0/24' }, '10.244.4.4'],
+      ['eastus2', '03', '10.243.0.0/16', { nodes: '10.243.0.0/22', ingress: '10.243.4.0/28', appGateway: '10.243.5.0/24', privateEndpoints: '10.243.4.32/28' }, '10.243.4.4'],
+      ['centralus', '04', '10.244.0.0/16', { nodes: '10.244.0.0/22', ingress: '10.244.4.0/28', appGateway: '10.244.5.0/24', privateEndpoints: '10.244.4.32/28' }, '10.244.4.4'],
     ]);
     expect(backendHostname(fleet.spec)).toBe('bu0001a0042.aks-ingress.contoso.com');
   });
@@ -170,5 +171,36 @@ describe('parseFleet rejects invalid fleets with the field path, the value, what
       f.spec.sharedServices.location = 'EastUS2';
     });
     expect(issue!.fix).toBe('did you mean eastus2?');
+  });
+});
+
+describe('Kubernetes version support (kubernetes-support.ts)', () => {
+  const withCluster = (values: Partial<Fleet['spec']['regions'][string]['clusters'][number]>) => {
+    const document = defaultFleetDocument();
+    Object.assign(east(document), values);
+    return parseFleet(document);
+  };
+
+  it('accepts every minor in standard support on the table date, minor or patch', () => {
+    for (const minor of standardSupportMinors()) {
+      expect(() => withCluster({ kubernetesVersion: minor })).not.toThrow();
+      expect(() => withCluster({ kubernetesVersion: `${minor}.3` })).not.toThrow();
+    }
+    expect(standardSupportMinors()).toContain(DEFAULT_KUBERNETES_MINOR);
+  });
+
+  it('accepts a minor past standard support only with explicit long-term support (Premium + AKSLongTermSupport)', () => {
+    const lts = longTermSupportMinors().filter((m) => !standardSupportMinors().includes(m));
+    expect(lts).toStrictEqual(['1.31', '1.32', '1.33']);
+    for (const minor of lts) {
+      const fleet = withCluster({ kubernetesVersion: minor, tier: 'Premium', supportPlan: 'AKSLongTermSupport' });
+      expect(clustersOf(fleet.spec)[0]!.cluster.supportPlan).toBe('AKSLongTermSupport');
+      expect(() => withCluster({ kubernetesVersion: minor })).toThrow(FleetValidationError);
+    }
+  });
+
+  it('reads support from the table date, not the clock', () => {
+    expect(standardSupportMinors('2026-12-01')).toStrictEqual(['1.35', '1.36', '1.37']);
+    expect(longTermSupportMinors('2026-12-01')).not.toContain('1.31');
   });
 });

@@ -6,19 +6,23 @@ import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import { checkHubSubnetSizes, checkServiceNetwork, checkSpokeCapacity, checkVnetRange } from './address-rules.ts';
 import { redactUrlCredentials, type FleetIssue } from './errors.ts';
+import { DEFAULT_KUBERNETES_MINOR, KUBERNETES_SUPPORT_AS_OF, KUBERNETES_SUPPORT_SOURCE, longTermSupportMinors, minorOf, standardSupportMinors } from './kubernetes-support.ts';
 import { checkClusterNames, checkFleetNames } from './name-rules.ts';
-import { FAILOVER_FACTOR, type Cluster, type FleetSpec, type Region } from './schema.ts';
+import { FAILOVER_FACTOR, WORKLOAD_MAX_SURGE, type Cluster, type FleetSpec, type Region } from './schema.ts';
 import { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
 import { BASELINE_NAMESPACE } from './names.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', BASELINE_NAMESPACE, 'gatekeeper-system', 'azure-arc'];
 
-/** Kubernetes minor (1.30) or patch (1.30.7) version. */
+/** Kubernetes minor (1.35) or patch (1.35.2) version. */
 const KUBERNETES_VERSION = /^1\.(\d{1,2})(\.\d{1,3})?$/;
 
-/** Oldest minor AKS still runs (long-term support included) and newest we know of. */
-const KUBERNETES_MINOR_RANGE = { min: 27, max: 36 };
+/**
+ * Smallest private-endpoints subnet: Azure keeps 5 addresses of every subnet, and the endpoints need one address for
+ * the Key Vault, one for the registry and one per registry region (its data endpoints) — a /28 leaves 11.
+ */
+const PRIVATE_ENDPOINTS_MAX_PREFIX = 28;
 
 interface NamedRange {
   readonly path: string;
@@ -104,7 +108,7 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
         instances.set(instanceKey, `${path}.instance`);
       }
 
-      checkKubernetesVersion(`${path}.kubernetesVersion`, cluster.kubernetesVersion, add);
+      checkKubernetesVersion(path, cluster, add);
 
       for (const pool of ['system', 'user'] as const) {
         const nodePool = cluster.nodePools[pool];
@@ -120,6 +124,13 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
 
       const spoke = checkVnet(`${path}.spoke`, cluster.spoke.addressSpace, cluster.spoke.subnets, add);
       if (spoke) addressSpaces.push({ path: `${path}.spoke.addressSpace`, range: spoke });
+      checkMinimumSize(
+        `${path}.spoke.subnets.privateEndpoints`,
+        cluster.spoke.subnets.privateEndpoints,
+        PRIVATE_ENDPOINTS_MAX_PREFIX,
+        `a /${PRIVATE_ENDPOINTS_MAX_PREFIX} or larger subnet: the Key Vault, registry and per-region registry data endpoints each take an address`,
+        add,
+      );
       checkIngressIp(path, cluster.spoke.subnets.ingress, cluster.ingress.internalLoadBalancerIp, add);
       if (spoke) checkSpokeCapacity(path, cluster, add);
     });
@@ -150,17 +161,24 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
 type Add = (path: string, value: unknown, expected: string, fix: string) => void;
 
 /**
- * The user pool can hold every replica at failover load: the workload, its canary and the ingress controller each
- * run one pod per node (required anti-affinity on the hostname), so a pool smaller than the largest of them leaves
- * pods pending exactly when the other region is down.
+ * The user pool can hold every replica at failover load, and a rollout's surge pod on top: the workload, its canary
+ * and the ingress controller each run one pod per node (required anti-affinity on the hostname), so a pool smaller
+ * than the largest of them leaves pods pending exactly when the other region is down. (The gate's deploy/peak-fits
+ * rule checks the same on the synthesized objects.)
  */
 function checkFailoverCapacity(clusterPath: string, workload: FleetSpec['workload'], ingressController: FleetSpec['ingressController'], cluster: Cluster, add: Add): void {
   const spec = { workload, ingressController };
   const maxCount = cluster.nodePools.user.maxCount;
   const replicas = cluster.workload.replicas ?? spec.workload.replicas;
+  const peak = FAILOVER_FACTOR * replicas + WORKLOAD_MAX_SURGE;
+  const canary = cluster.workload.canary?.replicas;
   const needs: Array<[number, string, string]> = [
-    [FAILOVER_FACTOR * replicas, `${FAILOVER_FACTOR} × the workload's ${replicas} replicas (${FAILOVER_FACTOR * replicas}): at failover the surviving region runs ${FAILOVER_FACTOR}× its load, one pod per node`, 'lower the workload replicas'],
-    [cluster.workload.canary?.replicas ?? 0, `the canary's ${cluster.workload.canary?.replicas} replicas, one per node`, 'lower the canary replicas'],
+    [
+      peak,
+      `${FAILOVER_FACTOR} × the workload's ${replicas} replicas + ${WORKLOAD_MAX_SURGE} rollout surge (${peak}): at failover the surviving region runs ${FAILOVER_FACTOR}× its load, one pod per node, and a rollout then adds its surge`,
+      'lower the workload replicas',
+    ],
+    [canary === undefined ? 0 : canary + WORKLOAD_MAX_SURGE, `the canary's ${canary} replicas + ${WORKLOAD_MAX_SURGE} rollout surge, one per node`, 'lower the canary replicas'],
     [spec.ingressController.replicas, `the ingress controller's ${spec.ingressController.replicas} replicas, one per node`, 'lower ingressController.replicas'],
   ];
   const [needed, expected, alternative] = needs.reduce((a, b) => (b[0] > a[0] ? b : a));
@@ -180,16 +198,35 @@ function checkRegionName(name: string, path: string, add: Add): void {
   );
 }
 
-function checkKubernetesVersion(path: string, version: string, add: Add): void {
-  const match = KUBERNETES_VERSION.exec(version);
-  if (!match) {
-    add(path, version, 'a Kubernetes version like "1.30" or "1.30.7"', 'write the version without a "v" prefix, e.g. "1.30"');
+/**
+ * The version is one AKS serves: in standard support on the support table's date, or — when the cluster opts into
+ * long-term support (tier Premium + supportPlan AKSLongTermSupport) — under long-term support.
+ */
+function checkKubernetesVersion(clusterPath: string, cluster: Cluster, add: Add): void {
+  const path = `${clusterPath}.kubernetesVersion`;
+  const version = cluster.kubernetesVersion;
+  const standard = standardSupportMinors();
+  const newest = DEFAULT_KUBERNETES_MINOR;
+  if (!KUBERNETES_VERSION.test(version)) {
+    add(path, version, `a Kubernetes version like "${newest}" or "${newest}.2"`, `write the version without a "v" prefix, e.g. "${newest}"`);
     return;
   }
-  const minor = Number(match[1]);
-  if (minor < KUBERNETES_MINOR_RANGE.min || minor > KUBERNETES_MINOR_RANGE.max) {
-    add(path, version, `a minor version between 1.${KUBERNETES_MINOR_RANGE.min} and 1.${KUBERNETES_MINOR_RANGE.max}`, 'pick a version AKS supports (`az aks get-versions`)');
+  const lts = cluster.supportPlan === 'AKSLongTermSupport';
+  if (lts && cluster.tier !== 'Premium') {
+    add(`${clusterPath}.tier`, cluster.tier, 'tier Premium: AKS long-term support (supportPlan AKSLongTermSupport) is a Premium tier feature', 'set tier: Premium, or supportPlan: KubernetesOfficial');
   }
+  const minor = minorOf(version);
+  const source = `AKS release calendar as of ${KUBERNETES_SUPPORT_AS_OF}, ${KUBERNETES_SUPPORT_SOURCE}`;
+  if (standard.includes(minor) || (lts && longTermSupportMinors().includes(minor))) return;
+  const ltsMinors = longTermSupportMinors().filter((m) => !standard.includes(m));
+  add(
+    path,
+    version,
+    lts
+      ? `a minor under AKS long-term support: ${longTermSupportMinors().join(', ')} (${source})`
+      : `a minor in AKS standard support: ${standard.join(', ')} (${source})`,
+    `use "${newest}"${ltsMinors.length > 0 && !lts ? `, or opt into long-term support for ${ltsMinors.join(', ')} with tier: Premium and supportPlan: AKSLongTermSupport` : ''}`,
+  );
 }
 
 function checkCanonical(path: string, cidr: string, add: Add): Ipv4Range | undefined {
@@ -213,6 +250,10 @@ function checkGitUrl(url: string, add: Add): void {
   if (parsed.username || parsed.password) {
     add('gitSource.url', redactUrlCredentials(url), 'a URL without credentials (user:token@ would be written into the infrastructure templates)', 'remove the credentials from the URL; give Flux access through a deploy key or the Git host\'s app, not the URL');
   }
+}
+
+function checkMinimumSize(path: string, cidr: string, maxPrefix: number, expected: string, add: Add): void {
+  if (parseRange(cidr).prefix > maxPrefix) add(path, cidr, expected, `use a /${maxPrefix} or larger subnet`);
 }
 
 /** A VNet's subnets lie inside its address space and do not overlap each other. */

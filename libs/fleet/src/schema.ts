@@ -6,6 +6,7 @@
  * `rules.ts` and run in the same `parseFleet()` step.
  */
 import { z } from 'zod';
+import { SUPPORT_PLANS } from './kubernetes-support.ts';
 
 export const FLEET_API_VERSION = 'fleet.aks-fleet.io/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -50,6 +51,12 @@ export const FAILOVER_FACTOR = 2;
 /** Kubernetes service network of a cluster unless the model names another (the reference's values). */
 export const DEFAULT_SERVICE_NETWORK = { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.10' } as const;
 
+/**
+ * Extra pods a workload rollout starts (its Deployments' `maxSurge`): at the failover peak the user pool needs a node
+ * for them too, or the rollout stalls exactly when one region carries the fleet.
+ */
+export const WORKLOAD_MAX_SURGE = 1;
+
 /** Namespace of the ingress controller unless the model names another. */
 export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'traefik-ingress';
 
@@ -77,10 +84,12 @@ export const SpokeSchema = z.strictObject({
   subnets: z.strictObject({
     /** Nodes and pods (flat Azure CNI). */
     nodes: cidr,
-    /** Internal load balancer of the ingress controller, and private endpoints. */
+    /** Internal load balancer of the ingress controller (its fixed IP; nothing dynamically addressed). */
     ingress: cidr,
     /** Application Gateway WAF_v2. */
     appGateway: cidr,
+    /** Private endpoints (Key Vault, container registry): dynamic IPs, apart from the ingress ILB's fixed one. */
+    privateEndpoints: cidr,
   }),
 });
 
@@ -130,8 +139,15 @@ export const ClusterSchema = z.strictObject({
   name: dnsLabel,
   /** Two-digit instance id of the stamp (the reference uses 03 and 04). */
   instance: z.string().regex(/^\d{2}$/, 'a two-digit instance id like "03"'),
-  /** Kubernetes version: minor (1.30) or patch (1.30.7). */
+  /** Kubernetes version: minor (1.35) or patch (1.35.2), in AKS support (kubernetes-support.ts). */
   kubernetesVersion: z.string(),
+  /** AKS pricing tier (managedClusters sku.tier); long-term support needs Premium. @default 'Standard' */
+  tier: z.enum(['Standard', 'Premium']).default('Standard'),
+  /**
+   * AKS support plan: `AKSLongTermSupport` (with tier Premium) keeps a minor supported a year after its standard
+   * support ends. @default 'KubernetesOfficial'
+   */
+  supportPlan: z.enum(SUPPORT_PLANS).default('KubernetesOfficial'),
   nodePools: z.strictObject({ system: NodePoolSchema, user: NodePoolSchema }),
   spoke: SpokeSchema,
   ingress: z.strictObject({

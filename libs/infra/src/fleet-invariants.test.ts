@@ -171,12 +171,30 @@ for (const [label, build] of [
       }
     });
 
-    it('the hub egress rules name the region’s own monitoring FQDN and the Git host of the model', () => {
+    it('each App Gateway WAF blocks requests not from the Front Door profile the shared step deploys before the stamps', () => {
+      const shared = sharedAzureNames(fleet.spec);
+      const order = deployments.map(({ step }) => step.id);
+      const [profile] = resources(step(deployments, 'shared'), 'Microsoft.Cdn/profiles');
+      expect(profile!.name).toBe(shared.frontDoorProfile);
+      for (const { cluster } of clusters) {
+        expect(order.indexOf('shared')).toBeLessThan(order.indexOf(`stamp/${cluster.name}`));
+        const [policy] = resources(step(deployments, `stamp/${cluster.name}`), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies');
+        const condition = policy!.properties.customRules[0]!.matchConditions[0]!;
+        expect(condition.matchVariables).toStrictEqual([{ variableName: 'RequestHeaders', selector: 'X-Azure-FDID' }]);
+        expect(condition.negationConditon).toBe(true);
+        expect(condition.matchValues).toStrictEqual([
+          `[reference(resourceId('${shared.resourceGroup}', 'Microsoft.Cdn/profiles', '${shared.frontDoorProfile}'), '2025-12-01').frontDoorId]`,
+        ]);
+      }
+    });
+
+    it('the hub egress rules name the region’s own Azure Monitor control handler and the Git host of the model', () => {
       for (const region of Object.keys(fleet.spec.regions)) {
         const groups = resources(step(deployments, `hub-egress/${region}`), 'Microsoft.Network/firewallPolicies/ruleCollectionGroups');
         const fqdns = groups.flatMap((g) => g.properties.ruleCollections!.flatMap((c) => c.rules!.flatMap((r) => r.targetFqdns ?? [])));
-        expect(fqdns).toContain(`${region}.monitoring.azure.com`);
-        expect(fqdns.map(String).filter((f) => f.endsWith('.monitoring.azure.com'))).toStrictEqual([`${region}.monitoring.azure.com`]);
+        // Container Insights (managed identity auth) fetches its data collection rule from the regional handler.
+        expect(fqdns.map(String).filter((f) => f.endsWith('.handler.control.monitor.azure.com'))).toStrictEqual(['global.handler.control.monitor.azure.com', `${region}.handler.control.monitor.azure.com`]);
+        expect(fqdns).toEqual(expect.arrayContaining(['*.ods.opinsights.azure.com', '*.oms.opinsights.azure.com', '*.monitoring.azure.com', '*.ingest.monitor.azure.com']));
         expect(fqdns).toContain(gitHost(fleet.spec.gitSource.url));
         const [policy] = resources(step(deployments, `hub/${region}`), 'Microsoft.Network/firewallPolicies');
         expect(policy!.location).toBe(region);

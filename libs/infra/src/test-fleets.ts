@@ -22,7 +22,7 @@ export function threeRegionFleet(): Readonly<Fleet> {
         ...structuredClone(template),
         name: THIRD_CLUSTER,
         instance: '05',
-        spoke: { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24' } },
+        spoke: { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' } },
         ingress: { internalLoadBalancerIp: '10.245.4.4' },
         frontDoor: { priority: 2, weight: 100 },
       },

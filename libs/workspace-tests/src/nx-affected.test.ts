@@ -43,7 +43,7 @@ afterAll(() => copy?.remove());
 describe('nx affected -t synth', () => {
   it('after editing one cluster definition, synthesizes exactly that cluster', () => {
     const definition = path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-04/cluster.yaml');
-    writeFileSync(definition, readFileSync(definition, 'utf8').replace('maxCount: 6', 'maxCount: 7'));
+    writeFileSync(definition, readFileSync(definition, 'utf8').replace('maxCount: 7', 'maxCount: 8'));
     commitAll('scale cluster 04');
     expect(affectedSynthProjects()).toStrictEqual([CLUSTER_04]);
 

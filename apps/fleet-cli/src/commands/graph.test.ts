@@ -18,13 +18,13 @@ function threeRegionFleet(): string {
   const third = structuredClone(document.spec.regions.eastus2!);
   third.hub = {
     addressSpace: '10.200.5.0/24',
-    subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.96/27' },
+    subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.128/26' },
   };
   third.clusters[0]!.name = 'bu0001a0042-05';
   third.clusters[0]!.instance = '05';
   third.clusters[0]!.spoke = {
     addressSpace: '10.245.0.0/16',
-    subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24' },
+    subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' },
   };
   third.clusters[0]!.ingress.internalLoadBalancerIp = '10.245.4.4';
   document.spec.regions.westus3 = third;

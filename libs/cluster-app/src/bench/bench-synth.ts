@@ -41,7 +41,7 @@ export function generateFleet(count: number): Fleet {
       ...structuredClone(template),
       name: `aks-${regionName}-${String(region.clusters.length).padStart(2, '0')}`,
       instance: String(region.clusters.length).padStart(2, '0'),
-      spoke: { addressSpace: `${ip(spoke)}/20`, subnets: { nodes: `${ip(spoke)}/22`, ingress: `${ip(spoke + 1024)}/28`, appGateway: `${ip(spoke + 1280)}/24` } },
+      spoke: { addressSpace: `${ip(spoke)}/20`, subnets: { nodes: `${ip(spoke)}/22`, ingress: `${ip(spoke + 1024)}/28`, appGateway: `${ip(spoke + 1280)}/24`, privateEndpoints: `${ip(spoke + 1024 + 32)}/28` } },
       ingress: { ...structuredClone(template.ingress), internalLoadBalancerIp: ip(spoke + 1024 + 4) },
     });
   }

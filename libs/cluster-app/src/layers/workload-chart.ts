@@ -1,4 +1,5 @@
 import { WebApplication } from '@aks-fleet/constructs';
+import { WORKLOAD_MAX_SURGE } from '@aks-fleet/fleet';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { USER_POOL_NODE_SELECTOR, type ClusterContext } from '../cluster-context.ts';
@@ -21,6 +22,8 @@ export class WorkloadChart extends Chart {
       resources: workload.resources,
       replicas: workload.replicas,
       maxReplicas: workload.maxReplicas,
+      // The model sizes the user pool for this surge at the failover peak.
+      maxSurge: WORKLOAD_MAX_SURGE,
       host: context.backendHostname,
       ingressClassName: context.ingress.className,
       ingressAnnotations: {

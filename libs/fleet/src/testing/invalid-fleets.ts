@@ -18,7 +18,7 @@ export function addCluster(f: Fleet, region: string, name: string, instance: str
   const copy = structuredClone(east(f));
   copy.name = name;
   copy.instance = instance;
-  copy.spoke = { addressSpace: `10.${octet}.0.0/16`, subnets: { nodes: `10.${octet}.0.0/22`, ingress: `10.${octet}.4.0/28`, appGateway: `10.${octet}.5.0/24` } };
+  copy.spoke = { addressSpace: `10.${octet}.0.0/16`, subnets: { nodes: `10.${octet}.0.0/22`, ingress: `10.${octet}.4.0/28`, appGateway: `10.${octet}.5.0/24`, privateEndpoints: `10.${octet}.4.32/28` } };
   copy.ingress.internalLoadBalancerIp = `10.${octet}.4.4`;
   f.spec.regions[region]!.clusters.push(copy);
 }
@@ -49,7 +49,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     mutate: (f) => {
       const copy = structuredClone(east(f));
       copy.name = 'bu0001a0042-05';
-      copy.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24' } };
+      copy.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' } };
       copy.ingress.internalLoadBalancerIp = '10.245.4.4';
       f.spec.regions.eastus2!.clusters.push(copy);
     },
@@ -69,8 +69,14 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'unknown shared-services region', mutate: (f) => { f.spec.sharedServices.location = 'East US 2'; }, path: 'sharedServices.location', expect: /known Azure region/ },
   { name: 'node pool min > max', mutate: (f) => { east(f).nodePools.user.minCount = 6; }, path: 'regions.eastus2.clusters[0].nodePools.user.minCount', expect: /minCount <= maxCount \(5\)/ },
   { name: 'duplicate zones', mutate: (f) => { east(f).nodePools.system.zones = ['1', '1']; }, path: 'regions.eastus2.clusters[0].nodePools.system.zones', expect: /each zone listed once/ },
-  { name: 'Kubernetes version with a v prefix', mutate: (f) => { east(f).kubernetesVersion = 'v1.30'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /like "1\.30"/ },
-  { name: 'Kubernetes version out of range', mutate: (f) => { east(f).kubernetesVersion = '1.12'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /between 1\.27 and 1\.36/ },
+  { name: 'Kubernetes version with a v prefix', mutate: (f) => { east(f).kubernetesVersion = 'v1.35'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /like "1\.35"/ },
+  { name: 'Kubernetes version out of AKS support', mutate: (f) => { east(f).kubernetesVersion = '1.12'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /a minor in AKS standard support: 1\.34, 1\.35, 1\.36, 1\.37/ },
+  { name: 'Kubernetes version out of standard support without LTS', mutate: (f) => { east(f).kubernetesVersion = '1.30'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /AKS standard support/ },
+  { name: 'Kubernetes version past long-term support', mutate: (f) => { Object.assign(east(f), { kubernetesVersion: '1.29', tier: 'Premium', supportPlan: 'AKSLongTermSupport' }); }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /under AKS long-term support: 1\.31/ },
+  { name: 'long-term support on the Standard tier', mutate: (f) => { Object.assign(east(f), { kubernetesVersion: '1.32', supportPlan: 'AKSLongTermSupport' }); }, path: 'regions.eastus2.clusters[0].tier', expect: /tier Premium/ },
+  { name: 'private endpoints subnet too small', mutate: (f) => { east(f).spoke.subnets.privateEndpoints = '10.243.4.32/29'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.privateEndpoints', expect: /\/28 or larger/ },
+  { name: 'private endpoints subnet overlapping the ingress subnet', mutate: (f) => { east(f).spoke.subnets.privateEndpoints = '10.243.4.0/28'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.privateEndpoints', expect: /does not overlap regions\.eastus2\.clusters\[0\]\.spoke\.subnets\.ingress/ },
+  { name: 'private endpoints subnet outside its VNet', mutate: (f) => { east(f).spoke.subnets.privateEndpoints = '10.250.4.32/28'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.privateEndpoints', expect: /inside the address space 10\.243\.0\.0\/16/ },
   { name: 'CIDR with host bits', mutate: (f) => { east(f).spoke.addressSpace = '10.243.0.1/16'; }, path: 'regions.eastus2.clusters[0].spoke.addressSpace', expect: /host bits are zero/ },
   { name: 'malformed CIDR', mutate: (f) => { east(f).spoke.subnets.nodes = '10.243.0.0/33'; }, path: 'regions.eastus2.clusters[0].spoke.subnets.nodes', expect: /IPv4 CIDR/ },
   { name: 'image :latest', mutate: (f) => { f.spec.workload.image = 'mcr.microsoft.com/dotnet/samples:latest'; }, path: 'workload.image', expect: /pinned tag/ },
@@ -93,7 +99,8 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'workload CPU request above its limit', mutate: (f) => { f.spec.workload.resources.requests.cpuMillicores = 150; }, path: 'workload.resources.requests.cpuMillicores', expect: /requests <= limits \(100\)/ },
   { name: 'workload memory limit above the cluster policy', mutate: (f) => { f.spec.workload.resources.limits.memoryMiB = 1024; }, path: 'workload.resources.limits.memoryMiB', expect: /cluster policy denies memory limits above 512Mi/ },
   { name: 'health path not absolute', mutate: (f) => { f.spec.workload.healthPath = 'healthz'; }, path: 'workload.healthPath', expect: /absolute URL path/ },
-  { name: 'user pool too small for failover', mutate: (f) => { central(f).nodePools.user.maxCount = 5; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /at least 2 × the workload's 3 replicas \(6\)/ },
+  { name: 'user pool too small for failover', mutate: (f) => { central(f).nodePools.user.maxCount = 5; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /at least 2 × the workload's 3 replicas \+ 1 rollout surge \(7\)/ },
+  { name: 'user pool without room for the rollout surge at failover', mutate: (f) => { central(f).nodePools.user.maxCount = 6; }, path: 'regions.centralus.clusters[0].nodePools.user.maxCount', expect: /\+ 1 rollout surge \(7\)/ },
   { name: 'policy exception without a reason', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'aspnetapp', reason: '' }]; }, path: 'policyExceptions[0].reason', expect: /reason of at least 10 characters/ },
 
   // 1. Prototype and near-miss names: a key that is a JavaScript built-in must not make a region vanish.
@@ -142,9 +149,9 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'hub in loopback', mutate: (f) => { f.spec.regions.eastus2!.hub = { addressSpace: '127.0.0.0/24', subnets: { firewall: '127.0.0.0/26', gateway: '127.0.0.64/27', bastion: '127.0.0.128/26' } }; }, path: 'regions.eastus2.hub.addressSpace', expect: /outside 127\.0\.0\.0\/8 \(loopback\)/ },
   { name: 'hub in 0.0.0.0/8', mutate: (f) => { f.spec.regions.eastus2!.hub = { addressSpace: '0.0.0.0/24', subnets: { firewall: '0.0.0.0/26', gateway: '0.0.0.64/27', bastion: '0.0.0.128/26' } }; }, path: 'regions.eastus2.hub.addressSpace', expect: /"this network"/ },
   { name: 'hub holding 168.63.129.16', mutate: (f) => { f.spec.regions.eastus2!.hub = { addressSpace: '168.63.129.0/24', subnets: { firewall: '168.63.129.0/26', gateway: '168.63.129.64/27', bastion: '168.63.129.128/26' } }; }, path: 'regions.eastus2.hub.addressSpace', expect: /platform address/ },
-  { name: 'spoke in link-local', mutate: (f) => { central(f).spoke = { addressSpace: '169.254.0.0/16', subnets: { nodes: '169.254.0.0/22', ingress: '169.254.4.0/28', appGateway: '169.254.5.0/24' } }; central(f).ingress.internalLoadBalancerIp = '169.254.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /link-local/ },
-  { name: 'spoke in multicast', mutate: (f) => { central(f).spoke = { addressSpace: '224.1.0.0/16', subnets: { nodes: '224.1.0.0/22', ingress: '224.1.4.0/28', appGateway: '224.1.5.0/24' } }; central(f).ingress.internalLoadBalancerIp = '224.1.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /multicast/ },
-  { name: 'spoke in 240.0.0.0/4', mutate: (f) => { central(f).spoke = { addressSpace: '240.1.0.0/16', subnets: { nodes: '240.1.0.0/22', ingress: '240.1.4.0/28', appGateway: '240.1.5.0/24' } }; central(f).ingress.internalLoadBalancerIp = '240.1.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /reserved for future use/ },
+  { name: 'spoke in link-local', mutate: (f) => { central(f).spoke = { addressSpace: '169.254.0.0/16', subnets: { nodes: '169.254.0.0/22', ingress: '169.254.4.0/28', appGateway: '169.254.5.0/24', privateEndpoints: '169.254.4.32/28' } }; central(f).ingress.internalLoadBalancerIp = '169.254.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /link-local/ },
+  { name: 'spoke in multicast', mutate: (f) => { central(f).spoke = { addressSpace: '224.1.0.0/16', subnets: { nodes: '224.1.0.0/22', ingress: '224.1.4.0/28', appGateway: '224.1.5.0/24', privateEndpoints: '224.1.4.32/28' } }; central(f).ingress.internalLoadBalancerIp = '224.1.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /multicast/ },
+  { name: 'spoke in 240.0.0.0/4', mutate: (f) => { central(f).spoke = { addressSpace: '240.1.0.0/16', subnets: { nodes: '240.1.0.0/22', ingress: '240.1.4.0/28', appGateway: '240.1.5.0/24', privateEndpoints: '240.1.4.32/28' } }; central(f).ingress.internalLoadBalancerIp = '240.1.4.4'; }, path: 'regions.centralus.clusters[0].spoke.addressSpace', expect: /reserved for future use/ },
   { name: 'service CIDR overlapping another cluster\'s spoke', mutate: (f) => { east(f).network = { serviceCidr: '10.244.0.0/16', dnsServiceIp: '10.244.0.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /overlaps no VNet of the fleet \(overlaps regions\.centralus\.clusters\[0\]\.spoke\.addressSpace/ },
   { name: 'service CIDR overlapping its own spoke', mutate: (f) => { east(f).network = { serviceCidr: '10.243.128.0/17', dnsServiceIp: '10.243.128.10' }; }, path: 'regions.eastus2.clusters[0].network.serviceCidr', expect: /overlaps regions\.eastus2\.clusters\[0\]\.spoke\.addressSpace/ },
   { name: 'service CIDR overlapping a hub', mutate: (f) => { central(f).network = { serviceCidr: '10.200.0.0/16', dnsServiceIp: '10.200.0.10' }; }, path: 'regions.centralus.clusters[0].network.serviceCidr', expect: /overlaps regions\.eastus2\.hub\.addressSpace/ },

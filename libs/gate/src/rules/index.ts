@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts';
+import { deployRules } from './deploy/index.ts';
 import { deprecatedApiRules } from './deprecated-api-rules.ts';
 import { fleetRules } from './fleet-rules.ts';
 import { fluxRules } from './flux-rules.ts';
@@ -8,4 +9,4 @@ import { schemaRules } from './schema-rules.ts';
 import { securityRules } from './security-rules.ts';
 
 /** Every rule of `fleet validate`, in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...kustomizeRules, ...fluxRules, ...fleetRules, ...infrastructureRules, ...securityRules, ...deprecatedApiRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...kustomizeRules, ...fluxRules, ...fleetRules, ...infrastructureRules, ...deployRules, ...securityRules, ...deprecatedApiRules];

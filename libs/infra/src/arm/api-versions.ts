@@ -6,7 +6,7 @@
  * Newest stable version available in the vendored official schemas (see the schemas' SOURCES.md), except
  * diagnosticSettings (2021-05-01-preview: the newest stable, 2016-09-01, predates `categoryGroup`) and
  * OperationsManagement solutions (2015-11-01-preview is the only version; no official offline schema, see
- * local-schemas.ts).
+ * local-schemas.ts). Data collection rules: 2024-03-11, the newest stable (pinned in scripts/fetch-schemas.sh).
  */
 export const API_VERSIONS = {
   'Microsoft.Resources/resourceGroups': '2025-04-01',
@@ -48,6 +48,8 @@ export const API_VERSIONS = {
   'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials': '2024-11-30',
   'Microsoft.Insights/metricAlerts': '2026-01-01',
   'Microsoft.Insights/diagnosticSettings': '2021-05-01-preview',
+  'Microsoft.Insights/dataCollectionRules': '2024-03-11',
+  'Microsoft.Insights/dataCollectionRuleAssociations': '2024-03-11',
   'Microsoft.Authorization/roleAssignments': '2022-04-01',
   'Microsoft.Authorization/policyAssignments': '2026-06-01',
 } as const;

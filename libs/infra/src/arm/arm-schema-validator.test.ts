@@ -8,6 +8,7 @@ import { fleetDeployments } from '../deployment-plan.ts';
 import { infrastructureFiles } from '../infrastructure-files.ts';
 import { SchemaLocationError } from './arm-schema-files.ts';
 import { defaultFleet, threeRegionFleet } from '../test-fleets.ts';
+import { extendDataCollectionStreams } from './schema-transforms.ts';
 
 // The official schemas come from FLEET_SCHEMA_LOCATION (CI: ../shared/schemas) or .cache/schemas.
 const strict = ArmSchemaValidator.load();
@@ -120,6 +121,16 @@ describe('negative controls: the validator rejects', () => {
     expect(paths(strict.validateTemplate(template, 'shared.json'))).toContain(`resources[${index}].properties.parameters.wafPolicyId`);
   });
 
+  it('fails a misspelled data collection rule property (official 2024-03-11 schema, or the local fallback without it)', () => {
+    const template = stampOf();
+    const { index, resource } = find(template, 'Microsoft.Insights/dataCollectionRules');
+    set(resource, 'properties.dataFlow', get(resource, 'properties.dataFlows'));
+    expect(paths(strict.validateTemplate(template, 'stamp.json'))).toContain(`resources[${index}].properties.dataFlow`);
+    const association = find(stampOf(), 'Microsoft.Insights/dataCollectionRuleAssociations');
+    set(association.resource, 'properties.dataCollectionRule', 'x');
+    expect(paths(strict.validateTemplate({ ...template, resources: [association.resource as ArmResource] }, 'stamp.json'))).toContain('resources[0].properties.dataCollectionRule');
+  });
+
   it('validates nested deployment templates (a bad principalType inside the cross-group role assignment)', () => {
     const template = stampOf();
     const { index, resource } = find(template, 'Microsoft.Resources/deployments');
@@ -168,6 +179,15 @@ describe('quirks the validator handles', () => {
     expect(strict.validateTemplate(template, 'stamp.json')).toStrictEqual([]);
     set(resource, 'name', 'bad:name');
     expect(paths(strict.validateTemplate(template, 'stamp.json'))).toContain(`resources[${index}].name`);
+  });
+
+  it('adds the Container Insights stream group to the closed stream enums of the Insights schema', () => {
+    const streams = () => ({ oneOf: [{ type: 'array', items: { type: 'string', enum: ['Microsoft-Perf'] } }, { $ref: 'x' }] });
+    const schema = { definitions: { ExtensionDataSource: { properties: { streams: streams() } }, DataFlow: { properties: { streams: streams() } } } };
+    extendDataCollectionStreams(schema);
+    for (const definition of ['ExtensionDataSource', 'DataFlow'] as const) {
+      expect(schema.definitions[definition].properties.streams.oneOf[0]!.items!.enum).toStrictEqual(['Microsoft-Perf', 'Microsoft-ContainerInsights-Group-Default']);
+    }
   });
 
   it('fails with a clear message when the schema folder is empty', () => {

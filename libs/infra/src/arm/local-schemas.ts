@@ -8,6 +8,8 @@
  *   `ExtensionProperties` / `FluxConfigurationProperties`.
  * - Microsoft.OperationsManagement/solutions (the Container Insights solution) has no schema in the set: a minimal
  *   local definition, used only when the schema folder has no official one.
+ * - Microsoft.Insights dataCollectionRules / dataCollectionRuleAssociations (2024-03-11): scripts/fetch-schemas.sh
+ *   pins the official file; a folder without it (laid out before) gets a minimal local definition instead.
  */
 import { ARM_SCHEMA_BASE } from './arm-schema-files.ts';
 
@@ -94,6 +96,80 @@ export function operationsManagementSolutionsSchema(): Schema {
         },
         required: ['type', 'apiVersion', 'name', 'location', 'plan', 'properties'],
       },
+    },
+  };
+}
+
+/** The official file that holds the data collection rule types at the pinned version (scripts/fetch-schemas.sh). */
+export const DATA_COLLECTION_SCHEMA_FILE = '2024-03-11/Microsoft.Insights.json';
+
+/**
+ * Minimal local definitions of the Container Insights data collection rule and its association, used only when the
+ * schema folder lacks the official `2024-03-11/Microsoft.Insights.json` (a folder laid out before it was pinned):
+ * the shape the stamp emits, strict like the official file under the validator's transforms.
+ */
+export function dataCollectionSchema(): Schema {
+  const expression = { $ref: `${ARM_SCHEMA_BASE}common/definitions.json#/definitions/expression` };
+  const strings = { type: 'array', items: { type: 'string' } };
+  const envelope = (type: string, extra: Schema, required: string[]): Schema => ({
+    type: 'object',
+    description: `${type} (aks-fleet local schema: the official ${DATA_COLLECTION_SCHEMA_FILE} is not in the schema folder)`,
+    properties: { type: stringEnum(type), apiVersion: stringEnum('2024-03-11'), name: { type: 'string' }, ...extra },
+    required: ['type', 'apiVersion', 'name', 'properties', ...required],
+  });
+  return {
+    id: `${LOCAL_SCHEMA_BASE}2024-03-11/Microsoft.Insights.dataCollection.local.json`,
+    $schema: 'http://json-schema.org/draft-04/schema#',
+    resourceDefinitions: {
+      dataCollectionRules: envelope(
+        'Microsoft.Insights/dataCollectionRules',
+        {
+          location: { type: 'string' },
+          tags: { anyOf: [{ type: 'object', additionalProperties: { type: 'string' } }, expression] },
+          kind: { type: 'string', enum: ['Linux', 'Windows'] },
+          properties: {
+            type: 'object',
+            properties: {
+              description: { type: 'string' },
+              dataSources: {
+                type: 'object',
+                properties: {
+                  extensions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: { name: { type: 'string' }, extensionName: { type: 'string' }, streams: strings, extensionSettings: { type: 'object' } },
+                      required: ['extensionName'],
+                    },
+                  },
+                },
+              },
+              destinations: {
+                type: 'object',
+                properties: {
+                  logAnalytics: {
+                    type: 'array',
+                    items: { type: 'object', properties: { name: { type: 'string' }, workspaceResourceId: { type: 'string' } } },
+                  },
+                },
+              },
+              dataFlows: { type: 'array', items: { type: 'object', properties: { streams: strings, destinations: strings } } },
+            },
+          },
+        },
+        ['location'],
+      ),
+      dataCollectionRuleAssociations: envelope(
+        'Microsoft.Insights/dataCollectionRuleAssociations',
+        {
+          scope: { type: 'string' },
+          properties: {
+            type: 'object',
+            properties: { description: { type: 'string' }, dataCollectionRuleId: { type: 'string' }, dataCollectionEndpointId: { type: 'string' } },
+          },
+        },
+        [],
+      ),
     },
   };
 }

@@ -7,6 +7,8 @@
  *   expression string is valid for any value.
  * - Cdn: `allOf: [{additionalProperties: false, properties: {type|name}}, {oneOf: [...]}]` rejects every real
  *   security policy / rule action; that `additionalProperties: false` is dropped.
+ * - Insights: the data collection stream enums are extensible upstream but closed in the schema
+ *   (extendDataCollectionStreams).
  * - Strict mode: the schemas never set `additionalProperties: false`, so a misspelled property passes. Strict adds
  *   it to every object schema that lists properties — resource definitions get the ARM envelope keys (dependsOn,
  *   scope, …) added first, and "base properties + oneOf variants" unions get the base keys merged into each variant.
@@ -144,5 +146,27 @@ export function transformDeploymentTemplateSchema(schema: Schema, options: Trans
   for (const name of ['parameter', 'output']) {
     const definition = schema.definitions[name];
     if (isObject(definition) && definition.additionalProperties === undefined) definition.additionalProperties = false;
+  }
+}
+
+/**
+ * Insights data collection rules: the REST spec's stream names are an extensible enum (x-ms-enum modelAsString),
+ * but the generated schema lists only five values, so Microsoft's own Container Insights onboarding template fails
+ * it. The stream group the Container Insights agent sends is added to the two stream lists that carry it.
+ */
+export const EXTENSIBLE_DATA_COLLECTION_STREAMS = ['Microsoft-ContainerInsights-Group-Default'] as const;
+
+export function extendDataCollectionStreams(schema: Schema): void {
+  const definitions = isObject(schema.definitions) ? schema.definitions : {};
+  for (const [definition, property] of [['ExtensionDataSource', 'streams'], ['DataFlow', 'streams']] as const) {
+    const node = definitions[definition];
+    const streams = isObject(node) && isObject(node.properties) ? node.properties[property] : undefined;
+    const branches = isObject(streams) ? [streams, ...[streams.oneOf, streams.anyOf].flatMap((b) => (Array.isArray(b) ? b : []))] : [];
+    for (const branch of branches) {
+      const items = isObject(branch) ? branch.items : undefined;
+      if (isObject(items) && Array.isArray(items.enum)) {
+        for (const stream of EXTENSIBLE_DATA_COLLECTION_STREAMS) if (!items.enum.includes(stream)) items.enum.push(stream);
+      }
+    }
   }
 }

@@ -41,10 +41,28 @@ export function aksApplicationRules(region: string): ApplicationRule[] {
     { name: 'apt-get', protocols: HTTPS, targetFqdns: ['packages.microsoft.com'] },
     { name: 'cluster-binaries', protocols: HTTPS, targetFqdns: ['acs-mirror.azureedge.net'] },
     { name: 'ubuntu-security-patches', protocols: HTTP, targetFqdns: ['security.ubuntu.com', 'azure.archive.ubuntu.com', 'changelogs.ubuntu.com'] },
-    { name: 'azure-monitor-addon', protocols: HTTPS, targetFqdns: ['*.ods.opinsights.azure.com', '*.oms.opinsights.azure.com', `${region}.monitoring.azure.com`] },
+    // Container Insights with managed identity auth: its DCR from the control handlers, then ingestion.
+    { name: 'azure-monitor-addon', protocols: HTTPS, targetFqdns: azureMonitorFqdns(region) },
     { name: 'azure-policy-addon', protocols: HTTPS, targetFqdns: ['data.policy.core.windows.net', 'store.policy.core.windows.net'] },
     // The GitOps (Flux) extension's regional data plane.
     { name: 'gitops-extension', protocols: HTTPS, targetFqdns: [`${region}.dp.kubernetesconfiguration.azure.com`] },
+  ];
+}
+
+/**
+ * What the Container Insights agent (managed identity auth) reaches: the global and regional control handlers (its
+ * data collection rule), the Log Analytics ingestion and auth endpoints, the monitoring (metrics) endpoints and the
+ * Azure Monitor ingestion endpoints.
+ * @see https://learn.microsoft.com/azure/aks/outbound-rules-control-egress#azure-monitor-for-containers
+ */
+export function azureMonitorFqdns(region: string): string[] {
+  return [
+    'global.handler.control.monitor.azure.com',
+    `${region}.handler.control.monitor.azure.com`,
+    '*.ods.opinsights.azure.com',
+    '*.oms.opinsights.azure.com',
+    '*.monitoring.azure.com',
+    '*.ingest.monitor.azure.com',
   ];
 }
 

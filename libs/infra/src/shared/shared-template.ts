@@ -139,7 +139,9 @@ function frontDoor(fleet: Readonly<Fleet>): ArmResource[] {
       dependsOn: [expr(profileId)],
       properties: {
         loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 2, additionalLatencyInMilliseconds: 50 },
-        healthProbeSettings: { probePath: '/favicon.ico', probeRequestType: 'HEAD', probeProtocol: 'Https', probeIntervalInSeconds: 30 },
+        // Deep probe: the workload's health endpoint through App Gateway and Traefik, so a region whose workload is
+        // down fails over, not only one whose gateway is.
+        healthProbeSettings: { probePath: fleet.spec.workload.healthPath, probeRequestType: 'HEAD', probeProtocol: 'Https', probeIntervalInSeconds: 30 },
         sessionAffinityState: 'Disabled',
       },
     }),

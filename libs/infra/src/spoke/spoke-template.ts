@@ -46,6 +46,7 @@ export function spokeTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
     nodes: idOf('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.nodes),
     ingress: idOf('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.ingress),
     appGateway: idOf('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.appGateway),
+    privateEndpoints: idOf('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.privateEndpoints),
   };
 
   return template(
@@ -58,11 +59,12 @@ export function spokeTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
       }),
       tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.nodes, region, { properties: { securityRules: [] } }),
       tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.ingress, region, { properties: { securityRules: [] } }),
+      tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.privateEndpoints, region, { properties: { securityRules: [] } }),
       tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.appGateway, region, {
         properties: { securityRules: APP_GATEWAY_SECURITY_RULES.map(securityRule) },
       }),
       tracked('Microsoft.Network/virtualNetworks', names.spokeVnet, region, {
-        dependsOn: [expr(routeTableId), expr(nsgIds.nodes), expr(nsgIds.ingress), expr(nsgIds.appGateway)],
+        dependsOn: [expr(routeTableId), ...Object.values(nsgIds).map(expr)],
         properties: {
           addressSpace: { addressPrefixes: [cluster.spoke.addressSpace] },
           subnets: [
@@ -95,6 +97,16 @@ export function spokeTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
                 privateLinkServiceNetworkPolicies: 'Disabled',
               },
             },
+            {
+              // Key Vault and registry private endpoints (dynamic IPs), apart from the ingress ILB's fixed IP.
+              name: names.subnets.privateEndpoints,
+              properties: {
+                addressPrefix: cluster.spoke.subnets.privateEndpoints,
+                networkSecurityGroup: idRef(nsgIds.privateEndpoints),
+                privateEndpointNetworkPolicies: 'Disabled',
+                privateLinkServiceNetworkPolicies: 'Enabled',
+              },
+            },
           ],
         },
       }),
@@ -118,7 +130,7 @@ export function spokeTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
           dnsSettings: { domainNameLabel: names.appGatewayDnsLabel },
         },
       }),
-      ...(['nodes', 'ingress', 'appGateway'] as const).map((subnet) => diagnosticSettings(fleet.spec, nsgIds[subnet], nsgIds[subnet], { metrics: false })),
+      ...(['nodes', 'ingress', 'appGateway', 'privateEndpoints'] as const).map((subnet) => diagnosticSettings(fleet.spec, nsgIds[subnet], nsgIds[subnet], { metrics: false })),
     ],
     {
       parameters: tagsParameterDefinition(),

@@ -1,5 +1,6 @@
 /**
- * The AKS cluster with the reference's settings: Standard tier, version from the model, a system pool tainted
+ * The AKS cluster with the reference's settings: tier, support plan and version from the model (Standard and
+ * KubernetesOfficial unless the cluster opts into long-term support), a system pool tainted
  * CriticalAddonsOnly and a user pool (sizes and zones from the model), flat Azure CNI with Azure network policy,
  * egress through the hub firewall (userDefinedRouting), Entra-managed with local accounts disabled, OIDC issuer +
  * workload identity, Azure Policy, Key Vault CSI and Container Insights add-ons, NodeImage node-OS upgrades in a
@@ -41,10 +42,12 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
   return [
     tracked('Microsoft.ContainerService/managedClusters', names.aksCluster, region, {
       dependsOn: dependsOn.map(expr),
-      sku: { name: 'Base', tier: 'Standard' },
+      // Long-term support (supportPlan AKSLongTermSupport) is a Premium tier feature; the model checks the pair.
+      sku: { name: 'Base', tier: cluster.tier },
       identity: { type: 'UserAssigned', userAssignedIdentities: { [expr(ids.controlPlaneIdentity)]: {} } },
       properties: {
         kubernetesVersion: cluster.kubernetesVersion,
+        supportPlan: cluster.supportPlan,
         dnsPrefix: names.aksDnsPrefix,
         nodeResourceGroup: names.nodeResourceGroup,
         agentPoolProfiles: [agentPool(context, SYSTEM_POOL, 'System', cluster.nodePools.system, 80), agentPool(context, USER_POOL, 'User', cluster.nodePools.user, 120)],
@@ -71,7 +74,8 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
         addonProfiles: {
           omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: expr(workspaceIdExpression(context.fleet.spec)), useAADAuth: 'true' } },
           azurepolicy: { enabled: true, config: { version: 'v2' } },
-          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'false' } },
+          // Rotation: a renewed certificate in Key Vault reaches the mounted files within the poll interval.
+          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
         },
         oidcIssuerProfile: { enabled: true },
         securityProfile: {

@@ -2,10 +2,12 @@
  * The regional entry point: App Gateway WAF_v2 (OWASP 3.2 + Bot Manager, Prevention) on the spoke's public IP,
  * with an HTTPS listener for its public FQDN (SNI required, certificate from Key Vault by secret URI) and an HTTPS
  * backend to the single backend hostname — the same name as the private DNS record and the Ingress host — probed
- * on /favicon.ico and trusted through the ingress CA certificate from Key Vault.
+ * on the workload's health path (through Traefik to the application, not a static file) and trusted through the
+ * ingress CA certificate from Key Vault. The WAF blocks every request whose `X-Azure-FDID` header is not our Front
+ * Door profile's id: the NSG's AzureFrontDoor.Backend service tag admits every tenant's Front Door.
  */
 import { APP_GATEWAY_MAX_INSTANCES, backendHostname, KEY_VAULT_SECRETS } from '@aks-fleet/fleet';
-import { expr, idOf, idRef, type ArmResource } from '../arm/arm-template.ts';
+import { expr, idIn, idOf, idRef, referenceOf, type ArmResource } from '../arm/arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 import { keyVaultSecretUri } from './stamp-key-vault.ts';
 import { diagnosticSettings, tracked } from '../arm/template-helpers.ts';
@@ -23,6 +25,15 @@ const PART = {
   rule: 'apw-routing-rules',
 } as const;
 
+/** The request header Front Door stamps with its profile's id (`frontDoorId`) on every request to an origin. */
+export const FRONT_DOOR_ID_HEADER = 'X-Azure-FDID';
+
+/** Inner expression: our Front Door profile's `frontDoorId`, read at deploy time (the shared step deploys it first). */
+export function frontDoorIdExpression(context: StampContext): string {
+  const profileId = idIn(context.shared.resourceGroup, 'Microsoft.Cdn/profiles', context.shared.frontDoorProfile);
+  return `${referenceOf(profileId, 'Microsoft.Cdn/profiles')}.frontDoorId`;
+}
+
 export function appGateway(context: StampContext, dependsOn: readonly string[]): ArmResource[] {
   const { names, ids, region } = context;
   const gateway = names.appGateway;
@@ -34,6 +45,25 @@ export function appGateway(context: StampContext, dependsOn: readonly string[]):
     tracked('Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', names.appGatewayWafPolicy, region, {
       properties: {
         policySettings: { state: 'Enabled', mode: 'Prevention', requestBodyCheck: true, fileUploadLimitInMb: 10, maxRequestBodySizeInKb: 128 },
+        customRules: [
+          {
+            name: 'OnlyOurFrontDoor',
+            priority: 1,
+            ruleType: 'MatchRule',
+            action: 'Block',
+            state: 'Enabled',
+            matchConditions: [
+              {
+                matchVariables: [{ variableName: 'RequestHeaders', selector: FRONT_DOOR_ID_HEADER }],
+                operator: 'Equal',
+                // (sic) the API's spelling.
+                negationConditon: true,
+                matchValues: [expr(frontDoorIdExpression(context))],
+                transforms: [],
+              },
+            ],
+          },
+        ],
         managedRules: {
           managedRuleSets: [
             { ruleSetType: 'OWASP', ruleSetVersion: '3.2', ruleGroupOverrides: [] },
@@ -51,7 +81,8 @@ export function appGateway(context: StampContext, dependsOn: readonly string[]):
         autoscaleConfiguration: { minCapacity: 0, maxCapacity: APP_GATEWAY_MAX_INSTANCES },
         enableHttp2: false,
         firewallPolicy: idRef(wafPolicyId),
-        sslPolicy: { policyType: 'Predefined', policyName: 'AppGwSslPolicy20220101' },
+        // The strict 2022 policy: TLS 1.2+ with AEAD (GCM) ciphers only, which Front Door's origin connections use.
+        sslPolicy: { policyType: 'Predefined', policyName: 'AppGwSslPolicy20220101S' },
         gatewayIPConfigurations: [{ name: PART.gatewayIp, properties: { subnet: idRef(ids.appGatewaySubnet) } }],
         frontendIPConfigurations: [{ name: PART.frontendIp, properties: { publicIPAddress: idRef(ids.appGatewayPublicIp) } }],
         frontendPorts: [{ name: PART.port, properties: { port: 443 } }],
@@ -63,7 +94,7 @@ export function appGateway(context: StampContext, dependsOn: readonly string[]):
             name: PART.probe,
             properties: {
               protocol: 'Https',
-              path: '/favicon.ico',
+              path: context.fleet.spec.workload.healthPath,
               interval: 30,
               timeout: 30,
               unhealthyThreshold: 3,

@@ -31,6 +31,7 @@ export interface StampContext {
     readonly nodesSubnet: string;
     readonly ingressSubnet: string;
     readonly appGatewaySubnet: string;
+    readonly privateEndpointsSubnet: string;
     readonly appGatewayPublicIp: string;
     readonly controlPlaneIdentity: string;
     readonly appGatewayIdentity: string;
@@ -60,6 +61,7 @@ export function stampContext(fleet: Readonly<Fleet>, clusterName: string): Stamp
       nodesSubnet: subnet(names.subnets.nodes),
       ingressSubnet: subnet(names.subnets.ingress),
       appGatewaySubnet: subnet(names.subnets.appGateway),
+      privateEndpointsSubnet: subnet(names.subnets.privateEndpoints),
       appGatewayPublicIp: idIn(regionNames.spokeResourceGroup, 'Microsoft.Network/publicIPAddresses', names.appGatewayPublicIp),
       controlPlaneIdentity: identity(names.identities.controlPlane),
       appGatewayIdentity: identity(names.identities.appGateway),

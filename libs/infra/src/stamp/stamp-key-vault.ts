@@ -73,7 +73,8 @@ function privateEndpoint(context: StampContext, name: string, target: string, gr
     tracked('Microsoft.Network/privateEndpoints', name, context.region, {
       dependsOn: dependsOn.map(expr),
       properties: {
-        subnet: idRef(context.ids.ingressSubnet),
+        // Their own subnet: a dynamic IP here can never take the ingress ILB's fixed address.
+        subnet: idRef(context.ids.privateEndpointsSubnet),
         privateLinkServiceConnections: [{ name: `to-${groupId}`, properties: { privateLinkServiceId: expr(target), groupIds: [groupId] } }],
       },
     }),

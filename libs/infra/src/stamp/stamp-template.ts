@@ -6,6 +6,7 @@
 import { FLUX_BOOTSTRAP, type Fleet } from '@aks-fleet/fleet';
 import { expr, idOf, referenceOf, template, type ArmTemplate } from '../arm/arm-template.ts';
 import { aksCluster } from './stamp-aks.ts';
+import { containerInsightsDataCollection } from './stamp-monitoring.ts';
 import { metricAlerts } from './stamp-alerts.ts';
 import { appGateway } from './stamp-app-gateway.ts';
 import { stampContext } from './stamp-context.ts';
@@ -41,6 +42,8 @@ export function stampTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
       ...keyVaultRoleAssignments(context),
       // Policies first (the reference's order: nothing runs before the guardrails), and the subnets joinable.
       ...aksCluster(context, [ids.controlPlaneIdentity, networkContributor, ...policyAssignmentIds(context)]),
+      // Container Insights (managed identity auth) collects only what its associated data collection rule says.
+      ...containerInsightsDataCollection(context),
       acrPullAssignment(context),
       monitoringRoleAssignment(context),
       ...fluxBootstrap(context, [acrPull]),
