@@ -2,12 +2,12 @@
  * The cluster content contract (issue 4): what every cluster of a fleet gets, with its own region's values and
  * nothing of another's, validated like `fleet synth` validates it. Each test renders in memory (no files).
  */
-import { backendHostname, clusterAzureNames, clustersOf, FleetValidationError, loadFleet, parseFleet, type Fleet } from '@aks-fleet/fleet';
+import { backendHostname, clusterAzureNames, clustersOf, FleetValidationError, INGRESS_CONTROLLER_SERVICE_ACCOUNT, loadFleet, parseFleet, type Fleet } from '@aks-fleet/fleet';
 import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
 import { renderCluster, type RenderedCluster } from '@aks-fleet/synth';
 import { describe, expect, it } from 'vitest';
 import { clusterDefinitions } from './cluster-definitions.ts';
-import { ingressWorkloadIdentitySubject, INGRESS_SERVICE_ACCOUNT } from './cluster-context.ts';
+import { ingressWorkloadIdentitySubject } from './cluster-context.ts';
 import { clusterObjectValidators } from './object-validators.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -343,9 +343,9 @@ describe('cluster content of the default fleet', () => {
   it('names the ingress controller identity subject the infrastructure federates with', () => {
     expect(ingressWorkloadIdentitySubject(DEFAULT.spec)).toBe('system:serviceaccount:traefik-ingress:traefik-ingress-controller');
     for (const cluster of CLUSTERS) {
-      const account = find(layer(cluster, 'ingress'), 'ServiceAccount', INGRESS_SERVICE_ACCOUNT);
+      const account = find(layer(cluster, 'ingress'), 'ServiceAccount', INGRESS_CONTROLLER_SERVICE_ACCOUNT);
       expect(`system:serviceaccount:${account.metadata.namespace}:${account.metadata.name}`).toBe(ingressWorkloadIdentitySubject(DEFAULT.spec));
-      expect(find(layer(cluster, 'ingress'), 'Deployment', 'traefik-ingress-controller').spec.template.spec.serviceAccountName).toBe(INGRESS_SERVICE_ACCOUNT);
+      expect(find(layer(cluster, 'ingress'), 'Deployment', 'traefik-ingress-controller').spec.template.spec.serviceAccountName).toBe(INGRESS_CONTROLLER_SERVICE_ACCOUNT);
     }
   });
 

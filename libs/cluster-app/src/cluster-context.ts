@@ -18,9 +18,6 @@ import {
 } from '@aks-fleet/fleet';
 import { traefikPodLabels } from '@aks-fleet/constructs';
 
-/** ServiceAccount of the ingress controller: the subject of its identity's federated credential. */
-export const INGRESS_SERVICE_ACCOUNT = INGRESS_CONTROLLER_SERVICE_ACCOUNT;
-
 /** IngressClass of the internal ingress controller (the name the reference's successor, aks-baseline, uses). */
 export const INGRESS_CLASS_NAME = 'traefik-internal';
 
@@ -125,11 +122,11 @@ export function clusterContext(fleet: Readonly<Fleet>, region: string, cluster: 
     },
     ingress: {
       namespace: controller.namespace,
-      serviceAccount: INGRESS_SERVICE_ACCOUNT,
+      serviceAccount: INGRESS_CONTROLLER_SERVICE_ACCOUNT,
       image: `${spec.sharedServices.containerRegistry.name}.azurecr.io/${controller.image.repository}:${controller.image.tag}`,
       replicas: controller.replicas,
       className: INGRESS_CLASS_NAME,
-      podLabels: traefikPodLabels(INGRESS_SERVICE_ACCOUNT),
+      podLabels: traefikPodLabels(INGRESS_CONTROLLER_SERVICE_ACCOUNT),
       internalLoadBalancerIp: cluster.ingress.internalLoadBalancerIp,
       subnetName: azure.subnets.ingress,
       appGatewaySubnet: cluster.spoke.subnets.appGateway,
