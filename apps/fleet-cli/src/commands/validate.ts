@@ -63,6 +63,7 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     validators: clusterObjectValidators(),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
     exceptions: fleet.spec.policyExceptions,
+    apiAccess: fleet.spec.apiAccess,
     infrastructure: infrastructure(args.root),
   });
   const errors = result.findings.filter((f) => f.severity === 'ERROR').length;
