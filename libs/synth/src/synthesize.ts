@@ -2,10 +2,13 @@
  * The pipeline: render every cluster in memory (one App each) → validate every object → lay out files →
  * plan against the tree → write atomically (or, with `check`, only report the drift).
  */
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clusterFolders, ENTRYPOINTS_ROOT, layoutCluster, MANIFESTS_ROOT, type GeneratedFile } from './layout.ts';
 import { renderCluster, type ClusterDefinition } from './render-cluster.ts';
 import { isGenerated } from './yaml-format.ts';
+import { acquireRunLock } from './run-lock.ts';
+import { TreeWriteError } from './tree-errors.ts';
 import { applyTree, planTree, recoverInterrupted, type ApplyOptions, type TreePlan } from './tree-transaction.ts';
 import { ObjectValidationError, type ObjectProblem, type ObjectValidator } from './validate-objects.ts';
 
@@ -86,11 +89,19 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
     files.push(...extra.files.filter((f) => extraScope.some((folder) => f.path.startsWith(`${folder}/`))));
     scope.push(...extraScope);
   }
-  const recovered = options.check ? 0 : recoverInterrupted(options.root);
   const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
-  const plan: TreePlan = planTree(options.root, scope, files, isOwned);
-  if (!options.check) {
-    applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
+  // One run at a time: a check must not read a tree another run is half-way through writing either.
+  const lock = withFileErrors(options.root, () => acquireRunLock(options.root));
+  let recovered: number;
+  let plan: TreePlan;
+  try {
+    recovered = options.check ? 0 : withFileErrors(options.root, () => recoverInterrupted(options.root));
+    plan = withFileErrors(options.root, () => planTree(options.root, scope, files, isOwned));
+    if (!options.check) {
+      applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
+    }
+  } finally {
+    lock.release();
   }
   return {
     clusters: selected.map((c) => c.name),
@@ -104,4 +115,13 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
     recovered,
     durationMs: performance.now() - started,
   };
+}
+
+/** Runs a step that reads or prepares the tree (nothing written yet): an errno error becomes a TreeWriteError. */
+function withFileErrors<T>(root: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw TreeWriteError.from(error, (absolute) => path.relative(root, absolute) || absolute, true) ?? error;
+  }
 }
