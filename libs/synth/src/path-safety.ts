@@ -55,12 +55,12 @@ export class PathInspector {
   }
 
   /** Problems with a folder synthesis owns or passes through (`manifests`, `.fleet-tx` …): each step must be a folder or missing. */
-  folder(relative: string): TreeProblem[] {
+  folder(relative: string, wanted = relative): TreeProblem[] {
     const out: TreeProblem[] = [];
     let prefix = '';
     for (const part of relative.split('/')) {
       prefix = prefix ? `${prefix}/${part}` : part;
-      const problem = this.step(prefix, relative);
+      const problem = this.step(prefix, wanted);
       if (problem === 'missing') break;
       if (problem) out.push(problem);
     }
@@ -69,7 +69,7 @@ export class PathInspector {
 
   /** Problems with a file path synthesis writes: its folders as for `folder`, then the file itself. */
   file(relative: string): TreeProblem[] {
-    const out = this.folder(path.posix.dirname(relative));
+    const out = this.folder(path.posix.dirname(relative), relative);
     if (out.length > 0) return out;
     const stats = lstatOrUndefined(path.join(this.root, relative));
     if (!stats || stats.isFile()) return [];

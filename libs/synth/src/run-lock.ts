@@ -43,9 +43,19 @@ function isAlive(holder: RunLockHolder): boolean {
   if (holder.host !== hostname()) return true; // cannot tell for another machine: never steal its lock
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+  return !isZombie(holder.pid);
+}
+
+/** A killed process its parent has not reaped yet still answers signal 0, but will never release the lock. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false; // no /proc (not Linux): trust signal 0
   }
 }
 

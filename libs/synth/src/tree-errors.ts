@@ -40,6 +40,7 @@ const ERRNO: Record<string, { problem: string; fix: (file: string) => string }> 
   ENOTDIR: { problem: 'a file is where synthesis needs a folder', fix: (f) => `move the file on the way to ${f} out of the way` },
   EEXIST: { problem: 'a file is where synthesis needs a folder', fix: (f) => `move the file ${f} out of the way` },
   ENOTEMPTY: { problem: 'a non-empty folder is where synthesis writes a file', fix: (f) => `move the folder ${f} out of the way` },
+  EXDEV: { problem: 'the path is on another file system than the repository root (a mount inside the repository)', fix: (f) => `synthesize in a checkout on one file system: ${f} must be renameable from .fleet-tx/` },
   EMFILE: { problem: 'too many open files', fix: () => 'raise the open-file limit (ulimit -n), then rerun' },
   ENAMETOOLONG: { problem: 'the path is too long for the file system', fix: () => 'shorten the cluster or object name in the fleet model' },
   EBUSY: { problem: 'the file is in use (busy)', fix: (f) => `close whatever holds ${f} (an editor, a mount), then rerun` },

@@ -257,23 +257,41 @@ function isAlive(pid: number): boolean {
  */
 export function recoverInterrupted(root: string): number {
   const base = path.join(root, TRANSACTION_DIR);
+  const inspector = new PathInspector(root);
+  const unsafe = inspector.folder(TRANSACTION_DIR);
+  if (unsafe.length > 0) throw new TreeRefusedError(unsafe);
   if (!existsSync(base)) return 0;
   let recovered = 0;
-  for (const entry of readdirSync(base).sort()) {
-    const tx = path.join(base, entry);
+  for (const entry of readdirSync(base, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory() || !TRANSACTION_ID.test(entry.name)) continue; // not a transaction: not ours to remove
+    const tx = path.join(base, entry.name);
     const journalFile = path.join(tx, 'journal.json');
     if (!existsSync(journalFile)) {
       // Died while staging: nothing outside the transaction folder changed.
-      if (!isAlive(Number(entry.split('-')[0]))) rmSync(tx, { recursive: true, force: true });
+      if (!isAlive(Number(entry.name.split('-')[0]))) rmSync(tx, { recursive: true, force: true });
       continue;
     }
     const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
     if (isAlive(journal.pid)) continue;
+    // The journal names the paths to restore: each must stay inside the repository.
+    const problems = journal.operations.flatMap((operation) =>
+      isPlainRelative(operation.path)
+        ? inspector.folder(path.posix.dirname(operation.path), operation.path)
+        : [{ path: `${TRANSACTION_DIR}/${entry.name}/journal.json`, problem: `names ${operation.path}, outside the repository`, fix: `delete ${TRANSACTION_DIR}/${entry.name}` }],
+    );
+    if (problems.length > 0) throw new TreeRefusedError(unique(problems));
     rollback(root, tx, journal);
     recovered++;
   }
   removeEmptyTransactionRoot(root);
   return recovered;
+}
+
+/** `<pid>-<time>-<random>`, as applyTree names its transactions. */
+const TRANSACTION_ID = /^\d+-\d+-[a-z0-9]+$/;
+
+function isPlainRelative(file: string): boolean {
+  return typeof file === 'string' && file !== '' && !path.posix.isAbsolute(file) && !file.split('/').includes('..');
 }
 
 function removeEmptyTransactionRoot(root: string): void {
