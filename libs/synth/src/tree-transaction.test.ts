@@ -156,6 +156,7 @@ describe('applyTree', () => {
   it.each([0, 1, 2, 3])('fails at operation %i and leaves the previous tree byte-identical', (failAt) => {
     const root = fixture();
     const before = snapshot(root);
+    const foldersBefore = folders(root);
     const plan = planTree(root, ['manifests', 'clusters'], desired);
     expect(() =>
       applyTree(root, plan, {
@@ -165,6 +166,7 @@ describe('applyTree', () => {
       }),
     ).toThrow(`injected failure at ${failAt}`);
     expect(snapshot(root)).toStrictEqual(before);
+    expect(folders(root)).toStrictEqual(foldersBefore);
   });
 
   it.each([1, 3])('survives a SIGKILL before operation %i: the next run restores the previous tree byte for byte', (killAt) => {

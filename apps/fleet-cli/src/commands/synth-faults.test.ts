@@ -8,7 +8,6 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
 import { RUN_LOCK_FILE, type RunLockHolder } from '@aks-fleet/synth';
 import { afterEach, describe, expect, it } from 'vitest';
