@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { loadFleet } from '@aks-fleet/fleet';
 import { toYaml, type KubernetesObject } from '@aks-fleet/synth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatFinding } from './finding.ts';
-import { readClusterTrees } from './tree.ts';
+import { readClusterTrees, readWorkingTree } from './tree.ts';
 import { RULES } from './rules/index.ts';
 import { defaultContainerPolicy, validate } from './validate.ts';
 
@@ -141,7 +142,7 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
   { rule: 'security/pss-baseline-proc-mount', mutate: (t) => { container(t).securityContext.procMount = 'Unmasked'; }, line: `ERROR security/pss-baseline-proc-mount ${DEP}: container web: spec.template.spec.containers[0].securityContext.procMount is "Unmasked"; baseline allows Default or unset` },
   { rule: 'security/pss-baseline-seccomp', mutate: (t) => { container(t).securityContext.seccompProfile = { type: 'Unconfined' }; }, line: `ERROR security/pss-baseline-seccomp ${DEP}: container web: spec.template.spec.containers[0].securityContext.seccompProfile.type is "Unconfined"; baseline allows RuntimeDefault or Localhost or unset` },
   { rule: 'security/pss-baseline-sysctls', mutate: (t) => { podSecurity(t).sysctls = [{ name: 'kernel.msgmax', value: '65536' }]; }, line: `ERROR security/pss-baseline-sysctls ${DEP}: spec.template.spec.securityContext.sysctls[0].name is "kernel.msgmax"; baseline allows only kernel.shm_rmid_forced` },
-  { rule: 'security/pss-restricted-volume-types', mutate: (t) => { podSpec(t).volumes = [{ name: 'share', nfs: { server: '10.240.0.4', path: '/' } }]; }, line: `ERROR security/pss-restricted-volume-types ${DEP}: spec.template.spec.volumes[0].nfs is {"server":"10.240.0.4","path":"/"}; restricted allows only configMap` },
+  { rule: 'security/pss-restricted-volume-types', mutate: (t) => { podSpec(t).volumes = [{ name: 'share', nfs: { server: '10.240.0.4', path: '/' } }]; }, line: `ERROR security/pss-restricted-volume-types ${DEP}: spec.template.spec.volumes[0].nfs is {"path":"/","server":"10.240.0.4"}; restricted allows only configMap` },
   { rule: 'security/pss-restricted-privilege-escalation', mutate: (t) => { container(t).securityContext.allowPrivilegeEscalation = true; }, line: `ERROR security/pss-restricted-privilege-escalation ${DEP}: container web: spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is true; restricted allows false — change spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation to false` },
   { rule: 'security/pss-restricted-run-as-non-root', mutate: (t) => { delete podSecurity(t).runAsNonRoot; }, line: `ERROR security/pss-restricted-run-as-non-root ${DEP}: container web: spec.template.spec.securityContext.runAsNonRoot is unset; restricted allows true — add spec.template.spec.securityContext.runAsNonRoot: true` },
   { rule: 'security/pss-restricted-run-as-user', mutate: (t) => { podSecurity(t).runAsUser = 0; }, line: `ERROR security/pss-restricted-run-as-user ${DEP}: spec.template.spec.securityContext.runAsUser is 0; restricted allows a non-zero UID or unset` },
@@ -183,6 +184,14 @@ describe('fleet validate rules', () => {
     const { fleet } = loadFleet();
     const findings = validate({ root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] }).findings.map(formatFinding);
     expect(findings.some((f) => f.startsWith('ERROR schema/yaml manifests/bu0001a0042-03/workload/broken.yaml -: not valid YAML'))).toBe(true);
+  });
+
+  it('reads regular files only (regression: a FIFO in the tree blocked validate forever)', () => {
+    const root = writeTree(Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)])));
+    execFileSync('mkfifo', [path.join(root, 'manifests/bu0001a0042-03/workload/pipe.yaml')]);
+    const files = readWorkingTree(root);
+    expect(files.has('manifests/bu0001a0042-03/workload/kustomization.yaml')).toBe(true);
+    expect(files.has('manifests/bu0001a0042-03/workload/pipe.yaml')).toBe(false);
   });
 
   it('honours an exception declared with a reason', () => {
