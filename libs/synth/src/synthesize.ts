@@ -91,7 +91,7 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
   }
   const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
   // One run at a time: a check must not read a tree another run is half-way through writing either.
-  const lock = withFileErrors(options.root, () => acquireRunLock(options.root));
+  const lock = withFileErrors(options.root, () => (options.check ? lockUnlessReadOnly(options.root) : acquireRunLock(options.root)));
   let recovered: number;
   let plan: TreePlan;
   try {
@@ -115,6 +115,16 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
     recovered,
     durationMs: performance.now() - started,
   };
+}
+
+/** A check only reads: on a checkout this user cannot write, it runs without the lock (no synth can write there). */
+function lockUnlessReadOnly(root: string): Pick<ReturnType<typeof acquireRunLock>, 'release'> {
+  try {
+    return acquireRunLock(root);
+  } catch (error) {
+    if (['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) return { release: () => {} };
+    throw error;
+  }
 }
 
 /** Runs a step that reads or prepares the tree (nothing written yet): an errno error becomes a TreeWriteError. */

@@ -219,6 +219,10 @@ describe('fleet synth on file-system errors: one line with the path and the fix,
     const run = fleet(['synth', '--root', root, '--fleet', FLEETS.renamed()]);
     expectOneCleanError(run, /^ERROR \S+: the file system is read-only \(EROFS\) — fix: synthesize in a writable checkout \(or remount it read-write\); the previous tree is intact$/);
     expect(snapshot(root)).toStrictEqual(before);
+    // A check only reads, so it still works on the read-only checkout.
+    const check = fleet(['synth', '--check', '--root', root]);
+    expect(check.stdout + check.stderr).toContain('no drift');
+    expect(check.code).toBe(0);
   });
 });
 
