@@ -2,13 +2,14 @@
  * The pipeline: render every cluster in memory (one App each) → validate every object → lay out files →
  * plan against the tree → write atomically (or, with `check`, only report the drift).
  */
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clusterFolders, ENTRYPOINTS_ROOT, layoutCluster, MANIFESTS_ROOT, type GeneratedFile } from './layout.ts';
 import { renderCluster, type ClusterDefinition } from './render-cluster.ts';
 import { isGenerated } from './yaml-format.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { TreeWriteError } from './tree-errors.ts';
+import { TreeRefusedError, TreeWriteError } from './tree-errors.ts';
 import { applyTree, planTree, recoverInterrupted, type ApplyOptions, type TreePlan } from './tree-transaction.ts';
 import { ObjectValidationError, type ObjectProblem, type ObjectValidator } from './validate-objects.ts';
 
@@ -90,6 +91,10 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
     scope.push(...extraScope);
   }
   const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
+  if (!existsSync(options.root)) {
+    if (options.check) throw new TreeRefusedError([{ path: options.root, problem: 'does not exist', fix: 'pass the repository root with --root' }]);
+    withFileErrors(options.root, () => mkdirSync(options.root, { recursive: true }));
+  }
   // One run at a time: a check must not read a tree another run is half-way through writing either.
   const lock = withFileErrors(options.root, () => (options.check ? lockUnlessReadOnly(options.root) : acquireRunLock(options.root)));
   let recovered: number;
