@@ -100,7 +100,8 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
   let recovered: number;
   let plan: TreePlan;
   try {
-    recovered = options.check ? 0 : withFileErrors(options.root, () => recoverInterrupted(options.root));
+    // A recovery that fails half-way keeps its journal: the next run goes on from there.
+    recovered = options.check ? 0 : withFileErrors(options.root, () => recoverInterrupted(options.root), false);
     plan = withFileErrors(options.root, () => planTree(options.root, scope, files, isOwned));
     if (!options.check) {
       applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
@@ -132,11 +133,11 @@ function lockUnlessReadOnly(root: string): Pick<ReturnType<typeof acquireRunLock
   }
 }
 
-/** Runs a step that reads or prepares the tree (nothing written yet): an errno error becomes a TreeWriteError. */
-function withFileErrors<T>(root: string, step: () => T): T {
+/** Runs a step before the write (the tree `intact` if it fails): an errno error becomes a TreeWriteError. */
+function withFileErrors<T>(root: string, step: () => T, intact = true): T {
   try {
     return step();
   } catch (error) {
-    throw TreeWriteError.from(error, (absolute) => path.relative(root, absolute) || absolute, true) ?? error;
+    throw TreeWriteError.from(error, (absolute) => path.relative(root, absolute) || absolute, intact) ?? error;
   }
 }
