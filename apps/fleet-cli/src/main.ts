@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
-import { ObjectValidationError, UnknownClusterError } from '@aks-fleet/synth';
+import { formatTreeProblem, ObjectValidationError, TreeRefusedError, TreeWriteError, UnknownClusterError } from '@aks-fleet/synth';
 import packageJson from '../package.json' with { type: 'json' };
 import { CliError, COMMON_FLAGS, type Command, type FlagSpec } from './command.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
@@ -177,6 +177,18 @@ export function reportError(error: unknown, json = false): number {
     if (json)
       process.stdout.write(`${JSON.stringify({ error: 'object-validation', problems: error.problems }, null, 2)}\n`);
     stderr(`${error.message}\nnothing was written`);
+    return 1;
+  }
+  if (error instanceof TreeRefusedError) {
+    if (json) process.stdout.write(`${JSON.stringify({ error: 'tree', problems: error.problems }, null, 2)}\n`);
+    for (const problem of error.problems) process.stderr.write(`ERROR ${formatTreeProblem(problem)}\n`);
+    process.stderr.write(`${error.problems.length} error(s) in the tree; nothing was written\n`);
+    return 1;
+  }
+  if (error instanceof TreeWriteError) {
+    if (json) process.stdout.write(`${JSON.stringify({ error: 'write', code: error.code, problem: error.problem, restored: error.restored }, null, 2)}\n`);
+    const state = error.restored ? 'the previous tree is intact' : 'the next fleet synth restores the previous tree from .fleet-tx/';
+    process.stderr.write(`ERROR ${error.message}; ${state}\n`);
     return 1;
   }
   if (error instanceof UnknownClusterError || (error instanceof Error && error.name === 'SchemaLocationError')) {

@@ -309,6 +309,19 @@ export const FleetSpecSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * Workloads that call the Kubernetes API and so may mount a service-account token (`fleet validate` refuses the
+   * token everywhere else), each with the reason.
+   */
+  apiAccess: z
+    .array(
+      z.strictObject({
+        namespace: z.string(),
+        name: z.string(),
+        reason: z.string().min(10, 'a reason of at least 10 characters a reviewer can judge'),
+      }),
+    )
+    .default([]),
 });
 
 export const FleetSchema = z.strictObject({

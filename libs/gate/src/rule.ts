@@ -12,6 +12,14 @@ export interface PolicyException {
   readonly reason: string;
 }
 
+/** A workload the fleet model declares as calling the Kubernetes API: it may have a service-account token. */
+export interface ApiAccess {
+  readonly namespace: string;
+  /** Workload (Deployment …) name. */
+  readonly name: string;
+  readonly reason: string;
+}
+
 /** What the Azure Policy assignments of the infrastructure enforce on containers. */
 export interface ContainerPolicy {
   /** Highest CPU limit per container, in cores. */
@@ -38,6 +46,8 @@ export interface GateContext {
     readonly validateTemplate: (file: string, template: unknown) => readonly string[];
   };
   readonly exceptions: readonly PolicyException[];
+  /** Workloads that may mount a service-account token. @default - none */
+  readonly apiAccess?: readonly ApiAccess[];
 }
 
 export interface Rule {

@@ -36,7 +36,8 @@ export function readWorkingTree(root: string, folders: readonly string[] = ['man
     for (const entry of readdirSync(absolute, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const relative = `${folder}/${entry.name}`;
       if (entry.isDirectory()) walk(relative);
-      else out.set(relative, readFileSync(path.join(root, relative), 'utf8'));
+      // Regular files only: synthesis writes nothing else, and reading a FIFO would block forever.
+      else if (entry.isFile()) out.set(relative, readFileSync(path.join(root, relative), 'utf8'));
     }
   };
   for (const folder of folders) walk(folder);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import { toYaml, type KubernetesObject } from '@aks-fleet/synth';
 import { kustomizeLocation } from '@aks-fleet/util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatFinding } from './finding.ts';
-import { readClusterTrees } from './tree.ts';
+import { readClusterTrees, readWorkingTree } from './tree.ts';
 import { deployRules } from './rules/deploy/index.ts';
 import { RULES } from './rules/index.ts';
 import { defaultContainerPolicy, validate } from './validate.ts';
@@ -40,7 +41,8 @@ function validCluster(cluster: string): Record<string, KubernetesObject[]> {
           template: {
             metadata: { labels: { app: 'web' } },
             spec: {
-              securityContext: { runAsNonRoot: true, runAsUser: 10001 },
+              securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+              automountServiceAccountToken: false,
               containers: [
                 {
                   name: 'web',
@@ -111,7 +113,9 @@ function run(mutate: (tree: Tree) => void = () => {}): string[] {
 
 const c3 = (tree: Tree) => tree['bu0001a0042-03']!;
 const deployment = (tree: Tree) => c3(tree).workload![0]! as { spec: { template: { spec: { containers: Array<Record<string, unknown>>; securityContext: Record<string, unknown> } } } } & KubernetesObject;
-const container = (tree: Tree) => deployment(tree).spec.template.spec.containers[0]! as { securityContext: Record<string, unknown>; resources: { limits: Record<string, string> }; image: string };
+const container = (tree: Tree) => deployment(tree).spec.template.spec.containers[0]! as { securityContext: Record<string, unknown>; resources: { limits: Record<string, string> }; image: string; ports?: unknown; readinessProbe?: unknown };
+const podSpec = (tree: Tree) => deployment(tree).spec.template.spec as Record<string, unknown>;
+const podSecurity = (tree: Tree) => deployment(tree).spec.template.spec.securityContext;
 const DEP = 'manifests/bu0001a0042-03/workload/deployment-web.yaml Deployment/a0042/web';
 
 /** Each rule: a fixture that breaks it, and the exact line (prefix) it must produce. */
@@ -131,9 +135,28 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
   { rule: 'security/credential-data', mutate: (t) => { c3(t).workload!.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'a0042' }, data: { DB_PASSWORD: 'hunter2' } }); }, line: 'ERROR security/credential-data manifests/bu0001a0042-03/workload/configmap-cfg.yaml ConfigMap/a0042/cfg: data.DB_PASSWORD looks like a credential' },
   { rule: 'security/image-registry', mutate: (t) => { container(t).image = 'docker.io/library/traefik:v3.5.0'; }, line: `ERROR security/image-registry ${DEP}: container web: image docker.io/library/traefik:v3.5.0 is not from acraksbu0001a0042.azurecr.io or mcr.microsoft.com` },
   { rule: 'security/image-pinned', mutate: (t) => { container(t).image = 'mcr.microsoft.com/dotnet/samples:latest'; }, line: `ERROR security/image-pinned ${DEP}: container web: image mcr.microsoft.com/dotnet/samples:latest uses :latest` },
-  { rule: 'security/run-as-non-root', mutate: (t) => { deployment(t).spec.template.spec.securityContext = {}; }, line: `ERROR security/run-as-non-root ${DEP}: container web: does not set runAsNonRoot: true` },
-  { rule: 'security/no-privilege-escalation', mutate: (t) => { container(t).securityContext.allowPrivilegeEscalation = true; }, line: `ERROR security/no-privilege-escalation ${DEP}: container web: allows privilege escalation` },
-  { rule: 'security/drop-capabilities', mutate: (t) => { container(t).securityContext.capabilities = { drop: ['NET_RAW'] }; }, line: `ERROR security/drop-capabilities ${DEP}: container web: does not drop ALL capabilities` },
+  { rule: 'security/pss-baseline-host-process', mutate: (t) => { podSecurity(t).windowsOptions = { hostProcess: true }; }, line: `ERROR security/pss-baseline-host-process ${DEP}: spec.template.spec.securityContext.windowsOptions.hostProcess is true; baseline allows false or unset` },
+  { rule: 'security/pss-baseline-host-namespaces', mutate: (t) => { podSpec(t).hostNetwork = true; }, line: `ERROR security/pss-baseline-host-namespaces ${DEP}: spec.template.spec.hostNetwork is true; baseline allows false or unset — remove spec.template.spec.hostNetwork` },
+  { rule: 'security/pss-baseline-privileged', mutate: (t) => { container(t).securityContext.privileged = true; }, line: `ERROR security/pss-baseline-privileged ${DEP}: container web: spec.template.spec.containers[0].securityContext.privileged is true; baseline allows false or unset — remove spec.template.spec.containers[0].securityContext.privileged` },
+  { rule: 'security/pss-baseline-capabilities', mutate: (t) => { container(t).securityContext.capabilities = { drop: ['ALL'], add: ['SYS_ADMIN'] }; }, line: `ERROR security/pss-baseline-capabilities ${DEP}: container web: spec.template.spec.containers[0].securityContext.capabilities.add is ["SYS_ADMIN"]; baseline allows only AUDIT_WRITE` },
+  { rule: 'security/pss-baseline-host-path', mutate: (t) => { podSpec(t).volumes = [{ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }]; }, line: `ERROR security/pss-baseline-host-path ${DEP}: spec.template.spec.volumes[0].hostPath is {"path":"/var/run/docker.sock"}; baseline allows no hostPath volume — replace volume docker` },
+  { rule: 'security/pss-baseline-host-ports', mutate: (t) => { container(t).ports = [{ containerPort: 8080, hostPort: 8080 }]; }, line: `ERROR security/pss-baseline-host-ports ${DEP}: container web: spec.template.spec.containers[0].ports[0].hostPort is 8080; baseline allows 0 or unset` },
+  { rule: 'security/pss-baseline-host-probes', mutate: (t) => { container(t).readinessProbe = { httpGet: { host: '169.254.169.254', path: '/metadata', port: 80 } }; }, line: `ERROR security/pss-baseline-host-probes ${DEP}: container web: spec.template.spec.containers[0].readinessProbe.httpGet.host is "169.254.169.254"; baseline allows unset or ""` },
+  { rule: 'security/pss-baseline-apparmor', mutate: (t) => { container(t).securityContext.appArmorProfile = { type: 'Unconfined' }; }, line: `ERROR security/pss-baseline-apparmor ${DEP}: container web: spec.template.spec.containers[0].securityContext.appArmorProfile.type is "Unconfined"; baseline allows RuntimeDefault or Localhost or unset` },
+  { rule: 'security/pss-baseline-selinux', mutate: (t) => { podSecurity(t).seLinuxOptions = { type: 'spc_t' }; }, line: `ERROR security/pss-baseline-selinux ${DEP}: spec.template.spec.securityContext.seLinuxOptions.type is "spc_t"; baseline allows container_t` },
+  { rule: 'security/pss-baseline-proc-mount', mutate: (t) => { container(t).securityContext.procMount = 'Unmasked'; }, line: `ERROR security/pss-baseline-proc-mount ${DEP}: container web: spec.template.spec.containers[0].securityContext.procMount is "Unmasked"; baseline allows Default or unset` },
+  { rule: 'security/pss-baseline-seccomp', mutate: (t) => { container(t).securityContext.seccompProfile = { type: 'Unconfined' }; }, line: `ERROR security/pss-baseline-seccomp ${DEP}: container web: spec.template.spec.containers[0].securityContext.seccompProfile.type is "Unconfined"; baseline allows RuntimeDefault or Localhost or unset` },
+  { rule: 'security/pss-baseline-sysctls', mutate: (t) => { podSecurity(t).sysctls = [{ name: 'kernel.msgmax', value: '65536' }]; }, line: `ERROR security/pss-baseline-sysctls ${DEP}: spec.template.spec.securityContext.sysctls[0].name is "kernel.msgmax"; baseline allows only kernel.shm_rmid_forced` },
+  { rule: 'security/pss-restricted-volume-types', mutate: (t) => { podSpec(t).volumes = [{ name: 'share', nfs: { server: '10.240.0.4', path: '/' } }]; }, line: `ERROR security/pss-restricted-volume-types ${DEP}: spec.template.spec.volumes[0].nfs is {"path":"/","server":"10.240.0.4"}; restricted allows only configMap` },
+  { rule: 'security/pss-restricted-privilege-escalation', mutate: (t) => { container(t).securityContext.allowPrivilegeEscalation = true; }, line: `ERROR security/pss-restricted-privilege-escalation ${DEP}: container web: spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is true; restricted allows false — change spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation to false` },
+  { rule: 'security/pss-restricted-run-as-non-root', mutate: (t) => { delete podSecurity(t).runAsNonRoot; }, line: `ERROR security/pss-restricted-run-as-non-root ${DEP}: container web: spec.template.spec.securityContext.runAsNonRoot is unset; restricted allows true — add spec.template.spec.securityContext.runAsNonRoot: true` },
+  { rule: 'security/pss-restricted-run-as-user', mutate: (t) => { podSecurity(t).runAsUser = 0; }, line: `ERROR security/pss-restricted-run-as-user ${DEP}: spec.template.spec.securityContext.runAsUser is 0; restricted allows a non-zero UID or unset` },
+  { rule: 'security/pss-restricted-seccomp', mutate: (t) => { delete podSecurity(t).seccompProfile; }, line: `ERROR security/pss-restricted-seccomp ${DEP}: container web: spec.template.spec.securityContext.seccompProfile.type is unset; restricted allows RuntimeDefault or Localhost — add spec.template.spec.securityContext.seccompProfile.type: RuntimeDefault` },
+  { rule: 'security/pss-restricted-capabilities', mutate: (t) => { container(t).securityContext.capabilities = { drop: ['NET_RAW'] }; }, line: `ERROR security/pss-restricted-capabilities ${DEP}: container web: spec.template.spec.containers[0].securityContext.capabilities.drop is ["NET_RAW"]; restricted allows a list containing ALL — add ALL to spec.template.spec.containers[0].securityContext.capabilities.drop` },
+  { rule: 'security/rbac-escalation', mutate: (t) => { c3(t).workload!.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'everyone-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }] }); }, line: 'ERROR security/rbac-escalation manifests/bu0001a0042-03/workload/clusterrolebinding-everyone-admin.yaml ClusterRoleBinding//everyone-admin: subjects[0] Group system:authenticated (everyone in it) is bound to ClusterRole cluster-admin (cluster-admin)' },
+  { rule: 'security/node-port', mutate: (t) => { c3(t).workload!.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'debug', namespace: 'a0042' }, spec: { type: 'NodePort', ports: [{ port: 8080 }] } }); }, line: 'ERROR security/node-port manifests/bu0001a0042-03/workload/service-debug.yaml Service/a0042/debug: spec.type is "NodePort" — change spec.type to ClusterIP' },
+  { rule: 'security/external-ips', mutate: (t) => { c3(t).workload!.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'claim', namespace: 'a0042' }, spec: { externalIPs: ['10.240.4.10'], ports: [{ port: 443 }] } }); }, line: 'ERROR security/external-ips manifests/bu0001a0042-03/workload/service-claim.yaml Service/a0042/claim: spec.externalIPs is ["10.240.4.10"] — remove spec.externalIPs' },
+  { rule: 'security/service-account-token', mutate: (t) => { podSpec(t).automountServiceAccountToken = true; }, line: `ERROR security/service-account-token ${DEP}: spec.template.spec.automountServiceAccountToken is true — change spec.template.spec.automountServiceAccountToken to false` },
   { rule: 'security/read-only-root-fs', mutate: (t) => { container(t).securityContext.readOnlyRootFilesystem = false; }, line: `ERROR security/read-only-root-fs ${DEP}: container web: root file system is writable` },
   { rule: 'security/resources', mutate: (t) => { container(t).resources.limits.memory = '1Gi'; }, line: `ERROR security/resources ${DEP}: container web: limits cpu=100m memory=1Gi exceed the policy maxima (1 cores, 512Mi)` },
   { rule: 'security/default-deny', mutate: (t) => { c3(t).baseline!.pop(); }, line: 'ERROR security/default-deny manifests/bu0001a0042-03/workload/deployment-web.yaml Namespace//a0042: namespace a0042 runs pods but has no default-deny NetworkPolicy' },
@@ -176,6 +199,14 @@ describe('fleet validate rules', () => {
     const { fleet } = loadFleet();
     const findings = validate({ root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] }).findings.map(formatFinding);
     expect(findings.some((f) => f.startsWith('ERROR schema/yaml manifests/bu0001a0042-03/workload/broken.yaml -: not valid YAML'))).toBe(true);
+  });
+
+  it('reads regular files only (regression: a FIFO in the tree blocked validate forever)', () => {
+    const root = writeTree(Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)])));
+    execFileSync('mkfifo', [path.join(root, 'manifests/bu0001a0042-03/workload/pipe.yaml')]);
+    const files = readWorkingTree(root);
+    expect(files.has('manifests/bu0001a0042-03/workload/kustomization.yaml')).toBe(true);
+    expect(files.has('manifests/bu0001a0042-03/workload/pipe.yaml')).toBe(false);
   });
 
   it('honours an exception declared with a reason', () => {

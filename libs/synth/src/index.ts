@@ -5,3 +5,5 @@ export * from './render-cluster.ts';
 export * from './layout.ts';
 export * from './tree-transaction.ts';
 export * from './synthesize.ts';
+export * from './tree-errors.ts';
+export * from './run-lock.ts';

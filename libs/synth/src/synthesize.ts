@@ -2,10 +2,14 @@
  * The pipeline: render every cluster in memory (one App each) → validate every object → lay out files →
  * plan against the tree → write atomically (or, with `check`, only report the drift).
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clusterFolders, ENTRYPOINTS_ROOT, layoutCluster, MANIFESTS_ROOT, type GeneratedFile } from './layout.ts';
 import { renderCluster, type ClusterDefinition } from './render-cluster.ts';
 import { isGenerated } from './yaml-format.ts';
+import { acquireRunLock } from './run-lock.ts';
+import { TreeRefusedError, TreeWriteError } from './tree-errors.ts';
 import { applyTree, planTree, recoverInterrupted, type ApplyOptions, type TreePlan } from './tree-transaction.ts';
 import { ObjectValidationError, type ObjectProblem, type ObjectValidator } from './validate-objects.ts';
 
@@ -86,11 +90,24 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
     files.push(...extra.files.filter((f) => extraScope.some((folder) => f.path.startsWith(`${folder}/`))));
     scope.push(...extraScope);
   }
-  const recovered = options.check ? 0 : recoverInterrupted(options.root);
   const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
-  const plan: TreePlan = planTree(options.root, scope, files, isOwned);
-  if (!options.check) {
-    applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
+  if (!existsSync(options.root)) {
+    if (options.check) throw new TreeRefusedError([{ path: options.root, problem: 'does not exist', fix: 'pass the repository root with --root' }]);
+    withFileErrors(options.root, () => mkdirSync(options.root, { recursive: true }));
+  }
+  // One run at a time: a check must not read a tree another run is half-way through writing either.
+  const lock = withFileErrors(options.root, () => (options.check ? lockUnlessReadOnly(options.root) : acquireRunLock(options.root)));
+  let recovered: number;
+  let plan: TreePlan;
+  try {
+    // A recovery that fails half-way keeps its journal: the next run goes on from there.
+    recovered = options.check ? 0 : withFileErrors(options.root, () => recoverInterrupted(options.root), false);
+    plan = withFileErrors(options.root, () => planTree(options.root, scope, files, isOwned));
+    if (!options.check) {
+      applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
+    }
+  } finally {
+    lock.release();
   }
   return {
     clusters: selected.map((c) => c.name),
@@ -104,4 +121,23 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
     recovered,
     durationMs: performance.now() - started,
   };
+}
+
+/** A check only reads: on a checkout this user cannot write, it runs without the lock (no synth can write there). */
+function lockUnlessReadOnly(root: string): Pick<ReturnType<typeof acquireRunLock>, 'release'> {
+  try {
+    return acquireRunLock(root);
+  } catch (error) {
+    if (['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) return { release: () => {} };
+    throw error;
+  }
+}
+
+/** Runs a step before the write (the tree `intact` if it fails): an errno error becomes a TreeWriteError. */
+function withFileErrors<T>(root: string, step: () => T, intact = true): T {
+  try {
+    return step();
+  } catch (error) {
+    throw TreeWriteError.from(error, (absolute) => path.relative(root, absolute) || absolute, intact) ?? error;
+  }
 }

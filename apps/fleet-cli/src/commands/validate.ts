@@ -75,8 +75,9 @@ function infrastructure(root: string): GateContext['infrastructure'] {
 
 export function runValidate(args: ValidateArgs, out: Output): number {
   if (args.listRules) {
+    const width = Math.max(...RULES.map((rule) => rule.id.length));
     if (out.json) out.result(RULES.map(({ id, rationale }) => ({ id, rationale })));
-    else for (const rule of RULES) out.line(`${rule.id.padEnd(34)} ${rule.rationale}`);
+    else for (const rule of RULES) out.line(`${rule.id.padEnd(width)}  ${rule.rationale}`);
     return 0;
   }
   const { fleet } = loadFleet(args.fleet);
@@ -92,6 +93,7 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     validators: gateObjectValidators(),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
     exceptions: fleet.spec.policyExceptions,
+    apiAccess: fleet.spec.apiAccess,
     infrastructure: infrastructure(args.root),
   });
   const errors = result.findings.filter((f) => f.severity === 'ERROR').length;

@@ -1,16 +1,12 @@
 /** Security rules: what Azure Policy would deny at admission, caught at review time instead. */
-import type { KubernetesObject } from '@aks-fleet/synth';
 import type { Finding } from '../finding.ts';
 import { parseQuantity } from '../quantity.ts';
 import type { GateContext, Rule } from '../rule.ts';
 import { objectRef, type TreeObject } from '../tree.ts';
+import { excepted } from './exceptions.ts';
 import { containersOf, podSpecOf, type Container } from './pod-specs.ts';
 
 type ContainerCheck = (container: Container, pod: NonNullable<ReturnType<typeof podSpecOf>>, context: GateContext) => { message: string; fix: string } | undefined;
-
-function excepted(context: GateContext, rule: string, object: KubernetesObject): boolean {
-  return context.exceptions.some((e) => e.rule === rule && e.namespace === object.metadata.namespace && e.name === object.metadata.name);
-}
 
 /** A rule evaluated per container of every workload, honouring declared exceptions. */
 function containerRule(id: string, rationale: string, check: ContainerCheck): Rule {
@@ -98,17 +94,6 @@ export const securityRules: Rule[] = [
   }),
   containerRule('security/image-registry', 'The allowed-images Azure Policy denies anything but the fleet ACR and MCR.', (c, _p, context) => imageProblem(c.image, context)),
   containerRule('security/image-pinned', 'A floating tag deploys different code in each region and on every node restart.', (c) => pinProblem(c.image)),
-  containerRule('security/run-as-non-root', 'Root in a container is one escape away from root on the node (restricted pod security standard).', (c, pod) => {
-    const nonRoot = c.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot;
-    const user = c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
-    return nonRoot !== true || user === 0 ? { message: 'does not set runAsNonRoot: true with a non-zero user', fix: 'set securityContext.runAsNonRoot: true and runAsUser > 0' } : undefined;
-  }),
-  containerRule('security/no-privilege-escalation', 'setuid binaries must not gain privileges (restricted pod security standard).', (c) =>
-    c.securityContext?.allowPrivilegeEscalation !== false || c.securityContext?.privileged === true ? { message: 'allows privilege escalation', fix: 'set securityContext.allowPrivilegeEscalation: false' } : undefined,
-  ),
-  containerRule('security/drop-capabilities', 'Containers need no Linux capabilities by default (restricted pod security standard).', (c) =>
-    !(c.securityContext?.capabilities?.drop ?? []).includes('ALL') ? { message: 'does not drop ALL capabilities', fix: 'set securityContext.capabilities.drop: [ALL]' } : undefined,
-  ),
   containerRule('security/read-only-root-fs', 'A writable root file system lets an attacker persist tools; the reference audits it with Azure Policy.', (c) =>
     c.securityContext?.readOnlyRootFilesystem !== true ? { message: 'root file system is writable', fix: 'set readOnlyRootFilesystem: true and mount emptyDirs where it writes, or declare an exception with a reason in the fleet model' } : undefined,
   ),
