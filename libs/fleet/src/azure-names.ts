@@ -199,7 +199,7 @@ export function deriveClusterAzureNames(spec: Pick<FleetSpec, 'organization' | '
     appGatewayFqdn: `${dnsLabel}.${region}.cloudapp.azure.com`,
     spokeVnet,
     subnets: { nodes: 'snet-clusternodes', ingress: 'snet-clusteringressservices', appGateway: 'snet-applicationgateway', privateEndpoints: 'snet-privatelinkendpoints' },
-    networkSecurityGroups: { nodes: `nsg-${spokeVnet}-nodepools`, ingress: `nsg-${spokeVnet}-aksilbs`, appGateway: `nsg-${spokeVnet}-appgw`, privateEndpoints: `nsg-${spokeVnet}-privatelinkendpoints` },
+    networkSecurityGroups: { nodes: `nsg-${spokeVnet}-nodepools`, ingress: `nsg-${spokeVnet}-aksilbs`, appGateway: `nsg-${spokeVnet}-appgw`, privateEndpoints: fit('nsg-', spokeVnet, '-privatelinkendpoints', 80) },
     routeTable: fit('route-', clusterName, `-to-${region}-hub-fw`, 80),
     identities: { controlPlane: `mi-${aks}-controlplane`, appGateway: `mi-${aks}-appgateway`, ingressController: `mi-${aks}-ingress-controller` },
     ingressFederatedCredential: 'ingress-controller',

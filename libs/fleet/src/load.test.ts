@@ -142,7 +142,7 @@ describe('loadFleet on hostile documents', () => {
   it('reports numbers beyond the safe range as written, in fleet.yaml and in a cluster file', () => {
     const dir = copyOfDefault();
     edit(path.join(dir, 'fleet.yaml'), 'replicas: 2\n    port', 'replicas: 12345678901234567890\n    port');
-    edit(path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml'), 'maxCount: 6', 'maxCount: 1e400');
+    edit(path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml'), 'maxCount: 7', 'maxCount: 1e400');
     const error = rejection(dir);
     expect(String(error.issues.find((i) => i.path === 'workload.replicas')!.value)).toBe('12345678901234567890');
     const maxCount = error.issues.find((i) => i.path === 'regions.centralus.clusters[0].nodePools.user.maxCount');

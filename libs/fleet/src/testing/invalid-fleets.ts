@@ -199,7 +199,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'wrong kind', mutate: (f) => { raw(f).kind = 'Fleets'; }, path: 'kind', expect: /"Fleet"/ },
   { name: 'spec missing', mutate: (f) => { delete raw(f).spec; }, path: 'spec', expect: /required/ },
   { name: 'instance of three digits', mutate: (f) => { east(f).instance = '003'; }, path: 'regions.eastus2.clusters[0].instance', expect: /two-digit instance id/ },
-  { name: 'Kubernetes version malformed', mutate: (f) => { east(f).kubernetesVersion = '1.30.x'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /like "1\.30"/ },
+  { name: 'Kubernetes version malformed', mutate: (f) => { east(f).kubernetesVersion = '1.30.x'; }, path: 'regions.eastus2.clusters[0].kubernetesVersion', expect: /like "1\.35"/ },
   { name: 'VM size in lowercase', mutate: (f) => { east(f).nodePools.system.vmSize = 'standard_ds2_v2'; }, path: 'regions.eastus2.clusters[0].nodePools.system.vmSize', expect: /Azure VM size/ },
   { name: 'zone 4', mutate: (f) => { raw(east(f).nodePools.user).zones = ['4']; }, path: 'regions.eastus2.clusters[0].nodePools.user.zones[0]', expect: /"1", "2", "3"/ },
   { name: 'no zones', mutate: (f) => { east(f).nodePools.user.zones = []; }, path: 'regions.eastus2.clusters[0].nodePools.user.zones', expect: /at least one zone/ },
