@@ -14,7 +14,9 @@ commands:
   validate   run the gate rules on the synthesized tree (--list-rules lists them)
   diff       what a change does to each cluster: fleet diff --base <git-ref> [--format text|markdown|json]
   infra      infra plan [--region R | --shared] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
-             infra deploy [--region R | --shared] [--secure-parameters FILE] (validate, then deploy in order)
+             infra deploy [--region R | --shared] [--tls-dir DIR] [--key-vault-access-ip IP] [--secure-parameters FILE]
+             (validate, then deploy in order, importing each vault's certificates; private repository credential
+             from FLEET_GIT_TOKEN or FLEET_GIT_SSH_PRIVATE_KEY_FILE)
   model      check the fleet model (structure and cross-field rules) and print what it holds
 
 synth options:
@@ -44,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         base: { type: 'string' },
         region: { type: 'string' },
         'secure-parameters': { type: 'string' },
+        'tls-dir': { type: 'string' },
+        'key-vault-access-ip': { type: 'string' },
         shared: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
       },
@@ -87,6 +91,8 @@ export async function main(argv: readonly string[]): Promise<number> {
             ...(values.region ? { region: values.region } : {}),
             shared: values.shared,
             ...(values['secure-parameters'] ? { secureParameters: values['secure-parameters'] } : {}),
+            ...(values['tls-dir'] ? { tlsDir: values['tls-dir'] } : {}),
+            ...(values['key-vault-access-ip'] ? { keyVaultAccessIp: values['key-vault-access-ip'] } : {}),
           },
           out,
         );

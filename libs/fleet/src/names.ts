@@ -39,3 +39,20 @@ export const FLUX_BOOTSTRAP = {
 export function entrypointPath(clusterName: string): string {
   return `./clusters/${clusterName}`;
 }
+
+/**
+ * Flux post-build substitution variables: values Azure assigns when a cluster's stamp deploys, so the model cannot
+ * hold them. The stamp puts their values on the bootstrap kustomization (`postBuild.substitute`), each layer
+ * Kustomization passes them on, and the manifests carry `${NAME}` placeholders.
+ */
+export const FLUX_SUBSTITUTIONS = {
+  /** Client id of the ingress controller's user-assigned identity (SecretProviderClass, ServiceAccount). */
+  ingressControllerClientId: 'INGRESS_CLIENT_ID',
+} as const;
+
+export type FluxSubstitution = keyof typeof FLUX_SUBSTITUTIONS;
+
+/** The placeholder Flux replaces with a substitution variable's value: `${NAME}`. */
+export function substitutionPlaceholder(variable: FluxSubstitution): string {
+  return `\${${FLUX_SUBSTITUTIONS[variable]}}`;
+}

@@ -119,6 +119,7 @@ export function roleDefinitionId(roleGuid: string): string {
 export const BUILT_IN_ROLES = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985',
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
 } as const;

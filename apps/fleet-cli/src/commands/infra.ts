@@ -1,13 +1,28 @@
 /**
- * `fleet infra plan [--region R]` and `fleet infra deploy [--region R] [--secure-parameters FILE]`.
+ * `fleet infra plan [--region R]` and `fleet infra deploy [--region R] [--tls-dir DIR] [--secure-parameters FILE]`.
  *
  * Azure is only contacted when AZURE_SUBSCRIPTION_ID is set (with credentials DefaultAzureCredential can use:
  * `az login`, GitHub OIDC, a managed identity …). Without it, `plan` prints the ordered plan and says so.
+ *
+ * Secure inputs come at deploy time only: TLS files from `--tls-dir` (or FLEET_TLS_DIR) as
+ * `<cluster>/<name>.<pfx|pem|crt>`, a private repository's token from FLEET_GIT_TOKEN or SSH key from the file
+ * FLEET_GIT_SSH_PRIVATE_KEY_FILE names.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
-import { ArmSchemaValidator, defaultAzureCredential, deploy, formatArmProblem, planDeployment, selectDeployments, whatIf } from '@aks-fleet/infra';
+import {
+  ArmSchemaValidator,
+  defaultAzureCredential,
+  deploy,
+  formatArmProblem,
+  KEY_VAULT_SECURE_PARAMETERS,
+  planDeployment,
+  selectDeployments,
+  tlsInputPath,
+  whatIf,
+  type DeploymentStep,
+} from '@aks-fleet/infra';
 import type { Output } from '../output.ts';
 
 export interface InfraArgs {
@@ -16,11 +31,47 @@ export interface InfraArgs {
   readonly region?: string;
   readonly shared?: boolean;
   readonly secureParameters?: string;
+  readonly tlsDir?: string;
+  readonly keyVaultAccessIp?: string;
+}
+
+/** The TLS files the steps declare, read from the TLS directory (missing ones are reported by deploy, all at once). */
+function readTlsFiles(steps: readonly DeploymentStep[], dir: string | undefined): Record<string, Uint8Array> {
+  if (!dir) return {};
+  const inputs = steps.flatMap((step) => [
+    ...(step.importCertificates ?? []).map((c) => c.input),
+    ...(step.cluster && step.kind === 'key-vault' ? Object.values(KEY_VAULT_SECURE_PARAMETERS).map((o) => tlsInputPath(step.cluster!, o)) : []),
+  ]);
+  const files: Record<string, Uint8Array> = {};
+  for (const input of inputs) {
+    const file = path.resolve(dir, input);
+    if (existsSync(file)) files[input] = readFileSync(file);
+  }
+  return files;
+}
+
+/** The private repository's credential from the environment (never a flag: flags land in shell history). */
+function gitCredential(): string | undefined {
+  if (process.env.FLEET_GIT_TOKEN) return process.env.FLEET_GIT_TOKEN;
+  const keyFile = process.env.FLEET_GIT_SSH_PRIVATE_KEY_FILE;
+  return keyFile ? readFileSync(path.resolve(keyFile), 'utf8') : undefined;
 }
 
 function azureTarget(): { subscriptionId: string } | undefined {
   const subscriptionId = process.env.AZURE_SUBSCRIPTION_ID;
   return subscriptionId ? { subscriptionId } : undefined;
+}
+
+function deployInputs(steps: readonly DeploymentStep[], args: InfraArgs) {
+  const secureParameters = args.secureParameters ? (JSON.parse(readFileSync(path.resolve(args.secureParameters), 'utf8')) as Record<string, Record<string, string>>) : {};
+  const credential = gitCredential();
+  const accessIp = args.keyVaultAccessIp ?? process.env.FLEET_KEY_VAULT_ACCESS_IP;
+  return {
+    secureParameters,
+    tlsFiles: readTlsFiles(steps, args.tlsDir ?? process.env.FLEET_TLS_DIR),
+    ...(credential ? { gitCredential: credential } : {}),
+    ...(accessIp ? { keyVaultAccessIp: accessIp } : {}),
+  };
 }
 
 export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
@@ -39,7 +90,8 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
       out.line('no Azure credentials: AZURE_SUBSCRIPTION_ID is not set, so no what-if was run (set it and log in with `az login` or GitHub OIDC to preview every step).');
       return 0;
     }
-    const results = await whatIf(fleet, { ...options, credential: await defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
+    const inputs = deployInputs(steps, args);
+    const results = await whatIf(fleet, { ...options, ...inputs, credential: await defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
     for (const result of results) {
       out.line(`what-if ${result.step.id}: ${result.status ?? 'unknown'}`);
       for (const change of result.changes) out.line(`    ${change.changeType.padEnd(10)} ${change.resourceId ?? ''}`);
@@ -59,12 +111,11 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
       for (const problem of problems) out.error(`ERROR ${formatArmProblem(problem)}`);
       return 1;
     }
-    const secureParameters = args.secureParameters ? (JSON.parse(readFileSync(path.resolve(args.secureParameters), 'utf8')) as Record<string, Record<string, string>>) : {};
     const results = await deploy(fleet, {
       ...options,
+      ...deployInputs(planDeployment(fleet, options), args),
       credential: await defaultAzureCredential(),
       subscriptionId: target.subscriptionId,
-      secureParameters,
       onStep: ({ step, phase }) => out.line(`  ${phase.padEnd(8)} ${step.id}`),
     });
     out.line(`deployed ${results.length} step(s)`);
