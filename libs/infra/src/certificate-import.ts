@@ -69,8 +69,15 @@ export async function importStepCertificates(step: DeploymentStep, options: Cert
     try {
       const client = new CertificateClient(keyVaultUrl(keyVault), options.credential, { ...pipeline, retryOptions: { maxRetries: 2 } });
       for (const certificate of certificates) {
+        // `policy.contentType` tells the SDK how to encode the bytes (PEM as text, PFX as base64), but 4.10.3 drops
+        // the public `policy` from the request body; its serializer reads `certificatePolicy`, which we set too, so
+        // Key Vault stores the backing secret with the content type the readers expect.
+        const importOptions = {
+          policy: { contentType: certificate.contentType as 'application/x-pem-file' },
+          certificatePolicy: { secretProperties: { contentType: certificate.contentType } },
+        };
         const imported = await withRoleRetry(
-          () => client.importCertificate(certificate.name, options.tlsFiles[certificate.input]!, { policy: { contentType: certificate.contentType as 'application/x-pem-file' } }),
+          () => client.importCertificate(certificate.name, options.tlsFiles[certificate.input]!, importOptions),
           options.attempts ?? 8,
           options.retryDelayMs ?? 15_000,
         );
