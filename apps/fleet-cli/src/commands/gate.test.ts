@@ -131,7 +131,7 @@ describe('fleet infra', () => {
       const steps = result.stdout.split('\n').filter((l) => /^\s+\d+\. /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
       expect(steps).toStrictEqual([
         'resource-groups', 'shared', 'hub/eastus2', 'hub/centralus', 'spoke/bu0001a0042-03', 'spoke/bu0001a0042-04',
-        'hub-egress/eastus2', 'hub-egress/centralus', 'stamp/bu0001a0042-03', 'stamp/bu0001a0042-04', 'frontdoor',
+        'hub-egress/eastus2', 'hub-egress/centralus', 'key-vault/bu0001a0042-03', 'key-vault/bu0001a0042-04', 'stamp/bu0001a0042-03', 'stamp/bu0001a0042-04', 'frontdoor',
       ]);
       expect(result.stdout).toContain('no Azure credentials');
       const deploy = await runCli(['infra', 'deploy']);
