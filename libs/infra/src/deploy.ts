@@ -17,7 +17,7 @@ import type { Fleet } from '@aks-fleet/fleet';
 import { templateFileContent } from './arm-json.ts';
 import { importStepCertificates, missingTlsInputs, principalObjectId } from './certificate-import.ts';
 import { selectDeployments, type DeploymentStep, type FleetDeployment, type PlanOptions } from './deployment-plan.ts';
-import { KEY_VAULT_OBJECTS, tlsInputPath } from './key-vault-objects.ts';
+import { tlsInputPath, type KeyVaultObjectSpec } from './key-vault-objects.ts';
 import { GIT_CREDENTIAL_PARAMETERS } from './stamp-flux.ts';
 import { CERTIFICATE_IMPORTER_PARAMETER, KEY_VAULT_SECURE_PARAMETERS } from './stamp-key-vault.ts';
 
@@ -119,7 +119,7 @@ function assertSecureInputs(deployments: readonly FleetDeployment[], options: Az
 }
 
 function secureInputHint(step: DeploymentStep, name: string): string {
-  const object = (KEY_VAULT_SECURE_PARAMETERS as Record<string, (typeof KEY_VAULT_OBJECTS)[keyof typeof KEY_VAULT_OBJECTS]>)[name];
+  const object = (KEY_VAULT_SECURE_PARAMETERS as Record<string, KeyVaultObjectSpec>)[name];
   if (object && step.cluster) return `TLS file ${tlsInputPath(step.cluster, object)}`;
   if (Object.values(GIT_CREDENTIAL_PARAMETERS).some((p) => p.name === name)) return 'the Git credential';
   return 'secureParameters';
