@@ -1,6 +1,7 @@
 import { clusterAzureNames, parseFleet, sharedAzureNames } from '@aks-fleet/fleet';
 import { describe, expect, it } from 'vitest';
 import { isGeneratedInfrastructureFile, templateHash } from './arm-json.ts';
+import { ArmSchemaValidator } from './arm-schema-validator.ts';
 import type { ArmTemplate } from './arm-template.ts';
 import { fleetDeployments, planDeployment } from './deployment-plan.ts';
 import { infrastructureFiles } from './infrastructure-files.ts';
@@ -107,6 +108,12 @@ describe('infrastructureFiles', () => {
     };
     expect(Buffer.from(String(configuration.properties.gitRepository.sshKnownHosts), 'base64').toString()).toBe(`${knownHosts[0]}\n`);
     expect(configuration.properties.configurationProtectedSettings).toStrictEqual({ sshPrivateKey: "[base64(parameters('gitSshPrivateKey'))]" });
+    // The hub firewall admits SSH to the Git host (application rules cannot), and no longer HTTPS to it.
+    const egress = fleetDeployments(sshFleet).find(({ step }) => step.id === 'hub-egress/eastus2')!.template;
+    const groups = JSON.stringify(egress.resources.filter((r) => r.type === 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'));
+    expect(groups).toContain('"destinationFqdns":["github.com"],"destinationPorts":["22"]');
+    expect(groups).not.toContain('flux-to-git-host"');
+    expect(ArmSchemaValidator.load().validateTemplate(egress, 'hub-egress.json')).toStrictEqual([]);
   });
 
   it('matches the golden snapshot of the default fleet', () => {
