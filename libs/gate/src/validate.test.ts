@@ -265,6 +265,18 @@ describe('deploy/key-vault-objects', () => {
     expect(withoutRole).toContainEqual(expect.stringMatching(/^ERROR deploy\/key-vault-objects .* identity mi-aks-bu0001a0042-03-ingress-controller holds no Key Vault role on \S+ that reads secret objects \(it holds none\) — assign it Key Vault Secrets User/));
   });
 
+  it('fails an App Gateway certificate reference its identity cannot read, or that the vault does not hold', () => {
+    const findings = runDeploy(({ templates }) => {
+      const stamp = templates.get('infrastructure/clusters/bu0001a0042-04/stamp/template.json') as { resources: Array<{ type: string; properties?: Record<string, unknown> }> };
+      stamp.resources = stamp.resources.filter((r) => !(r.type === 'Microsoft.Authorization/roleAssignments' && String(r.properties?.principalId).includes('-appgateway')));
+      const gateway = stamp.resources.find((r) => r.type === 'Microsoft.Network/applicationGateways')!;
+      const listener = (gateway.properties!.sslCertificates as Array<{ properties: { keyVaultSecretId: string } }>)[0]!;
+      listener.properties.keyVaultSecretId = listener.properties.keyVaultSecretId.replace(/[^/]+$/, 'missing-cert');
+    });
+    expect(findings).toContainEqual(expect.stringMatching(/^ERROR deploy\/key-vault-objects infrastructure\/clusters\/bu0001a0042-04\/stamp\/template\.json ApplicationGateway\/apw-aks-bu0001a0042-04\/sslCertificates\/apw-listener-certificate: keyVaultSecretId https:\/\/kv-bu0001a0042-04-[0-9a-f]+\.vault\.azure\.net\/secrets\/missing-cert: Key Vault \S+ holds nothing of that name/));
+    expect(findings).toContainEqual(expect.stringMatching(/trustedRootCertificates\/root-cert-ingress: the gateway's identity mi-aks-bu0001a0042-04-appgateway holds no Key Vault role on \S+ that reads secrets — give the gateway/));
+  });
+
   it('fails a clientID it cannot trace to an identity of the stamp', () => {
     const findings = runDeploy(({ spc }) => (spc.spec.parameters.clientID = '00000000-0000-0000-0003-000000000030'));
     expect(findings).toContainEqual(expect.stringContaining(`${LINE} clientID "00000000-0000-0000-0003-000000000030" is not traceable to a user-assigned identity of the stamp`));

@@ -5,7 +5,9 @@
  * Works from the synthesized tree only: SecretProviderClasses in manifests/, the vaults, their template-written
  * secrets and role assignments in the ARM templates, and the certificates the plan imports (infrastructure/plan.json).
  * A clientID that is a Flux substitution placeholder is traced to the identity whose client id the cluster's
- * fluxConfiguration substitutes for it.
+ * fluxConfiguration substitutes for it. App Gateways' Key Vault references (`keyVaultSecretId` of listener and
+ * trusted-root certificates) get the same check: a secret (or a certificate's backing secret) the gateway's
+ * user-assigned identity can read.
  */
 import { KEY_VAULT_READ_ROLES, type KeyVaultObjectType } from '@aks-fleet/fleet';
 import { parse } from 'yaml';
@@ -186,7 +188,39 @@ export const deploySecretRules: Rule[] = [
           }
         }
       }
+      findings.push(...appGatewayFindings(resources, vaults, roles));
       return findings;
     },
   },
 ];
+
+/** The same bar for App Gateways: every `keyVaultSecretId` names a secret its identity can read. */
+function appGatewayFindings(resources: ReturnType<typeof allResources>, vaults: Map<string, VaultContents>, roles: Map<string, Set<string>>): Finding[] {
+  const findings: Finding[] = [];
+  for (const { file, resource } of resources) {
+    if (!isType(resource, 'Microsoft.Network/applicationGateways')) continue;
+    const identityIds = Object.keys(((resource as { identity?: { userAssignedIdentities?: Record<string, unknown> } }).identity?.userAssignedIdentities) ?? {});
+    const identity = identityIds.map((id) => namedIn(id, IDENTITIES)).find((name): name is string => !!name);
+    const references = ['sslCertificates', 'trustedRootCertificates'].flatMap((part) =>
+      ((resource.properties?.[part] ?? []) as Array<{ name?: string; properties?: { keyVaultSecretId?: string } }>)
+        .filter((c) => c.properties?.keyVaultSecretId)
+        .map((c) => ({ part, name: c.name ?? '?', uri: String(c.properties!.keyVaultSecretId) })),
+    );
+    for (const { part, name, uri } of references) {
+      const object = `ApplicationGateway/${resource.name}/${part}/${name}`;
+      const error = (message: string, fix: string) => findings.push({ severity: 'ERROR', rule: RULE, file, object, message, fix });
+      const match = /^https:\/\/([^.]+)\.vault\.azure\.net\/secrets\/([^/]+)/.exec(uri);
+      if (!match) continue;
+      const [, vault, secret] = match as unknown as [string, string, string];
+      const contents = vaults.get(vault.toLowerCase());
+      if (!contents || !holds(contents, secret, 'secret')) {
+        error(`keyVaultSecretId ${uri}: Key Vault ${vault} holds ${contents ? describeContents(contents, secret) : 'nothing (no such vault in the templates)'}`, 'import the certificate (fleet infra deploy) or write the secret in the key-vault template');
+      }
+      const held = identity ? roles.get(`${vault.toLowerCase()}|${identity.toLowerCase()}`) : undefined;
+      if (!identity || !KEY_VAULT_READ_ROLES.secret.some((role) => held?.has(role))) {
+        error(`the gateway's identity ${identity ?? '(none)'} holds no Key Vault role on ${vault} that reads secrets`, 'give the gateway a user-assigned identity with Key Vault Secrets User on the vault');
+      }
+    }
+  }
+  return findings;
+}
