@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
 import { RULES, type FleetDiff } from '@aks-fleet/gate';
@@ -140,5 +140,20 @@ describe('fleet infra', () => {
     } finally {
       if (saved !== undefined) process.env.AZURE_SUBSCRIPTION_ID = saved;
     }
+  });
+
+  it('reads exactly the TLS files the plan declares from the deploy-time directory', async () => {
+    const { readTlsFiles } = await import('./infra.ts');
+    const { loadFleet } = await import('@aks-fleet/fleet');
+    const { planDeployment } = await import('@aks-fleet/infra');
+    const dir = scratchDir();
+    const cluster = path.join(dir, 'bu0001a0042-03');
+    mkdirSync(cluster, { recursive: true });
+    writeFileSync(path.join(cluster, 'traefik-ingress-internal-aks-ingress-tls.pem'), 'PEM');
+    writeFileSync(path.join(cluster, 'appgw-ingress-internal-aks-ingress-tls.crt'), 'CRT');
+    writeFileSync(path.join(cluster, 'unrelated.key'), 'not declared');
+    const files = readTlsFiles(planDeployment(loadFleet().fleet), dir);
+    expect(Object.keys(files).sort()).toStrictEqual(['bu0001a0042-03/appgw-ingress-internal-aks-ingress-tls.crt', 'bu0001a0042-03/traefik-ingress-internal-aks-ingress-tls.pem']);
+    expect(readTlsFiles(planDeployment(loadFleet().fleet), undefined)).toStrictEqual({});
   });
 });

@@ -36,7 +36,7 @@ export interface InfraArgs {
 }
 
 /** The TLS files the steps declare, read from the TLS directory (missing ones are reported by deploy, all at once). */
-function readTlsFiles(steps: readonly DeploymentStep[], dir: string | undefined): Record<string, Uint8Array> {
+export function readTlsFiles(steps: readonly DeploymentStep[], dir: string | undefined): Record<string, Uint8Array> {
   if (!dir) return {};
   const inputs = steps.flatMap((step) => [
     ...(step.importCertificates ?? []).map((c) => c.input),
