@@ -8,7 +8,7 @@
  * configuration's protected settings see.
  */
 import { entrypointPath, FLUX_BOOTSTRAP, FLUX_SUBSTITUTIONS, type FluxSubstitution, type GitAuth } from '@aks-fleet/fleet';
-import { expr, lit, parameter, referenceOf, resource, type ArmParameterDefinition, type ArmResource } from './arm-template.ts';
+import { expr, lit, referenceOf, resource, type ArmParameterDefinition, type ArmResource } from './arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 
 /** Secure stamp parameter that carries each kind of Git credential (a deploy-time input, never in a file). */
@@ -43,7 +43,7 @@ function gitRepositoryAuth(auth: GitAuth | undefined): Record<string, string> {
 /** The extension's protected settings: base64 of the secure parameter, never its value in the template. */
 function protectedSettings(auth: GitAuth | undefined): Record<string, string> {
   if (!auth) return {};
-  const value = expr(`base64(${parameter(GIT_CREDENTIAL_PARAMETERS[auth.kind].name).slice(1, -1)})`);
+  const value = expr(`base64(parameters(${lit(GIT_CREDENTIAL_PARAMETERS[auth.kind].name)}))`);
   return auth.kind === 'https-token' ? { httpsKey: value } : { sshPrivateKey: value };
 }
 

@@ -87,7 +87,7 @@ function privateEndpoint(context: StampContext, name: string, target: string, gr
 /** The vault, its diagnostics, the template-written secrets and the importer's role (the key-vault deployment). */
 export function keyVault(context: StampContext): ArmResource[] {
   const { names, ids, region } = context;
-  const importer = parameter(CERTIFICATE_IMPORTER_PARAMETER).slice(1, -1);
+  const importer = `parameters(${lit(CERTIFICATE_IMPORTER_PARAMETER)})`;
   return [
     tracked('Microsoft.KeyVault/vaults', names.keyVault, region, {
       properties: {
