@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadFleet } from '@aks-fleet/fleet';
 import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
 import { RULES, type FleetDiff } from '@aks-fleet/gate';
+import { planDeployment } from '@aks-fleet/infra';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cleanScratch, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
+import { readTlsFiles } from './infra.ts';
 
 afterEach(cleanScratch);
 
@@ -142,10 +145,7 @@ describe('fleet infra', () => {
     }
   });
 
-  it('reads exactly the TLS files the plan declares from the deploy-time directory', async () => {
-    const { readTlsFiles } = await import('./infra.ts');
-    const { loadFleet } = await import('@aks-fleet/fleet');
-    const { planDeployment } = await import('@aks-fleet/infra');
+  it('reads exactly the TLS files the plan declares from the deploy-time directory', () => {
     const dir = scratchDir();
     const cluster = path.join(dir, 'bu0001a0042-03');
     mkdirSync(cluster, { recursive: true });
