@@ -2,7 +2,7 @@
  * The cluster content contract (issue 4): what every cluster of a fleet gets, with its own region's values and
  * nothing of another's, validated like `fleet synth` validates it. Each test renders in memory (no files).
  */
-import { backendHostname, clusterAzureNames, clustersOf, FleetValidationError, INGRESS_CONTROLLER_SERVICE_ACCOUNT, loadFleet, parseFleet, type Fleet } from '@aks-fleet/fleet';
+import { backendHostname, clusterAzureNames, clustersOf, INGRESS_CONTROLLER_SERVICE_ACCOUNT, loadFleet, parseFleet, type Fleet } from '@aks-fleet/fleet';
 import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
 import { renderCluster, type RenderedCluster } from '@aks-fleet/synth';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +55,6 @@ function regionalValues(fleet: Readonly<Fleet>, name: string): string[] {
     cluster.ingress.internalLoadBalancerIp,
     cluster.spoke.subnets.appGateway,
     clusterAzureNames(fleet.spec, name).keyVault,
-    cluster.workloadIdentity.ingressControllerClientId!,
     cluster.entra.operatorGroupObjectId!,
     cluster.entra.readerGroupObjectId!,
   ];
@@ -127,9 +126,11 @@ describe('cluster content of the default fleet', () => {
   });
 
   it.each([
-    ['bu0001a0042-03', '10.243.4.4', '10.243.5.0/24', '00000000-0000-0000-0003-000000000030'],
-    ['bu0001a0042-04', '10.244.4.4', '10.244.5.0/24', '00000000-0000-0000-0004-000000000030'],
-  ])('%s carries its own ILB IP, App Gateway subnet, Key Vault and client id', (cluster, ilbIp, appGatewaySubnet, clientId) => {
+    ['bu0001a0042-03', '10.243.4.4', '10.243.5.0/24'],
+    ['bu0001a0042-04', '10.244.4.4', '10.244.5.0/24'],
+  ])('%s carries its own ILB IP, App Gateway subnet, Key Vault, and the deploy-time client id placeholder', (cluster, ilbIp, appGatewaySubnet) => {
+    // Azure assigns the client id when the stamp deploys; the stamp hands it to Flux, which substitutes it.
+    const clientId = '${INGRESS_CLIENT_ID}';
     const ingress = layer(cluster, 'ingress');
     const keyVault = clusterAzureNames(DEFAULT.spec, cluster).keyVault;
     expect(keyVault).toMatch(new RegExp(`^kv-${cluster}-[0-9a-f]{5}$`));
@@ -151,7 +152,7 @@ describe('cluster content of the default fleet', () => {
     const spc = find(ingress, 'SecretProviderClass', 'ingress-tls-key-vault');
     expect(spc.spec.parameters).toMatchObject({ keyvaultName: keyVault, clientID: clientId, tenantId: '00000000-0000-0000-0000-000000000001', usePodIdentity: 'false', useVMManagedIdentity: 'false' });
     expect(spc.spec.parameters.objects).toBe(
-      'array:\n  - |\n    objectName: traefik-ingress-internal-aks-ingress-tls\n    objectType: cert\n    objectAlias: tls.crt\n  - |\n    objectName: traefik-ingress-internal-aks-ingress-tls\n    objectType: secret\n    objectAlias: tls.key\n',
+      'array:\n  - |\n    objectName: traefik-ingress-internal-aks-ingress-tls\n    objectType: secret\n    objectAlias: tls.pem\n',
     );
     expect(find(ingress, 'ServiceAccount', 'traefik-ingress-controller').metadata.annotations).toStrictEqual({ 'azure.workload.identity/client-id': clientId });
   });
@@ -368,7 +369,6 @@ describe('cluster content of the default fleet', () => {
     cluster.instance = '05';
     cluster.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' } };
     cluster.ingress.internalLoadBalancerIp = '10.245.4.4';
-    cluster.workloadIdentity.ingressControllerClientId = '00000000-0000-0000-0005-000000000030';
     cluster.entra.operatorGroupObjectId = '00000000-0000-0000-0005-000000000010';
     cluster.entra.readerGroupObjectId = '00000000-0000-0000-0005-000000000020';
     document.spec.regions.westus3 = third;
@@ -381,19 +381,11 @@ describe('cluster content of the default fleet', () => {
     for (const other of CLUSTERS) for (const value of regionalValues(fleet, other)) expect(text.includes(value), `mentions ${other}'s ${value}`).toBe(false);
   });
 
-  it('refuses to synthesize a cluster whose ingress identity client id is not in the model yet, naming the field and the fix', () => {
+  it('passes the deploy-time client id from the bootstrap to every layer: no identity id in the model', () => {
     const document = defaultFleetDocument();
-    delete document.spec.regions.centralus!.clusters[0]!.workloadIdentity.ingressControllerClientId;
-    const definition = clusterDefinitions(parseFleet(document)).find((d) => d.name === 'bu0001a0042-04')!;
-    let error: unknown;
-    try {
-      renderCluster(definition, { validators: VALIDATORS });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(FleetValidationError);
-    const [issue] = (error as FleetValidationError).issues;
-    expect(issue!.path).toBe('regions.centralus.clusters[0].workloadIdentity.ingressControllerClientId');
-    expect(issue!.fix).toContain('ingressControllerClientId');
+    expect(JSON.stringify(document)).not.toContain('ClientId');
+    const kustomizations = (RENDERED.get('bu0001a0042-03')!.entrypoint as Json[]).filter((o) => o.kind === 'Kustomization');
+    expect(kustomizations.length).toBeGreaterThan(0);
+    for (const k of kustomizations) expect(k.spec.postBuild).toStrictEqual({ substitute: { INGRESS_CLIENT_ID: '${INGRESS_CLIENT_ID}' } });
   });
 });

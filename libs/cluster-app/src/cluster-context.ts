@@ -8,9 +8,9 @@ import {
   clusterAzureNames,
   CONTAINER_LIMIT_MAXIMA,
   FAILOVER_FACTOR,
-  FleetValidationError,
   INGRESS_CONTROLLER_SERVICE_ACCOUNT,
   KEY_VAULT_SECRETS,
+  substitutionPlaceholder,
   type Cluster,
   type Fleet,
   type FleetSpec,
@@ -68,9 +68,12 @@ export interface IngressContext {
   readonly keyVaultName: string;
   /** Tenant of the Key Vault and the identity. */
   readonly tenantId: string;
-  /** Client id of the controller's identity; required to synthesize the ingress layer. */
-  readonly clientId?: string;
-  /** Key Vault certificate the controller serves (mounted as tls.crt and tls.key). */
+  /**
+   * Client id of the controller's identity: a Flux substitution placeholder, because Azure assigns it when the stamp
+   * deploys and the stamp hands it to Flux (FLUX_SUBSTITUTIONS).
+   */
+  readonly clientId: string;
+  /** Key Vault certificate the controller serves (mounted as its backing secret: one PEM with key and chain). */
   readonly tlsCertificateName: string;
   readonly secretProviderClassName: string;
 }
@@ -132,7 +135,7 @@ export function clusterContext(fleet: Readonly<Fleet>, region: string, cluster: 
       appGatewaySubnet: cluster.spoke.subnets.appGateway,
       keyVaultName: azure.keyVault,
       tenantId: cluster.workloadIdentity.tenantId ?? cluster.entra.tenantId,
-      ...(cluster.workloadIdentity.ingressControllerClientId ? { clientId: cluster.workloadIdentity.ingressControllerClientId } : {}),
+      clientId: substitutionPlaceholder('ingressControllerClientId'),
       tlsCertificateName: KEY_VAULT_SECRETS.ingressTlsCertificate,
       secretProviderClassName: INGRESS_TLS_SECRET_PROVIDER_CLASS,
     },
@@ -143,22 +146,6 @@ export function clusterContext(fleet: Readonly<Fleet>, region: string, cluster: 
     backendHostname: backendHostname(spec),
     containerLimitMaxima: CONTAINER_LIMIT_MAXIMA,
   };
-}
-
-/**
- * The ingress controller's client id, or a fleet-model error: it is optional in the model (Azure assigns it when the
- * stamp is deployed) but the SecretProviderClass cannot work without it.
- */
-export function requireIngressClientId(context: ClusterContext): string {
-  if (context.ingress.clientId) return context.ingress.clientId;
-  throw new FleetValidationError([
-    {
-      path: `${context.clusterPath}.workloadIdentity.ingressControllerClientId`,
-      value: undefined,
-      expected: "the client id of the cluster's ingress controller identity (required to synthesize its manifests: the SecretProviderClass authenticates with it)",
-      fix: `deploy the cluster stamp, then set it to the stamp output ingressControllerClientId (az deployment group show … --query properties.outputs.ingressControllerClientId.value)`,
-    },
-  ]);
 }
 
 /** Labels stamped onto every object of a cluster. */

@@ -33,6 +33,12 @@ export interface FluxKustomizationProps {
   readonly wait?: boolean;
   /** Garbage-collect objects removed from the source. @default true */
   readonly prune?: boolean;
+  /**
+   * Post-build variable substitution: `${NAME}` in the built manifests becomes the value. A value may itself be a
+   * placeholder the Kustomization that applies this one substitutes (values passed down from the bootstrap).
+   * @default - none
+   */
+  readonly substitute?: Readonly<Record<string, string>>;
   /** Labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -59,6 +65,7 @@ export class FluxKustomization extends Construct {
         wait: props.wait ?? true,
         sourceRef: { ...props.sourceRef },
         ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn.map((name) => ({ name })) } : {}),
+        ...(props.substitute && Object.keys(props.substitute).length > 0 ? { postBuild: { substitute: { ...props.substitute } } } : {}),
       },
     });
     new ApiObject(this, 'Resource', kustomization.toJSON());

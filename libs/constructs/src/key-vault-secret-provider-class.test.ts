@@ -45,7 +45,9 @@ describe('KeyVaultSecretProviderClass', () => {
 
   it('fails on invalid names and ids, no objects and two objects on one file', () => {
     expect(() => render({ keyVaultName: 'kv_bad' })).toThrow(/keyVaultName "kv_bad" is not a Key Vault name/);
-    expect(() => render({ clientId: 'traefik' })).toThrow(/clientId "traefik" is not a GUID/);
+    expect(() => render({ clientId: 'traefik' })).toThrow(/clientId "traefik" is not a GUID nor a Flux substitution/);
+    expect(() => render({ clientId: '${1NVALID}' })).toThrow(/is not a GUID nor a Flux substitution/);
+    expect(() => render({ clientId: '${INGRESS_CLIENT_ID}' })).not.toThrow();
     expect(() => render({ tenantId: 'contoso.com' })).toThrow(/tenantId "contoso.com" is not a GUID/);
     expect(() => render({ objects: [] })).toThrow(/at least one Key Vault object/);
     expect(() => render({ objects: [{ objectName: 'a', objectType: 'cert' }, { objectName: 'a', objectType: 'secret' }] })).toThrow(/two objects are mounted as "a"/);

@@ -25,7 +25,8 @@ export interface KeyVaultSecretProviderClassProps {
   readonly tenantId: string;
   /**
    * Client id of the user-assigned identity the pods' ServiceAccount federates with (Microsoft Entra workload
-   * identity): the CSI driver exchanges the pod's ServiceAccount token for a token of this identity.
+   * identity): the CSI driver exchanges the pod's ServiceAccount token for a token of this identity. A GUID, or a Flux
+   * post-build substitution placeholder (`${NAME}`) when Azure assigns the id at deploy time.
    */
   readonly clientId: string;
   /** Objects to mount, at least one. */
@@ -37,6 +38,8 @@ export const SECRET_PROVIDER_CLASS_API_VERSION = 'secrets-store.csi.x-k8s.io/v1'
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const KEY_VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
+/** A Flux post-build substitution placeholder: `${NAME}` (Flux's variable name syntax). */
+const SUBSTITUTION = /^\$\{[_a-zA-Z][_a-zA-Z0-9]*\}$/;
 const OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const FILE_NAME = /^[A-Za-z0-9._-]{1,253}$/;
 
@@ -56,7 +59,9 @@ export class KeyVaultSecretProviderClass extends Construct {
     const owner = `KeyVaultSecretProviderClass ${props.namespace}/${props.name}`;
     if (!KEY_VAULT_NAME.test(props.keyVaultName)) throw new Error(`${owner}: keyVaultName "${props.keyVaultName}" is not a Key Vault name (3–24 letters, digits and hyphens, starting with a letter)`);
     if (!GUID.test(props.tenantId)) throw new Error(`${owner}: tenantId "${props.tenantId}" is not a GUID`);
-    if (!GUID.test(props.clientId)) throw new Error(`${owner}: clientId "${props.clientId}" is not a GUID`);
+    if (!GUID.test(props.clientId) && !SUBSTITUTION.test(props.clientId)) {
+      throw new Error(`${owner}: clientId "${props.clientId}" is not a GUID nor a Flux substitution placeholder like \${CLIENT_ID}`);
+    }
     if (props.objects.length === 0) throw new Error(`${owner}: list at least one Key Vault object to mount`);
     const files = new Set<string>();
     for (const object of props.objects) {

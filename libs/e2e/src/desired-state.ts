@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { entrypointPath, FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
 import { parseAllDocuments } from 'yaml';
-import { ROOT_KUSTOMIZATION } from './flux-bootstrap.ts';
+import { deployTimeValues, ROOT_KUSTOMIZATION } from './flux-bootstrap.ts';
 import { objectKey, type KubeObject } from './kube-client.ts';
 
 const execFileAsync = promisify(execFile);
@@ -24,6 +24,8 @@ export interface LayerKustomization {
   readonly namespace: string;
   readonly path: string;
   readonly dependsOn: readonly string[];
+  /** Its post-build substitution values. */
+  readonly substitute: Readonly<Record<string, string>>;
 }
 
 export interface DesiredState {
@@ -41,14 +43,34 @@ export async function kustomizeBuild(kustomizeBin: string, dir: string): Promise
     .filter((o): o is KubeObject => o !== null && typeof o === 'object');
 }
 
+/**
+ * Flux's post-build substitution as kustomize-controller applies it: `${NAME}` of a variable the Kustomization
+ * substitutes becomes its value (our manifests use no other `${…}` form).
+ */
+export function substitute(objects: KubeObject[], values: Readonly<Record<string, string>>): KubeObject[] {
+  return objects.map((object) => JSON.parse(JSON.stringify(object).replace(/\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}/g, (whole, name: string) => values[name] ?? whole)) as KubeObject);
+}
+
+/** The post-build values a Kustomization object substitutes. */
+function substitutionsOf(kustomization: KubeObject): Record<string, string> {
+  return ((kustomization.spec as { postBuild?: { substitute?: Record<string, string> } }).postBuild?.substitute ?? {});
+}
+
 /** The entrypoint alone: the objects of `./clusters/<cluster>` (the layer Kustomizations) and the layers they define. */
 export async function readEntrypoint(kustomizeBin: string, treeRoot: string, cluster: string): Promise<{ objects: KubeObject[]; layers: LayerKustomization[] }> {
-  const objects = await kustomizeBuild(kustomizeBin, path.join(treeRoot, entrypointPath(cluster)));
+  // The root kustomization (the bootstrap) substitutes the deploy-time values into the layer Kustomizations.
+  const objects = substitute(await kustomizeBuild(kustomizeBin, path.join(treeRoot, entrypointPath(cluster))), deployTimeValues(cluster));
   const layers = objects
     .filter((o) => o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') && o.kind === 'Kustomization')
     .map((o) => {
       const spec = o.spec as { path?: string; dependsOn?: { name: string }[] };
-      return { name: o.metadata.name, namespace: o.metadata.namespace ?? FLUX_BOOTSTRAP.namespace, path: spec.path ?? './', dependsOn: (spec.dependsOn ?? []).map((d) => d.name) };
+      return {
+        name: o.metadata.name,
+        namespace: o.metadata.namespace ?? FLUX_BOOTSTRAP.namespace,
+        path: spec.path ?? './',
+        dependsOn: (spec.dependsOn ?? []).map((d) => d.name),
+        substitute: substitutionsOf(o),
+      };
     });
   return { objects, layers };
 }
@@ -63,7 +85,7 @@ export async function readDesiredState(kustomizeBin: string, treeRoot: string, c
   const entrypoint = await readEntrypoint(kustomizeBin, treeRoot, cluster);
   for (const object of entrypoint.objects) add(object, ROOT_KUSTOMIZATION);
   for (const layer of entrypoint.layers) {
-    for (const object of await kustomizeBuild(kustomizeBin, path.join(treeRoot, layer.path))) add(object, layer.name);
+    for (const object of substitute(await kustomizeBuild(kustomizeBin, path.join(treeRoot, layer.path)), layer.substitute)) add(object, layer.name);
   }
   return { cluster, layers: entrypoint.layers, objects };
 }

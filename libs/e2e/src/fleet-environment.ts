@@ -112,9 +112,14 @@ export class FleetEnvironment {
     return readEntrypoint(this.tools.bin('kustomize'), this.repository.workTree, cluster);
   }
 
-  /** Creates what the AKS Flux extension creates in the region: GitRepository + root Kustomization. */
+  /**
+   * Creates what the AKS Flux extension creates in the region: the credentials Secret (from the deploy-time
+   * credential, not from git), GitRepository + root Kustomization with the deploy-time values.
+   */
   async bootstrap(region: RegionHandle): Promise<void> {
-    const { gitRepository, rootKustomization } = fluxBootstrapObjects(region.cluster, this.gitServer.url(REPOSITORY_NAME), this.repository.branch);
+    const url = this.gitServer.url(REPOSITORY_NAME);
+    const { credentialsSecret, gitRepository, rootKustomization } = fluxBootstrapObjects(region.cluster, url, this.repository.branch, this.gitServer.credentials);
+    await region.client.apply(credentialsSecret, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
     await region.client.apply(gitRepository, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
     await region.client.apply(rootKustomization, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
   }

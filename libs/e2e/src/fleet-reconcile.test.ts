@@ -8,14 +8,14 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { clustersOf, type Fleet } from '@aks-fleet/fleet';
+import { clustersOf, FLUX_SUBSTITUTIONS, type Fleet } from '@aks-fleet/fleet';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEUE_DEPENDENCY } from './control-plane.ts';
 import { describeStatus, fluxStatus, gitRepositoryRef, kustomizationRef, readFluxStatuses, requestReconcile, waitForRevision } from './convergence.ts';
 import type { DesiredObject, DesiredState } from './desired-state.ts';
 import { E2E_STATE_DIR, FleetEnvironment, type RegionHandle } from './fleet-environment.ts';
-import { ROOT_KUSTOMIZATION } from './flux-bootstrap.ts';
+import { deployTimeValues, ROOT_KUSTOMIZATION } from './flux-bootstrap.ts';
 import { objectKey, refOf } from './kube-client.ts';
 import { diffAgainstLive, listFluxManagedObjects, strictDryRun } from './live-state.ts';
 import { selectEdits, type EditSelection } from './model-edits.ts';
@@ -183,9 +183,15 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
         .filter((v) => v.cluster !== region.cluster)
         .flatMap((v) => [...v.tokens].filter(([, value]) => containsToken(liveText, value) || containsToken(desiredText, value)).map(([k, value]) => `${v.cluster} ${k}=${value}`));
       expectNone(foreign, `${region.region}: another cluster's values in this cluster`);
+      // Deploy-time values: the bootstrap's client id reached the manifests; no placeholder is left.
+      const clientId = deployTimeValues(region.cluster)[FLUX_SUBSTITUTIONS.ingressControllerClientId]!;
+      expect(containsToken(liveText, clientId), `${region.region}: the deploy-time ingress client id`).toBe(true);
+      expect(liveText.includes('${'), `${region.region}: an unsubstituted \${…} placeholder`).toBe(false);
       const shown = ownExpected.filter(([k]) => !k.startsWith('model')).map(([k]) => k);
       return { seconds, note: `${count} objects = synthesized set; own values: ${shown.join(', ') || 'labels only'}; none of ${values.size - 1} other clusters'` };
     });
+    // The repository is private: without the bootstrap's credentials the server refuses, so Ready proves they flowed.
+    expect((await fetch(`${env.gitServer.url('aks-fleet.git')}/info/refs?service=git-upload-pack`)).status).toBe(401);
     current = { commit, model: baseModel, desired };
   });
 

@@ -1,9 +1,12 @@
 /**
  * The fleet repository served over git smart HTTP on loopback (go-git, inside source-controller, speaks smart HTTP
- * only): a Node HTTP server that runs `git http-backend` (CGI) per request. Read-only: `git http-backend` serves
- * upload-pack to anonymous clients and refuses receive-pack; the harness pushes by file path.
+ * only): a Node HTTP server that runs `git http-backend` (CGI) per request. Private, like a platform team's fork:
+ * every request needs HTTP basic auth with this run's random credentials (401 otherwise), so a region reconciles only
+ * if the bootstrap hands them to Flux. Read-only: `git http-backend` refuses receive-pack; the harness pushes by
+ * file path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,6 +16,10 @@ export interface GitServer {
   url(repository: string): string;
   /** Requests served so far (fetches by every region's source-controller). */
   readonly requests: () => number;
+  /** Requests refused for missing or wrong credentials. */
+  readonly refused: () => number;
+  /** The credentials every request must carry (HTTP basic auth). */
+  readonly credentials: { readonly username: string; readonly password: string };
   close(): Promise<void>;
 }
 
@@ -38,8 +45,21 @@ function parseCgiHeaders(head: Buffer): { status: number; headers: Record<string
 export async function startGitServer(projectRoot: string): Promise<GitServer> {
   const children = new Set<ChildProcess>();
   let requests = 0;
+  let refused = 0;
+  const credentials = { username: 'aks-fleet-e2e', password: randomBytes(24).toString('base64url') };
+  const expected = Buffer.from(`Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`);
+  const authorized = (header: string | undefined): boolean => {
+    const given = Buffer.from(header ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
   const server = http.createServer((request, response) => {
     requests++;
+    if (!authorized(request.headers.authorization)) {
+      refused++;
+      request.resume();
+      response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="aks-fleet"' }).end('credentials required');
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const child = spawn('git', ['http-backend'], {
       env: {
@@ -56,7 +76,7 @@ export async function startGitServer(projectRoot: string): Promise<GitServer> {
         HTTP_CONTENT_ENCODING: request.headers['content-encoding'] ?? '',
         GIT_PROTOCOL: (request.headers['git-protocol'] as string | undefined) ?? '',
         REMOTE_ADDR: request.socket.remoteAddress ?? '127.0.0.1',
-        REMOTE_USER: '',
+        REMOTE_USER: credentials.username,
       },
       stdio: ['pipe', 'pipe', 'ignore'],
     });
@@ -96,6 +116,8 @@ export async function startGitServer(projectRoot: string): Promise<GitServer> {
     port,
     url: (repository) => `http://127.0.0.1:${port}/${repository}`,
     requests: () => requests,
+    refused: () => refused,
+    credentials,
     close: () =>
       new Promise<void>((resolve) => {
         for (const child of children) child.kill('SIGKILL');

@@ -16,7 +16,7 @@ export const INGRESS_CONTROLLER_SERVICE_ACCOUNT = 'traefik-ingress-controller';
 /** Audience of every federated identity credential (Microsoft Entra workload identity). */
 export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
 
-/** Key Vault secret names, per cluster vault. */
+/** Key Vault object names per cluster vault (certificates and secrets: see libs/infra key-vault-objects.ts). */
 export const KEY_VAULT_SECRETS = {
   /** App Gateway listener certificate (PFX, base64) for the App Gateway public FQDN. */
   appGatewayListenerCertificate: 'gateway-external-pfx-cert',

@@ -11,3 +11,4 @@ export { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
 export { FLEET_FILE_MAX_BYTES, MAX_ALIAS_EXPANSION } from './yaml-reader.ts';
 export { VNET_RESERVED_RANGES, SERVICE_CIDR_RESERVED_RANGES } from './address-rules.ts';
 export * from './kubernetes-support.ts';
+export * from './key-vault-roles.ts';

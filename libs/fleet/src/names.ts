@@ -55,3 +55,20 @@ export const BASELINE_NAMESPACE = 'cluster-baseline-settings';
 export function ingressWorkloadIdentitySubject(spec: FleetSpec): string {
   return `system:serviceaccount:${spec.ingressController.namespace}:${INGRESS_CONTROLLER_SERVICE_ACCOUNT}`;
 }
+
+/**
+ * Flux post-build substitution variables: values Azure assigns when a cluster's stamp deploys, so the model cannot
+ * hold them. The stamp puts their values on the bootstrap kustomization (`postBuild.substitute`), each layer
+ * Kustomization passes them on, and the manifests carry `${NAME}` placeholders.
+ */
+export const FLUX_SUBSTITUTIONS = {
+  /** Client id of the ingress controller's user-assigned identity (SecretProviderClass, ServiceAccount). */
+  ingressControllerClientId: 'INGRESS_CLIENT_ID',
+} as const;
+
+export type FluxSubstitution = keyof typeof FLUX_SUBSTITUTIONS;
+
+/** The placeholder Flux replaces with a substitution variable's value: `${NAME}`. */
+export function substitutionPlaceholder(variable: FluxSubstitution): string {
+  return `\${${FLUX_SUBSTITUTIONS[variable]}}`;
+}

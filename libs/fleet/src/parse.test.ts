@@ -41,9 +41,9 @@ describe('the embedded default fleet', () => {
     expect(fleet.spec.ingressController).toStrictEqual({ namespace: 'traefik-ingress', image: { repository: 'library/traefik', tag: 'v3.7.11' }, replicas: 2 });
     expect(fleet.spec.workload.healthPath).toBe('/healthz');
     expect(fleet.spec.workload.resources).toStrictEqual({ requests: { cpuMillicores: 50, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } });
-    expect(clustersOf(fleet.spec).map(({ cluster }) => [cluster.workloadIdentity.ingressControllerClientId, cluster.entra.operatorGroupObjectId, cluster.entra.readerGroupObjectId])).toStrictEqual([
-      ['00000000-0000-0000-0003-000000000030', '00000000-0000-0000-0003-000000000010', '00000000-0000-0000-0003-000000000020'],
-      ['00000000-0000-0000-0004-000000000030', '00000000-0000-0000-0004-000000000010', '00000000-0000-0000-0004-000000000020'],
+    expect(clustersOf(fleet.spec).map(({ cluster }) => [cluster.workloadIdentity, cluster.entra.operatorGroupObjectId, cluster.entra.readerGroupObjectId])).toStrictEqual([
+      [{}, '00000000-0000-0000-0003-000000000010', '00000000-0000-0000-0003-000000000020'],
+      [{}, '00000000-0000-0000-0004-000000000010', '00000000-0000-0000-0004-000000000020'],
     ]);
   });
 

@@ -238,7 +238,10 @@ function checkCanonical(path: string, cidr: string, add: Add): Ipv4Range | undef
   return parseRange(cidr);
 }
 
-/** Git over https only, and never with credentials in the URL (they would be written into the templates). */
+/**
+ * Never credentials in the Git URL (they would be written into the templates): no password anywhere, no user in an
+ * https:// URL. An ssh:// URL's user (`git@`) is the SSH login name, not a secret; the key comes at deploy time.
+ */
 function checkGitUrl(url: string, add: Add): void {
   let parsed: URL;
   try {
@@ -247,7 +250,7 @@ function checkGitUrl(url: string, add: Add): void {
     add('gitSource.url', url, 'a URL like https://github.com/contoso/aks-fleet', 'correct the URL');
     return;
   }
-  if (parsed.username || parsed.password) {
+  if (parsed.password || (parsed.username && parsed.protocol !== 'ssh:')) {
     add('gitSource.url', redactUrlCredentials(url), 'a URL without credentials (user:token@ would be written into the infrastructure templates)', 'remove the credentials from the URL; give Flux access through a deploy key or the Git host\'s app, not the URL');
   }
 }

@@ -164,9 +164,9 @@ export const ClusterSchema = z.strictObject({
     readerGroupObjectId: uuid.optional(),
   }),
   /**
-   * Microsoft Entra workload identity of the cluster's in-cluster components: values Azure assigns when the stamp is
-   * deployed (its outputs), so they are optional in the model — the infrastructure can be planned before they exist —
-   * but synthesizing the cluster's manifests requires `ingressControllerClientId`.
+   * Microsoft Entra workload identity of the cluster's in-cluster components. Ids Azure assigns when the stamp deploys
+   * (the ingress controller identity's client id) are not in the model: the stamp hands them to Flux at deploy time
+   * (FLUX_SUBSTITUTIONS).
    */
   workloadIdentity: z
     .strictObject({
@@ -176,11 +176,6 @@ export const ClusterSchema = z.strictObject({
        * @default - entra.tenantId
        */
       tenantId: uuid.optional(),
-      /**
-       * Client id of the ingress controller's user-assigned identity (stamp output `ingressControllerClientId`): the
-       * SecretProviderClass `clientID` and the ServiceAccount's `azure.workload.identity/client-id` annotation.
-       */
-      ingressControllerClientId: uuid.optional(),
     })
     .default({}),
   /** Front Door origin routing for this cluster's App Gateway. */
@@ -260,6 +255,65 @@ export const IngressControllerSchema = z.strictObject({
   replicas: z.int().min(2, 'at least 2 (one replica is a single point of failure)').max(10).default(2),
 });
 
+/** Kinds of Git credentials the AKS Flux extension accepts (its `configurationProtectedSettings`). */
+export const GIT_AUTH_KINDS = ['https-token', 'ssh'] as const;
+
+/**
+ * How Flux authenticates to a private repository — by reference only: the secret (token or private key) is a secure
+ * input of `fleet infra deploy` (FLEET_GIT_TOKEN / FLEET_GIT_SSH_PRIVATE_KEY_FILE), never a model value.
+ */
+export const GitAuthSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('https-token'),
+    /** HTTPS user name sent with the token (not secret). @default 'git' */
+    username: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a user name of letters, digits, ".", "_" or "-"').default('git'),
+  }),
+  z.strictObject({
+    kind: z.literal('ssh'),
+    /** known_hosts lines of the Git host (public keys, pinned in review), e.g. "github.com ssh-ed25519 AAAA…". */
+    knownHosts: z
+      .array(z.string().regex(/^[^\s#]+ (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, 'a known_hosts line "<host> <key type> <base64 key>"'))
+      .min(1, 'at least one known_hosts line of the Git host'),
+  }),
+]);
+
+/** The fleet repository Flux reads; no credentials in the URL (they would land in git and in ARM templates). */
+export const GitSourceSchema = z
+  .strictObject({
+    /** https:// (public, or private with `auth.kind: https-token`) or ssh:// (with `auth.kind: ssh`) Git URL. */
+    url: z
+      .string()
+      .regex(/^(https|ssh):\/\/[^\s]+$/, 'an https:// (or, with ssh auth, ssh://) Git URL (TLS or SSH on every hop)'),
+    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'a Git branch name'),
+    /** Credentials of a private repository, by reference. @default - none (a public repository) */
+    auth: GitAuthSchema.optional(),
+  })
+  .superRefine((source, context) => {
+    const userInfo = /^[a-z]+:\/\/([^/@]*)@/.exec(source.url)?.[1];
+    if (userInfo?.includes(':')) {
+      // The value is not echoed: it holds a secret.
+      context.addIssue({
+        code: 'custom',
+        path: ['url'],
+        input: source.url.replace(userInfo, '<redacted>'),
+        message: 'a URL without credentials (user:token@): name them in gitSource.auth and pass the secret to `fleet infra deploy`',
+      });
+      return;
+    }
+    const ssh = source.url.startsWith('ssh://');
+    if (ssh !== (source.auth?.kind === 'ssh')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['url'],
+        input: source.url,
+        message: ssh ? 'an https:// URL, or auth.kind "ssh" for an ssh:// URL' : 'an ssh:// URL for auth.kind "ssh"',
+      });
+    }
+    if (source.url.startsWith('https://') && /^https:\/\/[^/]*@/.test(source.url)) {
+      context.addIssue({ code: 'custom', path: ['url'], input: source.url, message: 'an https:// URL without a user (put it in auth.username)' });
+    }
+  });
+
 export const FleetSpecSchema = z.strictObject({
   organization: z.strictObject({
     businessUnit: z.string().regex(/^[A-Za-z0-9]{2,20}$/, 'letters and digits, like BU0001'),
@@ -286,10 +340,7 @@ export const FleetSpecSchema = z.strictObject({
         .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, '4–63 letters, digits or hyphens (Log Analytics naming)'),
     }),
   }),
-  gitSource: z.strictObject({
-    url: z.string().regex(/^https:\/\/[^\s]+$/, 'an https:// Git URL (TLS on every hop)'),
-    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'a Git branch name'),
-  }),
+  gitSource: GitSourceSchema,
   workload: WorkloadSchema,
   /** @default - Traefik v3.7.11 from the fleet registry, 2 replicas, in namespace traefik-ingress */
   ingressController: IngressControllerSchema.prefault({}),
@@ -349,3 +400,5 @@ export type NodePool = z.infer<typeof NodePoolSchema>;
 export type Workload = z.infer<typeof WorkloadSchema>;
 export type Resources = z.infer<typeof ResourcesSchema>;
 export type IngressController = z.infer<typeof IngressControllerSchema>;
+export type GitSource = z.infer<typeof GitSourceSchema>;
+export type GitAuth = z.infer<typeof GitAuthSchema>;

@@ -43,6 +43,8 @@ export interface GateContext {
   /** The synthesized infrastructure/ templates (path → parsed JSON) and the ARM schema check. @default - infrastructure rules are skipped */
   readonly infrastructure?: {
     readonly templates: ReadonlyMap<string, unknown>;
+    /** `infrastructure/plan.json` (the deploy steps: certificates imported into each Key Vault …). @default - none */
+    readonly plan?: unknown;
     readonly validateTemplate: (file: string, template: unknown) => readonly string[];
   };
   readonly exceptions: readonly PolicyException[];

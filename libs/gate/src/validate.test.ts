@@ -173,7 +173,7 @@ describe('fleet validate rules', () => {
 
   it('every rule has a failing fixture', () => {
     // deploy/* rules run on the whole synthesized fleet; rules/deploy/deploy-rules.test.ts holds (and checks) their fixtures.
-    const covered = new Set([...FIXTURES.map((f) => f.rule), 'schema/yaml', 'infrastructure/schema', 'fleet/frontdoor-origins', 'fleet/acr-replicas', ...deployRules.map((r) => r.id)]);
+    const covered = new Set([...FIXTURES.map((f) => f.rule), 'schema/yaml', 'infrastructure/schema', 'fleet/frontdoor-origins', 'fleet/acr-replicas', ...deployRules.map((r) => r.id), 'deploy/key-vault-objects']);
     expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toStrictEqual([]);
   });
 
@@ -264,3 +264,73 @@ describe('infrastructure rules', () => {
     expect(findings).toContain('ERROR infrastructure/schema infrastructure/frontdoor/template.json -: resources[0].properties.networkPlugInMode: unknown property — fix the infra lib builder that emits it and re-synthesize');
   });
 });
+
+describe('deploy/key-vault-objects', () => {
+  const { fleet } = loadFleet();
+  const read = (file: string) => JSON.parse(readFileSync(path.join(REPO, file), 'utf8')) as Record<string, unknown>;
+  const templateFiles = CLUSTERS.flatMap((c) => [`infrastructure/clusters/${c}/key-vault/template.json`, `infrastructure/clusters/${c}/stamp/template.json`]);
+  const SPC_FILE = 'manifests/bu0001a0042-03/ingress/secretproviderclass-ingress-tls-key-vault.yaml';
+
+  type Spc = { spec: { parameters: Record<string, string> } };
+  /** The committed tree and infrastructure, optionally changed: a real fleet, not a hand-made fixture. */
+  function runDeploy(mutate: (change: { spc: Spc; templates: Map<string, Record<string, unknown>>; plan: { steps: Array<Record<string, unknown>> } }) => void = () => {}): string[] {
+    const clusters = readClusterTrees(REPO).map((tree) => ({ ...tree, objects: tree.objects.map((o) => ({ ...o, object: structuredClone(o.object) })) }));
+    const spc = clusters.flatMap((c) => c.objects).find((o) => o.file === SPC_FILE)!.object as unknown as Spc;
+    const templates = new Map(templateFiles.map((f) => [f, read(f)]));
+    const plan = read('infrastructure/plan.json') as { steps: Array<Record<string, unknown>> };
+    mutate({ spc, templates, plan });
+    const rule = RULES.find((r) => r.id === 'deploy/key-vault-objects')!;
+    return rule
+      .check({ root: REPO, fleet, clusters, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [], infrastructure: { templates, plan, validateTemplate: () => [] } })
+      .map(formatFinding);
+  }
+  const spcObjects = (spc: Spc, type: string, name = 'traefik-ingress-internal-aks-ingress-tls') =>
+    (spc.spec.parameters.objects = `array:\n  - |\n    objectName: ${name}\n    objectType: ${type}\n    objectAlias: tls.pem\n`);
+  const LINE = `ERROR deploy/key-vault-objects ${SPC_FILE} SecretProviderClass/traefik-ingress/ingress-tls-key-vault:`;
+
+  it('finds nothing in the committed default fleet (positive control)', () => {
+    expect(runDeploy()).toStrictEqual([]);
+  });
+
+  it('fails the original defect: objectType cert on a name the stamp writes as a plain secret', () => {
+    const findings = runDeploy(({ spc, templates, plan }) => {
+      spcObjects(spc, 'cert');
+      for (const step of plan.steps) delete step.importCertificates;
+      const keyVault = templates.get('infrastructure/clusters/bu0001a0042-03/key-vault/template.json') as { resources: Array<Record<string, unknown>> };
+      const vault = String(keyVault.resources.find((r) => r.type === 'Microsoft.KeyVault/vaults')!.name);
+      keyVault.resources.push({ type: 'Microsoft.KeyVault/vaults/secrets', apiVersion: '2026-02-01', name: `${vault}/traefik-ingress-internal-aks-ingress-tls` });
+    });
+    expect(findings).toContainEqual(expect.stringMatching(new RegExp(`^${escape(LINE)} objectType cert "traefik-ingress-internal-aks-ingress-tls": Key Vault kv-bu0001a0042-03-[0-9a-f]+ holds a plain secret .* — import it as a certificate`)));
+    expect(findings).toContainEqual(expect.stringMatching(/identity mi-aks-bu0001a0042-03-ingress-controller holds no Key Vault role on kv-bu0001a0042-03-[0-9a-f]+ that reads cert objects .* — assign it the least role that reads cert objects \(Key Vault Certificate User\)/));
+  });
+
+  it('fails an object the vault does not hold, and an identity without a reading role', () => {
+    expect(runDeploy(({ spc }) => spcObjects(spc, 'secret', 'no-such-object'))).toContainEqual(expect.stringMatching(/objectType secret "no-such-object": Key Vault \S+ holds nothing of that name — create it/));
+    const withoutRole = runDeploy(({ templates }) => {
+      const stamp = templates.get('infrastructure/clusters/bu0001a0042-03/stamp/template.json') as { resources: Array<{ type: string; properties?: { principalId?: string } }> };
+      stamp.resources = stamp.resources.filter((r) => !(r.type === 'Microsoft.Authorization/roleAssignments' && String(r.properties?.principalId).includes('ingress-controller')));
+    });
+    expect(withoutRole).toContainEqual(expect.stringMatching(/^ERROR deploy\/key-vault-objects .* identity mi-aks-bu0001a0042-03-ingress-controller holds no Key Vault role on \S+ that reads secret objects \(it holds none\) — assign it Key Vault Secrets User/));
+  });
+
+  it('fails an App Gateway certificate reference its identity cannot read, or that the vault does not hold', () => {
+    const findings = runDeploy(({ templates }) => {
+      const stamp = templates.get('infrastructure/clusters/bu0001a0042-04/stamp/template.json') as { resources: Array<{ type: string; properties?: Record<string, unknown> }> };
+      stamp.resources = stamp.resources.filter((r) => !(r.type === 'Microsoft.Authorization/roleAssignments' && String(r.properties?.principalId).includes('-appgateway')));
+      const gateway = stamp.resources.find((r) => r.type === 'Microsoft.Network/applicationGateways')!;
+      const listener = (gateway.properties!.sslCertificates as Array<{ properties: { keyVaultSecretId: string } }>)[0]!;
+      listener.properties.keyVaultSecretId = listener.properties.keyVaultSecretId.replace(/[^/]+$/, 'missing-cert');
+    });
+    expect(findings).toContainEqual(expect.stringMatching(/^ERROR deploy\/key-vault-objects infrastructure\/clusters\/bu0001a0042-04\/stamp\/template\.json ApplicationGateway\/apw-aks-bu0001a0042-04\/sslCertificates\/apw-listener-certificate: keyVaultSecretId https:\/\/kv-bu0001a0042-04-[0-9a-f]+\.vault\.azure\.net\/secrets\/missing-cert: Key Vault \S+ holds nothing of that name/));
+    expect(findings).toContainEqual(expect.stringMatching(/trustedRootCertificates\/root-cert-ingress: the gateway's identity mi-aks-bu0001a0042-04-appgateway holds no Key Vault role on \S+ that reads secrets — give the gateway/));
+  });
+
+  it('fails a clientID it cannot trace to an identity of the stamp', () => {
+    const findings = runDeploy(({ spc }) => (spc.spec.parameters.clientID = '00000000-0000-0000-0003-000000000030'));
+    expect(findings).toContainEqual(expect.stringContaining(`${LINE} clientID "00000000-0000-0000-0003-000000000030" is not traceable to a user-assigned identity of the stamp`));
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,6 +1,6 @@
 /**
- * The fleet's deployments in order — resource groups → shared → hubs → spokes → hub egress rules → cluster stamps →
- * Front Door origins — each with its scope, resource group, template and parameters. One list drives the files
+ * The fleet's deployments in order — resource groups → shared → hubs → spokes → hub egress rules → cluster Key
+ * Vaults (then `deploy` imports their certificates) → cluster stamps → Front Door origins — each with its scope, resource group, template and parameters. One list drives the files
  * under `infrastructure/`, `plan.json`, and `deploy`/`whatIf`.
  */
 import { armDeploymentName, clusterAzureNames, clustersOf, regionAzureNames, sharedAzureNames, type Fleet } from '@aks-fleet/fleet';
@@ -11,14 +11,27 @@ import { hubTemplate } from './region-hub/hub-template.ts';
 import { resourceGroupsTemplate } from './shared/resource-groups-template.ts';
 import { fleetRegions, sharedTemplate } from './shared/shared-template.ts';
 import { spokeTemplate } from './spoke/spoke-template.ts';
-import { STAMP_SECURE_PARAMETERS } from './stamp/stamp-key-vault.ts';
+import { importedCertificates, TLS_FILE_FORMATS, tlsInputPath } from './stamp/key-vault-objects.ts';
+import { keyVaultTemplate } from './stamp/key-vault-template.ts';
+import { gitCredentialParameter } from './stamp/stamp-flux.ts';
+import { KEY_VAULT_SECURE_PARAMETERS } from './stamp/stamp-key-vault.ts';
 import { stampTemplate } from './stamp/stamp-template.ts';
 import { clusterTags, fleetTags, TAGS_PARAMETER } from './arm/template-helpers.ts';
 
 export const INFRASTRUCTURE_ROOT = 'infrastructure';
 export const PLAN_PATH = `${INFRASTRUCTURE_ROOT}/plan.json`;
 
-export type DeploymentStepKind = 'resource-groups' | 'shared' | 'hub' | 'spoke' | 'hub-egress' | 'stamp' | 'frontdoor';
+export type DeploymentStepKind = 'resource-groups' | 'shared' | 'hub' | 'spoke' | 'hub-egress' | 'key-vault' | 'stamp' | 'frontdoor';
+
+/** A certificate `deploy` imports into a step's Key Vault after the step (data plane; ARM cannot create one). */
+export interface CertificateImport {
+  readonly keyVault: string;
+  /** Certificate name in the vault; its backing secret has the same name. */
+  readonly name: string;
+  readonly contentType: string;
+  /** Path of its file under the deploy-time TLS directory: `<cluster>/<name>.<pfx|pem>`. */
+  readonly input: string;
+}
 
 /** One ARM deployment of the plan. */
 export interface DeploymentStep {
@@ -39,6 +52,8 @@ export interface DeploymentStep {
   readonly parametersPath: string;
   /** Secure parameters to pass at deploy time (never in a file). */
   readonly secureParameters: readonly string[];
+  /** Certificates imported into the step's Key Vault once it is deployed. @default - none */
+  readonly importCertificates?: readonly CertificateImport[];
 }
 
 /** A step with its template and parameters. */
@@ -53,11 +68,14 @@ function parametersFile(tags: Record<string, string>): ArmParametersFile {
 }
 
 function deployment(
-  step: Omit<DeploymentStep, 'templatePath' | 'parametersPath' | 'secureParameters' | 'deploymentName'> & { folder: string; secureParameters?: readonly string[] },
+  step: Omit<DeploymentStep, 'templatePath' | 'parametersPath' | 'secureParameters' | 'deploymentName'> & {
+    folder: string;
+    secureParameters?: readonly string[];
+  },
   armTemplate: ArmTemplate,
   tags: Record<string, string>,
 ): FleetDeployment {
-  const { folder, secureParameters, ...rest } = step;
+  const { folder, secureParameters, importCertificates, ...rest } = step;
   return {
     step: {
       ...rest,
@@ -65,6 +83,7 @@ function deployment(
       templatePath: `${INFRASTRUCTURE_ROOT}/${folder}/template.json`,
       parametersPath: `${INFRASTRUCTURE_ROOT}/${folder}/parameters.json`,
       secureParameters: secureParameters ?? [],
+      ...(importCertificates && importCertificates.length > 0 ? { importCertificates } : {}),
     },
     template: armTemplate,
     parameters: parametersFile(tags),
@@ -102,6 +121,30 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
         regionTags(region),
       ),
     ),
+    ...clusters.map(({ region, cluster }) => {
+      const names = clusterAzureNames(spec, cluster.name);
+      return deployment(
+        {
+          id: `key-vault/${cluster.name}`,
+          kind: 'key-vault',
+          scope: 'resourceGroup',
+          resourceGroup: names.resourceGroup,
+          location: region,
+          region,
+          cluster: cluster.name,
+          folder: `clusters/${cluster.name}/key-vault`,
+          secureParameters: Object.keys(KEY_VAULT_SECURE_PARAMETERS),
+          importCertificates: importedCertificates().map((object) => ({
+            keyVault: names.keyVault,
+            name: object.name,
+            contentType: TLS_FILE_FORMATS[object.format].contentType,
+            input: tlsInputPath(cluster.name, object),
+          })),
+        },
+        keyVaultTemplate(fleet, cluster.name),
+        clusterTags(spec, cluster.name),
+      );
+    }),
     ...clusters.map(({ region, cluster }) =>
       deployment(
         {
@@ -113,7 +156,7 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
           region,
           cluster: cluster.name,
           folder: `clusters/${cluster.name}/stamp`,
-          secureParameters: Object.keys(STAMP_SECURE_PARAMETERS),
+          secureParameters: [gitCredentialParameter(spec.gitSource.auth)?.name].filter((name): name is string => name !== undefined),
         },
         stampTemplate(fleet, cluster.name),
         clusterTags(spec, cluster.name),

@@ -6,6 +6,7 @@ import {
   clustersOf,
   entrypointPath,
   FLUX_BOOTSTRAP,
+  FLUX_SUBSTITUTIONS,
   ingressDomain,
   INGRESS_CONTROLLER_SERVICE_ACCOUNT,
   regionAzureNames,
@@ -128,8 +129,8 @@ for (const [label, build] of [
       };
       for (const { step: s, template } of deployments) if (s.resourceGroup) visit(template, s.resourceGroup);
       expect(scopes.filter((s) => !s.resolved)).toStrictEqual([]);
-      // Per cluster: 2 Key Vault readers, monitoring publisher, 2 subnets, AcrPull.
-      expect(scopes).toHaveLength(6 * clusters.length);
+      // Per cluster: 2 Key Vault readers, the certificate importer, monitoring publisher, 2 subnets, AcrPull.
+      expect(scopes).toHaveLength(7 * clusters.length);
     });
 
     it('every resourceId() in dependsOn or ids names a resource the fleet declares (in its own or another group)', () => {
@@ -167,7 +168,14 @@ for (const [label, build] of [
         expect(Object.keys(configuration!.properties.kustomizations)).toStrictEqual([FLUX_BOOTSTRAP.kustomizationName]);
         expect(configuration!.properties.kustomizations[FLUX_BOOTSTRAP.kustomizationName]).toMatchObject({ path: entrypointPath(cluster.name), prune: true });
         expect(extension!.properties).toMatchObject({ extensionType: 'microsoft.flux', scope: { cluster: { releaseNamespace: FLUX_BOOTSTRAP.namespace } } });
-        expect(configuration!.dependsOn).toStrictEqual([expect.stringContaining("'Microsoft.KubernetesConfiguration/extensions', 'flux'")]);
+        expect(configuration!.dependsOn).toStrictEqual([
+          expect.stringContaining("'Microsoft.KubernetesConfiguration/extensions', 'flux'"),
+          expect.stringContaining(`'${clusterAzureNames(fleet.spec, cluster.name).identities.ingressController}'`),
+        ]);
+        // Deploy-time values reach the manifests through post-build substitution: no identity id in the model.
+        expect(configuration!.properties.kustomizations[FLUX_BOOTSTRAP.kustomizationName].postBuild).toStrictEqual({
+          substitute: { [FLUX_SUBSTITUTIONS.ingressControllerClientId]: expect.stringMatching(/^\[reference\(resourceId\('Microsoft\.ManagedIdentity\/userAssignedIdentities', 'mi-aks-.*-ingress-controller'\), '[0-9-]+'\)\.clientId\]$/) },
+        });
       }
     });
 

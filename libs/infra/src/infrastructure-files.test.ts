@@ -1,6 +1,7 @@
-import { clusterAzureNames, sharedAzureNames } from '@aks-fleet/fleet';
+import { clusterAzureNames, parseFleet, sharedAzureNames } from '@aks-fleet/fleet';
 import { describe, expect, it } from 'vitest';
 import { isGeneratedInfrastructureFile, templateHash } from './arm/arm-json.ts';
+import { ArmSchemaValidator } from './arm/arm-schema-validator.ts';
 import type { ArmTemplate } from './arm/arm-template.ts';
 import { fleetDeployments, planDeployment } from './deployment-plan.ts';
 import { infrastructureFiles } from './infrastructure-files.ts';
@@ -15,10 +16,14 @@ function byPath(files: ReadonlyArray<{ path: string; content: string }>): Map<st
 describe('infrastructureFiles', () => {
   it('lays out one folder per deployment plus plan.json', () => {
     expect(infrastructureFiles(fleet).map((f) => f.path).sort()).toStrictEqual([
+      'infrastructure/clusters/bu0001a0042-03/key-vault/parameters.json',
+      'infrastructure/clusters/bu0001a0042-03/key-vault/template.json',
       'infrastructure/clusters/bu0001a0042-03/spoke/parameters.json',
       'infrastructure/clusters/bu0001a0042-03/spoke/template.json',
       'infrastructure/clusters/bu0001a0042-03/stamp/parameters.json',
       'infrastructure/clusters/bu0001a0042-03/stamp/template.json',
+      'infrastructure/clusters/bu0001a0042-04/key-vault/parameters.json',
+      'infrastructure/clusters/bu0001a0042-04/key-vault/template.json',
       'infrastructure/clusters/bu0001a0042-04/spoke/parameters.json',
       'infrastructure/clusters/bu0001a0042-04/spoke/template.json',
       'infrastructure/clusters/bu0001a0042-04/stamp/parameters.json',
@@ -64,20 +69,56 @@ describe('infrastructureFiles', () => {
     expect(isGeneratedInfrastructureFile('not json')).toBe(false);
   });
 
-  it('never puts a secret in a file: certificate parameters are securestring without default or value', () => {
-    for (const { step, template, parameters } of fleetDeployments(fleet)) {
+  it('never puts a secret in a file: secure parameters are securestring without default or value', () => {
+    const privateRepository = parseFleet({ ...structuredClone(fleet), spec: { ...structuredClone(fleet.spec), gitSource: { ...fleet.spec.gitSource, auth: { kind: 'https-token' } } } });
+    for (const { step, template, parameters } of [...fleetDeployments(fleet), ...fleetDeployments(privateRepository)]) {
       for (const name of step.secureParameters) {
-        expect(template.parameters?.[name]).toStrictEqual({ type: 'securestring', metadata: expect.any(Object) });
+        expect(template.parameters?.[name]).toMatchObject({ type: 'securestring', metadata: expect.any(Object) });
+        expect(template.parameters?.[name]).not.toHaveProperty('defaultValue');
         expect(parameters.parameters[name]).toBeUndefined();
       }
     }
-    const stamp = fleetDeployments(fleet).find(({ step }) => step.kind === 'stamp')!;
-    expect(stamp.step.secureParameters).toStrictEqual(['appGatewayListenerCertificate', 'ingressRootCertificate', 'ingressTlsCertificate']);
+    const keyVault = fleetDeployments(fleet).find(({ step }) => step.kind === 'key-vault')!;
+    expect(keyVault.step.secureParameters).toStrictEqual(['ingressRootCertificate']);
+    // Certificates with private keys are imported by deploy, never template parameters.
+    expect(keyVault.step.importCertificates?.map((c) => [c.name, c.contentType])).toStrictEqual([
+      ['gateway-external-pfx-cert', 'application/x-pkcs12'],
+      ['traefik-ingress-internal-aks-ingress-tls', 'application/x-pem-file'],
+    ]);
+    expect(fleetDeployments(fleet).find(({ step }) => step.kind === 'stamp')!.step.secureParameters).toStrictEqual([]);
+    const privateStamp = fleetDeployments(privateRepository).find(({ step }) => step.kind === 'stamp')!;
+    expect(privateStamp.step.secureParameters).toStrictEqual(['gitHttpsToken']);
+    const configuration = privateStamp.template.resources.find((r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations') as unknown as {
+      properties: { gitRepository: Record<string, unknown>; configurationProtectedSettings: Record<string, string> };
+    };
+    expect(configuration.properties.gitRepository.httpsUser).toBe('git');
+    expect(configuration.properties.configurationProtectedSettings).toStrictEqual({ httpsKey: "[base64(parameters('gitHttpsToken'))]" });
+  });
+
+  it('passes an SSH key only as a protected setting and pins the model\'s known hosts', () => {
+    const knownHosts = ['github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'];
+    const sshFleet = parseFleet({
+      ...structuredClone(fleet),
+      spec: { ...structuredClone(fleet.spec), gitSource: { url: 'ssh://git@github.com/contoso/aks-fleet', branch: 'main', auth: { kind: 'ssh', knownHosts } } },
+    });
+    const stamp = fleetDeployments(sshFleet).find(({ step }) => step.kind === 'stamp')!;
+    expect(stamp.step.secureParameters).toStrictEqual(['gitSshPrivateKey']);
+    const configuration = stamp.template.resources.find((r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations') as unknown as {
+      properties: { gitRepository: Record<string, unknown>; configurationProtectedSettings: Record<string, string> };
+    };
+    expect(Buffer.from(String(configuration.properties.gitRepository.sshKnownHosts), 'base64').toString()).toBe(`${knownHosts[0]}\n`);
+    expect(configuration.properties.configurationProtectedSettings).toStrictEqual({ sshPrivateKey: "[base64(parameters('gitSshPrivateKey'))]" });
+    // The hub firewall admits SSH to the Git host (application rules cannot), and no longer HTTPS to it.
+    const egress = fleetDeployments(sshFleet).find(({ step }) => step.id === 'hub-egress/eastus2')!.template;
+    const groups = JSON.stringify(egress.resources.filter((r) => r.type === 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'));
+    expect(groups).toContain('"destinationFqdns":["github.com"],"destinationPorts":["22"]');
+    expect(groups).not.toContain('flux-to-git-host"');
+    expect(ArmSchemaValidator.load().validateTemplate(egress, 'hub-egress.json')).toStrictEqual([]);
   });
 });
 
 describe('planDeployment', () => {
-  it('orders shared → hubs → spokes → hub egress → stamps → Front Door origins, each with group and template', () => {
+  it('orders shared → hubs → spokes → hub egress → Key Vaults → stamps → Front Door origins, each with group and template', () => {
     const plan = planDeployment(fleet);
     expect(plan.map((s) => s.id)).toStrictEqual([
       'resource-groups',
@@ -88,6 +129,8 @@ describe('planDeployment', () => {
       'spoke/bu0001a0042-04',
       'hub-egress/eastus2',
       'hub-egress/centralus',
+      'key-vault/bu0001a0042-03',
+      'key-vault/bu0001a0042-04',
       'stamp/bu0001a0042-03',
       'stamp/bu0001a0042-04',
       'frontdoor',
@@ -104,6 +147,7 @@ describe('planDeployment', () => {
       'hub/centralus',
       'spoke/bu0001a0042-04',
       'hub-egress/centralus',
+      'key-vault/bu0001a0042-04',
       'stamp/bu0001a0042-04',
       'frontdoor',
     ]);
@@ -122,6 +166,8 @@ describe('a third region is data only', () => {
     const after = byPath(infrastructureFiles(threeRegionFleet()));
     const added = [...after.keys()].filter((p) => !before.has(p)).sort();
     expect(added).toStrictEqual([
+      `infrastructure/clusters/${THIRD_CLUSTER}/key-vault/parameters.json`,
+      `infrastructure/clusters/${THIRD_CLUSTER}/key-vault/template.json`,
       `infrastructure/clusters/${THIRD_CLUSTER}/spoke/parameters.json`,
       `infrastructure/clusters/${THIRD_CLUSTER}/spoke/template.json`,
       `infrastructure/clusters/${THIRD_CLUSTER}/stamp/parameters.json`,

@@ -9,7 +9,8 @@
  *   infrastructure/regions/<r>/hub/      hub VNet, firewall, regional policy
  *   infrastructure/clusters/<c>/spoke/   spoke VNet, NSGs, route table, peering to the hub, App Gateway public IP
  *   infrastructure/regions/<r>/hub-egress/  IP group + AKS/Flux egress rules, hub → spoke peerings
- *   infrastructure/clusters/<c>/stamp/   AKS, Flux, Key Vault, DNS, identities, App Gateway, policies, alerts
+ *   infrastructure/clusters/<c>/key-vault/  the cluster's Key Vault (deploy then imports its certificates)
+ *   infrastructure/clusters/<c>/stamp/   AKS, Flux, private endpoints, DNS, identities, App Gateway, policies, alerts
  *   infrastructure/frontdoor/            one origin per cluster + the route
  */
 import type { Fleet } from '@aks-fleet/fleet';
@@ -25,7 +26,12 @@ export interface InfrastructureFile {
 function planDocument(steps: readonly DeploymentStep[]) {
   return {
     description: 'Deployments of the fleet, in order. Each runs `az deployment group create` (or `sub create`) with its template and parameters file; secure parameters are passed at deploy time.',
-    steps: steps.map((step, index) => ({ order: index + 1, ...step, secureParameters: [...step.secureParameters] })),
+    steps: steps.map(({ importCertificates, ...step }, index) => ({
+      order: index + 1,
+      ...step,
+      secureParameters: [...step.secureParameters],
+      ...(importCertificates ? { importCertificates: importCertificates.map((c) => ({ ...c })) } : {}),
+    })),
   };
 }
 

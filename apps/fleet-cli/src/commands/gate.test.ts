@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadFleet } from '@aks-fleet/fleet';
 import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
 import { RULES, type FleetDiff } from '@aks-fleet/gate';
+import { planDeployment } from '@aks-fleet/infra';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cleanScratch, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
+import { readTlsFiles } from './infra.ts';
 
 afterEach(cleanScratch);
 
@@ -131,7 +134,7 @@ describe('fleet infra', () => {
       const steps = result.stdout.split('\n').filter((l) => /^\s+\d+\. /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
       expect(steps).toStrictEqual([
         'resource-groups', 'shared', 'hub/eastus2', 'hub/centralus', 'spoke/bu0001a0042-03', 'spoke/bu0001a0042-04',
-        'hub-egress/eastus2', 'hub-egress/centralus', 'stamp/bu0001a0042-03', 'stamp/bu0001a0042-04', 'frontdoor',
+        'hub-egress/eastus2', 'hub-egress/centralus', 'key-vault/bu0001a0042-03', 'key-vault/bu0001a0042-04', 'stamp/bu0001a0042-03', 'stamp/bu0001a0042-04', 'frontdoor',
       ]);
       expect(result.stderr).toContain('no Azure credentials');
       const deploy = await runCli(['infra', 'deploy']);
@@ -140,5 +143,17 @@ describe('fleet infra', () => {
     } finally {
       if (saved !== undefined) process.env.AZURE_SUBSCRIPTION_ID = saved;
     }
+  });
+
+  it('reads exactly the TLS files the plan declares from the deploy-time directory', () => {
+    const dir = scratchDir();
+    const cluster = path.join(dir, 'bu0001a0042-03');
+    mkdirSync(cluster, { recursive: true });
+    writeFileSync(path.join(cluster, 'traefik-ingress-internal-aks-ingress-tls.pem'), 'PEM');
+    writeFileSync(path.join(cluster, 'appgw-ingress-internal-aks-ingress-tls.crt'), 'CRT');
+    writeFileSync(path.join(cluster, 'unrelated.key'), 'not declared');
+    const files = readTlsFiles(planDeployment(loadFleet().fleet), dir);
+    expect(Object.keys(files).sort()).toStrictEqual(['bu0001a0042-03/appgw-ingress-internal-aks-ingress-tls.crt', 'bu0001a0042-03/traefik-ingress-internal-aks-ingress-tls.pem']);
+    expect(readTlsFiles(planDeployment(loadFleet().fleet), undefined)).toStrictEqual({});
   });
 });

@@ -1,13 +1,28 @@
 /**
- * `fleet infra plan [--region R]` and `fleet infra deploy [--region R] [--secure-parameters FILE]`.
+ * `fleet infra plan [--region R]` and `fleet infra deploy [--region R] [--tls-dir DIR] [--secure-parameters FILE]`.
  *
  * Azure is only contacted when AZURE_SUBSCRIPTION_ID is set (with credentials DefaultAzureCredential can use:
  * `az login`, GitHub OIDC, a managed identity …). Without it, `plan` prints the ordered plan and says so.
+ *
+ * Secure inputs come at deploy time only: TLS files from `--tls-dir` (or FLEET_TLS_DIR) as
+ * `<cluster>/<name>.<pfx|pem|crt>`, a private repository's token from FLEET_GIT_TOKEN or SSH key from the file
+ * FLEET_GIT_SSH_PRIVATE_KEY_FILE names.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
-import { ArmSchemaValidator, defaultAzureCredential, deploy, formatArmProblem, planDeployment, selectDeployments, whatIf } from '@aks-fleet/infra';
+import {
+  ArmSchemaValidator,
+  defaultAzureCredential,
+  deploy,
+  formatArmProblem,
+  KEY_VAULT_SECURE_PARAMETERS,
+  planDeployment,
+  selectDeployments,
+  tlsInputPath,
+  whatIf,
+  type DeploymentStep,
+} from '@aks-fleet/infra';
 import { CliError, FLEET_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
 
@@ -16,17 +31,26 @@ export const infraCommand: Command = {
   summary: 'the ordered ARM deployments: plan (what-if with Azure credentials) or deploy',
   usage: [
     'fleet infra plan [--region R | --shared] [--fleet PATH] [-o text|json]',
-    'fleet infra deploy [--region R | --shared] [--secure-parameters FILE] [--fleet PATH]',
+    'fleet infra deploy [--region R | --shared] [--tls-dir DIR] [--key-vault-access-ip IP] [--secure-parameters FILE] [--fleet PATH]',
   ],
   description: `
 plan: prints the ordered deployment steps (resource groups, shared, hubs, spokes, hub egress, stamps, Front Door);
 with AZURE_SUBSCRIPTION_ID set (and az login, GitHub OIDC or a managed identity) it also runs ARM what-if per step.
 deploy: validates every template against the official ARM schemas ($FLEET_SCHEMA_LOCATION), then deploys the steps in
-order and stops at the first failure. Needs Azure; without AZURE_SUBSCRIPTION_ID nothing is deployed.`,
+order and stops at the first failure, importing each vault's TLS certificates from --tls-dir (or FLEET_TLS_DIR) as
+<cluster>/<name>.<pfx|pem|crt>; a private repository's credential comes from FLEET_GIT_TOKEN or the SSH key file
+FLEET_GIT_SSH_PRIVATE_KEY_FILE names (never a flag, never a file in git). Needs Azure; without AZURE_SUBSCRIPTION_ID
+nothing is deployed.`,
   flags: {
     region: { type: 'string', value: 'REGION', description: "only this region's steps (plus the fleet-wide ones)" },
     shared: { type: 'boolean', description: 'only the fleet-wide steps' },
     'secure-parameters': { type: 'string', value: 'FILE', description: 'JSON file: { "<step id>": { "<parameter>": "<value>" } } (deploy)' },
+    'tls-dir': { type: 'string', value: 'DIR', description: 'folder of the TLS files to import into each Key Vault (deploy; or FLEET_TLS_DIR)' },
+    'key-vault-access-ip': {
+      type: 'string',
+      value: 'IP',
+      description: "open each vault's firewall to this IP for the certificate import only (or FLEET_KEY_VAULT_ACCESS_IP)",
+    },
     fleet: FLEET_FLAG,
   },
   positionals: ['action'],
@@ -39,6 +63,8 @@ order and stops at the first failure. Needs Azure; without AZURE_SUBSCRIPTION_ID
         ...(typeof flags.region === 'string' ? { region: flags.region } : {}),
         shared: flags.shared === true,
         ...(typeof flags['secure-parameters'] === 'string' ? { secureParameters: flags['secure-parameters'] } : {}),
+        ...(typeof flags['tls-dir'] === 'string' ? { tlsDir: flags['tls-dir'] } : {}),
+        ...(typeof flags['key-vault-access-ip'] === 'string' ? { keyVaultAccessIp: flags['key-vault-access-ip'] } : {}),
       },
       out,
     ),
@@ -50,11 +76,47 @@ export interface InfraArgs {
   readonly region?: string;
   readonly shared?: boolean;
   readonly secureParameters?: string;
+  readonly tlsDir?: string;
+  readonly keyVaultAccessIp?: string;
+}
+
+/** The TLS files the steps declare, read from the TLS directory (missing ones are reported by deploy, all at once). */
+export function readTlsFiles(steps: readonly DeploymentStep[], dir: string | undefined): Record<string, Uint8Array> {
+  if (!dir) return {};
+  const inputs = steps.flatMap((step) => [
+    ...(step.importCertificates ?? []).map((c) => c.input),
+    ...(step.cluster && step.kind === 'key-vault' ? Object.values(KEY_VAULT_SECURE_PARAMETERS).map((o) => tlsInputPath(step.cluster!, o)) : []),
+  ]);
+  const files: Record<string, Uint8Array> = {};
+  for (const input of inputs) {
+    const file = path.resolve(dir, input);
+    if (existsSync(file)) files[input] = readFileSync(file);
+  }
+  return files;
+}
+
+/** The private repository's credential from the environment (never a flag: flags land in shell history). */
+function gitCredential(): string | undefined {
+  if (process.env.FLEET_GIT_TOKEN) return process.env.FLEET_GIT_TOKEN;
+  const keyFile = process.env.FLEET_GIT_SSH_PRIVATE_KEY_FILE;
+  return keyFile ? readFileSync(path.resolve(keyFile), 'utf8') : undefined;
 }
 
 function azureTarget(): { subscriptionId: string } | undefined {
   const subscriptionId = process.env.AZURE_SUBSCRIPTION_ID;
   return subscriptionId ? { subscriptionId } : undefined;
+}
+
+function deployInputs(steps: readonly DeploymentStep[], args: InfraArgs) {
+  const secureParameters = args.secureParameters ? readSecureParameters(args.secureParameters) : {};
+  const credential = gitCredential();
+  const accessIp = args.keyVaultAccessIp ?? process.env.FLEET_KEY_VAULT_ACCESS_IP;
+  return {
+    secureParameters,
+    tlsFiles: readTlsFiles(steps, args.tlsDir ?? process.env.FLEET_TLS_DIR),
+    ...(credential ? { gitCredential: credential } : {}),
+    ...(accessIp ? { keyVaultAccessIp: accessIp } : {}),
+  };
 }
 
 export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
@@ -84,7 +146,8 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
       out.warn('no Azure credentials: AZURE_SUBSCRIPTION_ID is not set, so no what-if was run (set it and log in with `az login` or GitHub OIDC to preview every step).');
       return 0;
     }
-    const results = await whatIf(fleet, { ...options, credential: await defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
+    const inputs = deployInputs(steps, args);
+    const results = await whatIf(fleet, { ...options, ...inputs, credential: await defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
     for (const result of results) {
       out.line(`what-if ${result.step.id}: ${result.status ?? 'unknown'}`);
       for (const change of result.changes) out.line(`    ${change.changeType.padEnd(10)} ${change.resourceId ?? ''}`);
@@ -103,12 +166,11 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
       for (const problem of problems) out.error(`ERROR ${formatArmProblem(problem)}`);
       return 1;
     }
-    const secureParameters = args.secureParameters ? readSecureParameters(args.secureParameters) : {};
     const results = await deploy(fleet, {
       ...options,
+      ...deployInputs(planDeployment(fleet, options), args),
       credential: await defaultAzureCredential(),
       subscriptionId: target.subscriptionId,
-      secureParameters,
       onStep: ({ step, phase }) => out.progress(`  ${phase.padEnd(8)} ${step.id}`),
     });
     out.line(`deployed ${results.length} step(s)`);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { loadFleet } from '@aks-fleet/fleet';
 import { defaultContainerPolicy, formatFinding, readClusterTrees, readWorkingTree, RULES, validate, type GateContext } from '@aks-fleet/gate';
-import { ArmSchemaValidator, formatArmProblem } from '@aks-fleet/infra';
+import { ArmSchemaValidator, formatArmProblem, PLAN_PATH } from '@aks-fleet/infra';
 import { kustomizeLocation } from '@aks-fleet/util';
 import { gateObjectValidators } from '@aks-fleet/cluster-app';
 import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
@@ -49,14 +49,17 @@ export function kustomizePath(root: string): string | undefined {
 /** The synthesized ARM templates and their schema check, for the infrastructure rules. */
 function infrastructure(root: string): GateContext['infrastructure'] {
   const templates = new Map<string, unknown>();
+  let plan: unknown;
   for (const [file, content] of readWorkingTree(root, ['infrastructure'])) {
     if (file.endsWith('/template.json')) templates.set(file, JSON.parse(content));
+    if (file === PLAN_PATH) plan = JSON.parse(content);
   }
   if (templates.size === 0) return undefined;
   let validator: ArmSchemaValidator | Error | undefined;
   let reported = false;
   return {
     templates,
+    plan,
     validateTemplate: (file, template) => {
       try {
         validator ??= ArmSchemaValidator.load({});

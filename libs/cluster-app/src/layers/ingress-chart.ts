@@ -1,10 +1,14 @@
 import { KeyVaultSecretProviderClass, TraefikIngressController } from '@aks-fleet/constructs';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { requireIngressClientId, USER_POOL_NODE_SELECTOR, type ClusterContext } from '../cluster-context.ts';
+import { USER_POOL_NODE_SELECTOR, type ClusterContext } from '../cluster-context.ts';
 
-/** File names of the certificate and key in the controller's CSI mount. */
-const TLS_FILES = { certificate: 'tls.crt', key: 'tls.key' } as const;
+/**
+ * File of the certificate chain and private key in the controller's CSI mount: the Key Vault certificate read as its
+ * backing secret (`objectType: secret`) is one PEM with both; Traefik (Go's X509KeyPair) takes the certificates and
+ * the key from the same file.
+ */
+const TLS_BUNDLE_FILE = 'tls.pem';
 
 /**
  * Ingress: the internal Traefik controller in its own namespace, with the ingress TLS certificate mounted from the
@@ -15,7 +19,7 @@ export class IngressChart extends Chart {
   constructor(scope: Construct, id: string, context: ClusterContext) {
     super(scope, id, { disableResourceNameHashes: true });
     const { ingress } = context;
-    const clientId = requireIngressClientId(context);
+    const { clientId } = ingress;
 
     const tls = new KeyVaultSecretProviderClass(this, 'TlsCertificate', {
       name: ingress.secretProviderClassName,
@@ -23,11 +27,9 @@ export class IngressChart extends Chart {
       keyVaultName: ingress.keyVaultName,
       tenantId: ingress.tenantId,
       clientId,
-      objects: [
-        // A Key Vault certificate: its public part as "cert", its PEM bundle with the private key as "secret".
-        { objectName: ingress.tlsCertificateName, objectType: 'cert', objectAlias: TLS_FILES.certificate },
-        { objectName: ingress.tlsCertificateName, objectType: 'secret', objectAlias: TLS_FILES.key },
-      ],
+      // The certificate imported by `fleet infra deploy`, as its backing secret: key + chain, readable with Key Vault
+      // Secrets User alone (`cert` would read the public part through the certificates API, another role).
+      objects: [{ objectName: ingress.tlsCertificateName, objectType: 'secret', objectAlias: TLS_BUNDLE_FILE }],
     });
 
     new TraefikIngressController(this, 'Traefik', {
@@ -37,8 +39,8 @@ export class IngressChart extends Chart {
       replicas: ingress.replicas,
       workloadIdentityClientId: clientId,
       secretProviderClassName: tls.name,
-      certificateFile: TLS_FILES.certificate,
-      keyFile: TLS_FILES.key,
+      certificateFile: TLS_BUNDLE_FILE,
+      keyFile: TLS_BUNDLE_FILE,
       watchNamespaces: [context.workload.namespace],
       ingressClassName: ingress.className,
       loadBalancer: { ip: ingress.internalLoadBalancerIp, subnetName: ingress.subnetName },

@@ -90,8 +90,13 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
   { name: 'firewall subnet too small', mutate: (f) => { f.spec.regions.eastus2!.hub.subnets.firewall = '10.200.3.0/27'; }, path: 'regions.eastus2.hub.subnets.firewall', expect: /\/26 or larger/ },
   { name: 'region without clusters', mutate: (f) => { f.spec.regions.centralus!.clusters = []; }, path: 'regions.centralus.clusters', expect: /at least one cluster/ },
   { name: 'Git source over plain http', mutate: (f) => { f.spec.gitSource.url = 'http://github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /https:\/\// },
+  { name: 'Git token in the URL', mutate: (f) => { f.spec.gitSource.url = 'https://git:ghp_secret@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /without credentials/ },
+  { name: 'ssh URL without ssh auth', mutate: (f) => { f.spec.gitSource.url = 'ssh://git@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /auth.kind "ssh"/ },
+  { name: 'ssh auth on an https URL', mutate: (f) => { f.spec.gitSource.auth = { kind: 'ssh', knownHosts: ['github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'] }; }, path: 'gitSource.url', expect: /ssh:\/\/ URL/ },
+  { name: 'Git auth with a secret value', mutate: (f) => { (f.spec.gitSource as Record<string, unknown>).auth = { kind: 'https-token', token: 'ghp_secret' }; }, path: 'gitSource.auth.token', expect: /unknown field/ },
   { name: 'Entra tenant not a GUID', mutate: (f) => { east(f).entra.tenantId = 'contoso.onmicrosoft.com'; }, path: 'regions.eastus2.clusters[0].entra.tenantId', expect: /GUID/ },
-  { name: 'ingress identity client id not a GUID', mutate: (f) => { east(f).workloadIdentity.ingressControllerClientId = 'traefik'; }, path: 'regions.eastus2.clusters[0].workloadIdentity.ingressControllerClientId', expect: /GUID/ },
+  // Azure assigns the identity's client id at deploy time: the model has no field for it (FLUX_SUBSTITUTIONS).
+  { name: 'ingress identity client id in the model', mutate: (f) => { (east(f).workloadIdentity as Record<string, unknown>).ingressControllerClientId = '00000000-0000-0000-0003-000000000030'; }, path: 'regions.eastus2.clusters[0].workloadIdentity.ingressControllerClientId', expect: /unknown field/ },
   { name: 'Traefik tag not v3', mutate: (f) => { f.spec.ingressController.image.tag = 'v2.11.0'; }, path: 'ingressController.image.tag', expect: /Traefik v3 release tag/ },
   { name: 'single ingress controller replica', mutate: (f) => { f.spec.ingressController.replicas = 1; }, path: 'ingressController.replicas', expect: /at least 2/ },
   { name: 'ingress controller in the workload namespace', mutate: (f) => { f.spec.ingressController.namespace = f.spec.workload.namespace; }, path: 'ingressController.namespace', expect: /other than the workload's \(a0042\)/ },
@@ -174,7 +179,8 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
 
   // 4. Secrets and references.
   { name: 'Git URL with user and token', mutate: (f) => { f.spec.gitSource.url = 'https://flux:ghp_secret123@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /without credentials/ },
-  { name: 'Git URL with a user only', mutate: (f) => { f.spec.gitSource.url = 'https://git@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /without credentials/ },
+  { name: 'ssh Git URL with a password', mutate: (f) => { f.spec.gitSource.url = 'ssh://git:secret@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /without credentials/ },
+  { name: 'Git URL with a user only', mutate: (f) => { f.spec.gitSource.url = 'https://git@github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /without (credentials|a user)/ },
   { name: 'Git URL over ftp', mutate: (f) => { f.spec.gitSource.url = 'ftp://github.com/contoso/aks-fleet'; }, path: 'gitSource.url', expect: /https:\/\// },
   { name: 'Git branch with a space', mutate: (f) => { f.spec.gitSource.branch = 'main branch'; }, path: 'gitSource.branch', expect: /Git branch name/ },
   { name: 'policy exception naming an unknown rule', mutate: (f) => { f.spec.policyExceptions = [{ rule: 'security/no-such-rule', namespace: 'a0042', name: 'aspnetapp', reason: 'a reason long enough' }]; }, path: 'policyExceptions[0].rule', expect: /a rule that exceptions can name/ },

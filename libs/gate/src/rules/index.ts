@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.ts';
 import { deployRules } from './deploy/index.ts';
 import { deprecatedApiRules } from './deprecated-api-rules.ts';
+import { deploySecretRules } from './deploy-secret-rules.ts';
 import { fleetRules } from './fleet-rules.ts';
 import { fluxRules } from './flux-rules.ts';
 import { infrastructureRules } from './infrastructure-rules.ts';
@@ -14,4 +15,4 @@ import { serviceAccountTokenRules } from './service-account-token-rules.ts';
 
 /** Every rule of `fleet validate`, in report order. */
 export const RULES: readonly Rule[] = [...schemaRules, ...kustomizeRules, ...fluxRules, ...fleetRules, ...infrastructureRules, ...deployRules, ...securityRules,
-  ...podSecurityRules, ...rbacRules, ...exposureRules, ...serviceAccountTokenRules, ...deprecatedApiRules];
+  ...podSecurityRules, ...rbacRules, ...exposureRules, ...serviceAccountTokenRules, ...deprecatedApiRules, ...deploySecretRules];

@@ -154,13 +154,13 @@ describe('negative controls: the validator rejects', () => {
   });
 
   it('fails a parameters file that carries a secure value, an undeclared parameter, or misses a required one', () => {
-    const template = stampOf();
+    const template = structuredClone(deployments.find(({ step }) => step.kind === 'key-vault')!.template) as ArmTemplate;
     const problems = strict.validateParameters(
-      { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: { appGatewayListenerCertificate: { value: 'MII...' }, colour: { value: 'blue' } } },
+      { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: { ingressRootCertificate: { value: 'MII...' }, colour: { value: 'blue' } } },
       template,
       'parameters.json',
     );
-    expect(paths(problems)).toStrictEqual(['parameters.appGatewayListenerCertificate.value', 'parameters.colour', 'parameters.tags']);
+    expect(paths(problems)).toStrictEqual(['parameters.ingressRootCertificate.value', 'parameters.colour', 'parameters.tags']);
   });
 });
 

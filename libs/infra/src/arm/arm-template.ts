@@ -2,6 +2,7 @@
  * The ARM template shape we emit (classic `resources` array, 2019-04-01 schema) and small builders, so every
  * resource gets its pinned apiVersion and every template the same envelope.
  */
+import { KEY_VAULT_ROLES } from '@aks-fleet/fleet';
 import { API_VERSIONS, type ResourceType } from './api-versions.ts';
 
 export const DEPLOYMENT_TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
@@ -118,7 +119,8 @@ export function roleDefinitionId(roleGuid: string): string {
 /** Built-in role definition GUIDs (Azure built-in roles). */
 export const BUILT_IN_ROLES = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  keyVaultSecretsUser: KEY_VAULT_ROLES.secretsUser,
+  keyVaultCertificatesOfficer: KEY_VAULT_ROLES.certificatesOfficer,
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
 } as const;

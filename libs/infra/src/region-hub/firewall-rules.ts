@@ -16,7 +16,9 @@ export interface ApplicationRule {
 export interface NetworkRule {
   readonly name: string;
   readonly ipProtocols: readonly ('TCP' | 'UDP' | 'Any' | 'ICMP')[];
-  readonly destinationAddresses: readonly string[];
+  readonly destinationAddresses?: readonly string[];
+  /** FQDN targets (resolved by the firewall's DNS proxy, which the hub policy enables). */
+  readonly destinationFqdns?: readonly string[];
   readonly destinationPorts: readonly string[];
 }
 
@@ -66,8 +68,16 @@ export function azureMonitorFqdns(region: string): string[] {
   ];
 }
 
+/** Flux's HTTPS egress to the Git host (none for an ssh:// repository, see fluxNetworkRules). */
 export function fluxApplicationRules(gitUrl: string): ApplicationRule[] {
-  return [{ name: 'flux-to-git-host', protocols: HTTPS, targetFqdns: [gitHost(gitUrl)] }];
+  return gitUrl.startsWith('ssh://') ? [] : [{ name: 'flux-to-git-host', protocols: HTTPS, targetFqdns: [gitHost(gitUrl)] }];
+}
+
+/** Flux's SSH egress to the Git host of an ssh:// repository: application rules cannot carry SSH. */
+export function fluxNetworkRules(gitUrl: string): NetworkRule[] {
+  if (!gitUrl.startsWith('ssh://')) return [];
+  const url = new URL(gitUrl);
+  return [{ name: 'flux-to-git-host-ssh', ipProtocols: ['TCP'], destinationFqdns: [url.hostname], destinationPorts: [url.port || '22'] }];
 }
 
 export function applicationRuleJson(rule: ApplicationRule, sourceIpGroup: string): JsonObject {
@@ -87,7 +97,8 @@ export function networkRuleJson(rule: NetworkRule, sourceIpGroup: string): JsonO
     name: rule.name,
     ipProtocols: [...rule.ipProtocols],
     sourceIpGroups: [sourceIpGroup],
-    destinationAddresses: [...rule.destinationAddresses],
+    destinationAddresses: rule.destinationAddresses ? [...rule.destinationAddresses] : undefined,
+    destinationFqdns: rule.destinationFqdns ? [...rule.destinationFqdns] : undefined,
     destinationPorts: [...rule.destinationPorts],
   };
 }

@@ -5,7 +5,7 @@
  */
 import { clusterAzureNames, clustersOf, regionAzureNames, type Fleet } from '@aks-fleet/fleet';
 import { expr, idIn, idOf, idRef, resource, template, type ArmTemplate } from '../arm/arm-template.ts';
-import { aksApplicationRules, aksNetworkRules, applicationRuleJson, fluxApplicationRules, networkRuleJson } from './firewall-rules.ts';
+import { aksApplicationRules, aksNetworkRules, applicationRuleJson, fluxApplicationRules, fluxNetworkRules, networkRuleJson } from './firewall-rules.ts';
 import { tagsParameterDefinition, tracked } from '../arm/template-helpers.ts';
 
 export function hubEgressTemplate(fleet: Readonly<Fleet>, region: string): ArmTemplate {
@@ -35,6 +35,14 @@ export function hubEgressTemplate(fleet: Readonly<Fleet>, region: string): ArmTe
               action: { type: 'Allow' },
               rules: aksNetworkRules(region).map((rule) => networkRuleJson(rule, ipGroup)),
             },
+            // An ssh:// fleet repository: SSH to its Git host (an https:// one is an application rule below).
+            ...fluxNetworkRules(fleet.spec.gitSource.url).map((rule, index) => ({
+              ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
+              name: 'Flux-Requirements',
+              priority: 300 + index,
+              action: { type: 'Allow' },
+              rules: [networkRuleJson(rule, ipGroup)],
+            })),
           ],
         },
       }),
@@ -50,13 +58,17 @@ export function hubEgressTemplate(fleet: Readonly<Fleet>, region: string): ArmTe
               action: { type: 'Allow' },
               rules: aksApplicationRules(region).map((rule) => applicationRuleJson(rule, ipGroup)),
             },
-            {
-              ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
-              name: 'Flux-Requirements',
-              priority: 300,
-              action: { type: 'Allow' },
-              rules: fluxApplicationRules(fleet.spec.gitSource.url).map((rule) => applicationRuleJson(rule, ipGroup)),
-            },
+            ...(fluxApplicationRules(fleet.spec.gitSource.url).length > 0
+              ? [
+                  {
+                    ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
+                    name: 'Flux-Requirements',
+                    priority: 300,
+                    action: { type: 'Allow' },
+                    rules: fluxApplicationRules(fleet.spec.gitSource.url).map((rule) => applicationRuleJson(rule, ipGroup)),
+                  },
+                ]
+              : []),
           ],
         },
       }),

@@ -2,10 +2,57 @@
  * Flux through the AKS GitOps extension: the `microsoft.flux` extension (source and kustomize controllers only) and
  * one `fluxConfigurations` whose name and namespace are the GitRepository the cluster's `clusters/<cluster>/`
  * Kustomizations use as `sourceRef` (FLUX_BOOTSTRAP), with one kustomization at the cluster's entrypoint path.
+ *
+ * Values Azure assigns in this deployment reach the manifests as post-build substitutions of that kustomization
+ * (FLUX_SUBSTITUTIONS), and a private repository's credential arrives as a secure parameter that only the
+ * configuration's protected settings see.
  */
-import { entrypointPath, FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
-import { expr, lit, resource, type ArmResource } from '../arm/arm-template.ts';
+import { entrypointPath, FLUX_BOOTSTRAP, FLUX_SUBSTITUTIONS, type FluxSubstitution, type GitAuth } from '@aks-fleet/fleet';
+import { expr, lit, referenceOf, resource, type ArmParameterDefinition, type ArmResource } from '../arm/arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
+
+/** Secure stamp parameter that carries each kind of Git credential (a deploy-time input, never in a file). */
+export const GIT_CREDENTIAL_PARAMETERS = {
+  'https-token': {
+    name: 'gitHttpsToken',
+    description: 'HTTPS token (or password) of the private fleet repository; Flux reads it from the protected settings.',
+  },
+  ssh: {
+    name: 'gitSshPrivateKey',
+    description: 'PEM/OpenSSH private key of the private fleet repository; Flux reads it from the protected settings.',
+  },
+} as const satisfies Record<GitAuth['kind'], { name: string; description: string }>;
+
+/** The secure parameter the fleet's Git credential needs, if the repository is private. */
+export function gitCredentialParameter(auth: GitAuth | undefined): { name: string; description: string } | undefined {
+  return auth ? GIT_CREDENTIAL_PARAMETERS[auth.kind] : undefined;
+}
+
+export function gitCredentialParameterDefinitions(auth: GitAuth | undefined): Record<string, ArmParameterDefinition> {
+  const credential = gitCredentialParameter(auth);
+  return credential ? { [credential.name]: { type: 'securestring', minLength: 1, metadata: { description: credential.description } } } : {};
+}
+
+/** Non-secret repository settings of the credential kind (the user name, the pinned host keys). */
+function gitRepositoryAuth(auth: GitAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  if (auth.kind === 'https-token') return { httpsUser: auth.username };
+  return { sshKnownHosts: Buffer.from(`${auth.knownHosts.join('\n')}\n`).toString('base64') };
+}
+
+/** The extension's protected settings: base64 of the secure parameter, never its value in the template. */
+function protectedSettings(auth: GitAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  const value = expr(`base64(parameters(${lit(GIT_CREDENTIAL_PARAMETERS[auth.kind].name)}))`);
+  return auth.kind === 'https-token' ? { httpsKey: value } : { sshPrivateKey: value };
+}
+
+/** Inner expressions of each substitution variable's deploy-time value. */
+function substitutionValues(context: StampContext): Record<FluxSubstitution, string> {
+  return {
+    ingressControllerClientId: `${referenceOf(context.ids.ingressControllerIdentity, 'Microsoft.ManagedIdentity/userAssignedIdentities')}.clientId`,
+  };
+}
 
 export const FLUX_EXTENSION_NAME = 'flux';
 
@@ -39,7 +86,7 @@ export function fluxBootstrap(context: StampContext, extensionDependsOn: readonl
     }),
     resource('Microsoft.KubernetesConfiguration/fluxConfigurations', FLUX_BOOTSTRAP.configurationName, {
       scope: expr(context.ids.aks),
-      dependsOn: [expr(extension)],
+      dependsOn: [expr(extension), expr(context.ids.ingressControllerIdentity)],
       properties: {
         scope: 'cluster',
         namespace: FLUX_BOOTSTRAP.namespace,
@@ -50,7 +97,9 @@ export function fluxBootstrap(context: StampContext, extensionDependsOn: readonl
           repositoryRef: { branch: spec.gitSource.branch },
           syncIntervalInSeconds: FLUX_BOOTSTRAP.syncIntervalSeconds,
           timeoutInSeconds: FLUX_BOOTSTRAP.timeoutSeconds,
+          ...gitRepositoryAuth(spec.gitSource.auth),
         },
+        configurationProtectedSettings: protectedSettings(spec.gitSource.auth),
         kustomizations: {
           [FLUX_BOOTSTRAP.kustomizationName]: {
             path: entrypointPath(context.cluster.name),
@@ -60,6 +109,11 @@ export function fluxBootstrap(context: StampContext, extensionDependsOn: readonl
             timeoutInSeconds: FLUX_BOOTSTRAP.timeoutSeconds,
             prune: true,
             force: false,
+            postBuild: {
+              substitute: Object.fromEntries(
+                Object.entries(substitutionValues(context)).map(([variable, value]) => [FLUX_SUBSTITUTIONS[variable as FluxSubstitution], expr(value)]),
+              ),
+            },
           },
         },
       },

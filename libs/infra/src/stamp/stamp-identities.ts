@@ -4,8 +4,9 @@
  * - control plane (user-assigned): Network Contributor on the spoke's nodes and ingress subnets (spoke resource
  *   group → nested deployment);
  * - kubelet (created by AKS): AcrPull on the shared registry (shared resource group → nested deployment);
- * - App Gateway and ingress controller: Key Vault Secrets User on the cluster's vault; the ingress controller's
- *   federated credential trusts the cluster's OIDC issuer for the Traefik ServiceAccount;
+ * - App Gateway and ingress controller: Key Vault Secrets User on the cluster's vault — both read certificates as
+ *   their backing secrets (key + chain), never through the certificates API (key-vault-objects.ts); the ingress
+ *   controller's federated credential trusts the cluster's OIDC issuer for the Traefik ServiceAccount;
  * - Container Insights agent: Monitoring Metrics Publisher on the cluster (its metric alerts).
  *
  * Cross-resource-group assignments are nested deployments with `inner` expression scope: the principal id is
@@ -65,7 +66,8 @@ export function keyVaultRoleAssignments(context: StampContext): ArmResource[] {
       role: BUILT_IN_ROLES.keyVaultSecretsUser,
       principalId: principalOf(identity),
       principalKey: key,
-      dependsOn: [ids.keyVault, identity],
+      // The vault is the key-vault deployment's, already there.
+      dependsOn: [identity],
       description: `Key Vault Secrets User: ${what}`,
     }),
   );

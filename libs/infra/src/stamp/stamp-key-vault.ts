@@ -1,37 +1,41 @@
 /**
- * The stamp's private plumbing: the cluster's Key Vault (RBAC authorization, no public network access, reached
- * through a private endpoint) with the certificates as secrets from secure parameters, the private endpoint to the
- * shared registry, the privatelink DNS zones, and the internal ingress zone whose A record maps the single backend
- * hostname to the ingress controller's internal load balancer IP.
+ * A cluster's Key Vault and its private plumbing. The vault itself (RBAC authorization, no public network access)
+ * is its own deployment before the stamp (`key-vault/<cluster>`), so `fleet infra deploy` can import the
+ * certificates (KEY_VAULT_OBJECTS) before the App Gateway that reads them is created. The stamp adds the private
+ * endpoint to it and to the shared registry, the privatelink DNS zones, and the internal ingress zone whose A record
+ * maps the single backend hostname to the ingress controller's internal load balancer IP.
  */
-import { backendHostname, ingressDomain, KEY_VAULT_SECRETS } from '@aks-fleet/fleet';
-import { expr, idOf, idRef, parameter, resource, type ArmParameterDefinition, type ArmResource } from '../arm/arm-template.ts';
+import { backendHostname, ingressDomain } from '@aks-fleet/fleet';
+import { expr, idOf, idRef, lit, parameter, resource, roleDefinitionId, BUILT_IN_ROLES, type ArmParameterDefinition, type ArmResource } from '../arm/arm-template.ts';
+import { KEY_VAULT_OBJECTS, TLS_FILE_FORMATS } from './key-vault-objects.ts';
 import type { StampContext } from './stamp-context.ts';
 import { diagnosticSettings, TAGS, tracked } from '../arm/template-helpers.ts';
 
-/** Secure parameters of the stamp: certificates never appear in a template or a parameters file. */
-export const STAMP_SECURE_PARAMETERS = {
-  appGatewayListenerCertificate: {
-    secret: KEY_VAULT_SECRETS.appGatewayListenerCertificate,
-    contentType: 'application/x-pkcs12',
-    description: 'Base64 PFX (no password) of a publicly trusted certificate for the App Gateway public FQDN.',
-  },
-  ingressRootCertificate: {
-    secret: KEY_VAULT_SECRETS.ingressRootCertificate,
-    contentType: 'application/x-x509-ca-cert',
-    description: 'Base64 certificate (CRT) the App Gateway trusts on its HTTPS backend: the CA of the internal ingress certificate.',
-  },
-  ingressTlsCertificate: {
-    secret: KEY_VAULT_SECRETS.ingressTlsCertificate,
-    contentType: 'application/x-pem-file',
-    description: 'PEM certificate and private key of the internal ingress host, served by the ingress controller.',
-  },
+/** Secure parameters of the key-vault deployment: template-written secrets, never in a template or parameters file. */
+export const KEY_VAULT_SECURE_PARAMETERS = {
+  ingressRootCertificate: KEY_VAULT_OBJECTS.ingressRootCertificate,
 } as const;
 
-export function stampSecureParameterDefinitions(): Record<string, ArmParameterDefinition> {
-  return Object.fromEntries(
-    Object.entries(STAMP_SECURE_PARAMETERS).map(([name, { description }]) => [name, { type: 'securestring', metadata: { description } } satisfies ArmParameterDefinition]),
-  );
+/**
+ * Object id of the principal that runs `fleet infra deploy` (filled in by it): it gets Key Vault Certificates Officer
+ * on the vault to import the certificates. Empty: no assignment (the importer already holds a role).
+ */
+export const CERTIFICATE_IMPORTER_PARAMETER = 'certificateImporterPrincipalId';
+
+export function keyVaultParameterDefinitions(): Record<string, ArmParameterDefinition> {
+  return {
+    ...Object.fromEntries(
+      Object.entries(KEY_VAULT_SECURE_PARAMETERS).map(([name, { description }]) => [
+        name,
+        { type: 'securestring', metadata: { description: `Base64 of the ${description}.` } } satisfies ArmParameterDefinition,
+      ]),
+    ),
+    [CERTIFICATE_IMPORTER_PARAMETER]: {
+      type: 'string',
+      defaultValue: '',
+      metadata: { description: 'Object id of the deploying principal, which imports the certificates (fleet infra deploy sets it).' },
+    },
+  };
 }
 
 /** Versionless secret URI (App Gateway picks up a rotated certificate by itself). Azure public cloud DNS suffix. */
@@ -47,10 +51,6 @@ export function backendRecordName(context: StampContext): string {
   const zone = ingressDomain(context.fleet.spec);
   if (!host.endsWith(`.${zone}`)) throw new Error(`backend hostname ${host} is not inside the ingress zone ${zone}; expected <name>.${zone} — fix: derive both from libs/fleet names.ts`);
   return host.slice(0, -(zone.length + 1));
-}
-
-export function keyVaultSecretIds(context: StampContext): string[] {
-  return Object.values(STAMP_SECURE_PARAMETERS).map(({ secret }) => idOf('Microsoft.KeyVault/vaults/secrets', context.names.keyVault, secret));
 }
 
 function privateDnsZone(context: StampContext, zone: string): ArmResource[] {
@@ -85,9 +85,10 @@ function privateEndpoint(context: StampContext, name: string, target: string, gr
   ];
 }
 
-export function keyVaultAndNetworking(context: StampContext): ArmResource[] {
-  const { names, ids, region, cluster } = context;
-  const ingressZone = ingressDomain(context.fleet.spec);
+/** The vault, its diagnostics, the template-written secrets and the importer's role (the key-vault deployment). */
+export function keyVault(context: StampContext): ArmResource[] {
+  const { names, ids, region } = context;
+  const importer = `parameters(${lit(CERTIFICATE_IMPORTER_PARAMETER)})`;
   return [
     tracked('Microsoft.KeyVault/vaults', names.keyVault, region, {
       properties: {
@@ -103,16 +104,34 @@ export function keyVaultAndNetworking(context: StampContext): ArmResource[] {
         enabledForTemplateDeployment: false,
       },
     }),
-    ...Object.values(STAMP_SECURE_PARAMETERS).map(({ secret, contentType }, index) =>
+    ...Object.entries(KEY_VAULT_SECURE_PARAMETERS).map(([name, { name: secret, format }]) =>
       resource('Microsoft.KeyVault/vaults/secrets', `${names.keyVault}/${secret}`, {
         dependsOn: [expr(ids.keyVault)],
-        properties: { value: parameter(Object.keys(STAMP_SECURE_PARAMETERS)[index]!), contentType, attributes: { enabled: true } },
+        properties: { value: parameter(name), contentType: TLS_FILE_FORMATS[format].contentType, attributes: { enabled: true } },
       }),
     ),
     diagnosticSettings(context.fleet.spec, ids.keyVault, ids.keyVault),
+    resource('Microsoft.Authorization/roleAssignments', expr(`guid(${ids.keyVault}, ${importer}, ${lit(BUILT_IN_ROLES.keyVaultCertificatesOfficer)})`), {
+      condition: expr(`not(empty(${importer}))`),
+      scope: expr(ids.keyVault),
+      dependsOn: [expr(ids.keyVault)],
+      properties: {
+        roleDefinitionId: roleDefinitionId(BUILT_IN_ROLES.keyVaultCertificatesOfficer),
+        principalId: expr(importer),
+        description: 'Key Vault Certificates Officer: fleet infra deploy imports the TLS certificates',
+      },
+    }),
+  ];
+}
+
+/** Private endpoints, privatelink zones and the internal ingress zone (the stamp). */
+export function keyVaultNetworking(context: StampContext): ArmResource[] {
+  const { names, ids, cluster } = context;
+  const ingressZone = ingressDomain(context.fleet.spec);
+  return [
     ...privateDnsZone(context, PRIVATE_LINK_ZONES.keyVault),
     ...privateDnsZone(context, PRIVATE_LINK_ZONES.containerRegistry),
-    ...privateEndpoint(context, names.keyVaultPrivateEndpoint, ids.keyVault, 'vault', PRIVATE_LINK_ZONES.keyVault, [ids.keyVault]),
+    ...privateEndpoint(context, names.keyVaultPrivateEndpoint, ids.keyVault, 'vault', PRIVATE_LINK_ZONES.keyVault, []),
     ...privateEndpoint(context, names.containerRegistryPrivateEndpoint, ids.containerRegistry, 'registry', PRIVATE_LINK_ZONES.containerRegistry, []),
     ...privateDnsZone(context, ingressZone),
     resource('Microsoft.Network/privateDnsZones/A', `${ingressZone}/${backendRecordName(context)}`, {

@@ -22,7 +22,8 @@ import {
   networkContributorAssignments,
   networkContributorDeploymentName,
 } from './stamp-identities.ts';
-import { keyVaultAndNetworking, keyVaultSecretIds, PRIVATE_LINK_ZONES, stampSecureParameterDefinitions } from './stamp-key-vault.ts';
+import { gitCredentialParameterDefinitions } from './stamp-flux.ts';
+import { keyVaultNetworking, PRIVATE_LINK_ZONES } from './stamp-key-vault.ts';
 import { policyAssignmentIds, policyAssignments } from './stamp-policies.ts';
 import { tagsParameterDefinition } from '../arm/template-helpers.ts';
 
@@ -38,7 +39,8 @@ export function stampTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
       ...identities(context),
       ...policyAssignments(context),
       networkContributorAssignments(context),
-      ...keyVaultAndNetworking(context),
+      // The vault is the key-vault deployment before this one, its certificates imported by `fleet infra deploy`.
+      ...keyVaultNetworking(context),
       ...keyVaultRoleAssignments(context),
       // Policies first (the reference's order: nothing runs before the guardrails), and the subnets joinable.
       ...aksCluster(context, [ids.controlPlaneIdentity, networkContributor, ...policyAssignmentIds(context)]),
@@ -49,7 +51,6 @@ export function stampTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
       ...fluxBootstrap(context, [acrPull]),
       // The gateway reads its certificates from the vault through the private endpoint at creation.
       ...appGateway(context, [
-        ...keyVaultSecretIds(context),
         appGatewayKeyVaultRoleId(context),
         idOf('Microsoft.Network/privateEndpoints/privateDnsZoneGroups', names.keyVaultPrivateEndpoint, 'default'),
         idOf('Microsoft.Network/privateDnsZones/virtualNetworkLinks', keyVaultZone, `to_${names.spokeVnet}`),
@@ -57,11 +58,12 @@ export function stampTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
       ...metricAlerts(context),
     ],
     {
-      parameters: { ...tagsParameterDefinition(), ...stampSecureParameterDefinitions() },
+      parameters: { ...tagsParameterDefinition(), ...gitCredentialParameterDefinitions(fleet.spec.gitSource.auth) },
       outputs: {
         aksClusterName: { type: 'string', value: names.aksCluster },
         keyVaultName: { type: 'string', value: names.keyVault },
         oidcIssuerUrl: { type: 'string', value: expr(`${referenceOf(ids.aks, 'Microsoft.ContainerService/managedClusters')}.oidcIssuerProfile.issuerURL`) },
+        // Informational: Flux receives it through the bootstrap kustomization's post-build substitution.
         ingressControllerClientId: { type: 'string', value: expr(`${referenceOf(ids.ingressControllerIdentity, 'Microsoft.ManagedIdentity/userAssignedIdentities')}.clientId`) },
         fluxConfigurationName: { type: 'string', value: FLUX_BOOTSTRAP.configurationName },
       },
