@@ -15,3 +15,4 @@ export { resourceGroupsTemplate, fleetResourceGroups } from './resource-groups-t
 export { STAMP_SECURE_PARAMETERS } from './stamp-key-vault.ts';
 export * from './deploy.ts';
 export { parseResourceId, parseParameterReference, DeclaredResources, type ResourceReference } from './arm-references.ts';
+export { SYSTEM_POOL, USER_POOL, SYSTEM_POOL_TAINT } from './stamp-aks.ts';

@@ -5,7 +5,7 @@
  * workload identity, Azure Policy, Key Vault CSI and Container Insights add-ons, NodeImage node-OS upgrades in a
  * Tuesday 21:00 window.
  */
-import type { NodePool } from '@aks-fleet/fleet';
+import { AKS_NODE_MAX_PODS, type NodePool } from '@aks-fleet/fleet';
 import { expr, resource, type ArmResource, type JsonObject } from './arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 import { diagnosticSettings, tracked, workspaceIdExpression } from './template-helpers.ts';
@@ -16,6 +16,8 @@ export const DNS_SERVICE_IP = '172.16.0.10';
 
 export const SYSTEM_POOL = 'npsystem';
 export const USER_POOL = 'npuser01';
+/** AKS's taint on system pools: only pods tolerating it (critical add-ons) run there. */
+export const SYSTEM_POOL_TAINT = 'CriticalAddonsOnly=true:NoSchedule';
 
 function agentPool(context: StampContext, name: string, mode: 'System' | 'User', pool: NodePool, osDiskSizeGB: number): JsonObject {
   return {
@@ -30,13 +32,13 @@ function agentPool(context: StampContext, name: string, mode: 'System' | 'User',
     osSKU: 'AzureLinux',
     osDiskType: 'Ephemeral',
     osDiskSizeGB,
-    maxPods: 30,
+    maxPods: AKS_NODE_MAX_PODS,
     type: 'VirtualMachineScaleSets',
     availabilityZones: [...pool.zones],
     vnetSubnetID: expr(context.ids.nodesSubnet),
     orchestratorVersion: context.cluster.kubernetesVersion,
     upgradeSettings: { maxSurge: '33%' },
-    nodeTaints: mode === 'System' ? ['CriticalAddonsOnly=true:NoSchedule'] : undefined,
+    nodeTaints: mode === 'System' ? [SYSTEM_POOL_TAINT] : undefined,
   };
 }
 

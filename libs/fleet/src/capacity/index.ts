@@ -1,0 +1,2 @@
+export * from './vm-sizes.ts';
+export * from './node-capacity.ts';
