@@ -16,6 +16,7 @@ commands:
   infra      infra plan [--region R | --shared] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
              infra deploy [--region R | --shared] [--secure-parameters FILE] (validate, then deploy in order)
   model      check the fleet model (structure and cross-field rules) and print what it holds
+  failover   can the other clusters absorb a lost region? fleet failover --lose <region> [--json] (exit 1 if not)
 
 synth options:
   --cluster NAME   only this cluster (repeatable); its folders only
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'secure-parameters': { type: 'string' },
         shared: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
+        lose: { type: 'string' },
       },
     });
   } catch (error) {
@@ -92,6 +94,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         );
       case 'model':
         return (await import('./commands/model.ts')).runModel({ ...(values.fleet ? { fleet: values.fleet } : {}), clusters: values.cluster ?? [] }, out);
+      case 'failover':
+        return (await import('./commands/failover.ts')).runFailover({ root: values.root ?? findWorkspaceRoot(), ...(values.fleet ? { fleet: values.fleet } : {}), ...(values.lose ? { lose: values.lose } : {}) }, out);
       default:
         process.stderr.write(`ERROR unknown command "${command}"\n${USAGE}`);
         return 2;
