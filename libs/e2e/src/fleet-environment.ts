@@ -48,6 +48,8 @@ export interface RegionHandle {
 
 export class FleetEnvironment {
   private commits = 0;
+  /** The fleet file and synthesized root of the latest commit (what `fleet failover` reads). */
+  private latest: { fleetFile: string; root: string } | undefined;
   private readonly regionList: RegionHandle[] = [];
   private git: GitServer | undefined;
   private stopped = false;
@@ -111,7 +113,13 @@ export class FleetEnvironment {
     writeFleetFile(fleet, fleetFile);
     const synthRoot = path.join(this.runDir, 'synth');
     await synthesize(fleetFile, synthRoot);
+    this.latest = { fleetFile, root: synthRoot };
     return this.repository.commitSynthesized(synthRoot, message, options);
+  }
+
+  get latestSynthesis(): { fleetFile: string; root: string } {
+    if (!this.latest) throw new Error('nothing committed yet');
+    return this.latest;
   }
 
   /** What each cluster should hold at the work tree's current commit. */

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { clustersOf, type Fleet } from '@aks-fleet/fleet';
+import { clustersOf, type Cluster, type Fleet } from '@aks-fleet/fleet';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEUE_DEPENDENCY } from './control-plane.ts';
@@ -21,6 +21,7 @@ import { objectKey, refOf, type KubeObject } from './kube-client.ts';
 import { diffAgainstLive, listFluxManagedObjects, strictDryRun } from './live-state.ts';
 import { selectEdits, type EditSelection } from './model-edits.ts';
 import { clusterValues, CLUSTER_LABEL, containsToken, objectsText, REGION_LABEL } from './region-values.ts';
+import { failoverVerdicts, roomyFleet, runDrill, tightFleet, type StaticVerdict } from './failover-drill.ts';
 import { formatTable, ResultTable } from './results.ts';
 import { checkWorkloads, unscheduledPods, type CanaryExpectation } from './scheduling-assertions.ts';
 import type { Commit } from './test-repository.ts';
@@ -437,6 +438,38 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       return { ...result, note: `${result.note}; ${await expectWorkloadsRunning(region)}` };
     });
     current = { commit: fix, model, desired: fixed };
+  });
+  it('8 failover drill: what `fleet failover` says a survivor can absorb is what it absorbs at peak', async () => {
+    const lost = env.regions[env.regions.length - 1]!;
+    const survivors = env.regions.filter((r) => r !== lost);
+    const modelCluster = (model: Fleet, name: string): Cluster => clustersOf(model.spec).find((c) => c.cluster.name === name)!.cluster;
+    const drill = async (label: string, model: Fleet, expectAbsorbs: boolean): Promise<void> => {
+      const commit = await env.commitModel(model, `failover drill: ${label}`);
+      const { fleetFile, root } = env.latestSynthesis;
+      const verdicts = await failoverVerdicts(fleetFile, root, lost.region);
+      const up = env.regions.filter((r) => r.controlPlane.running);
+      for (const region of up) region.autoscaler.setCluster(modelCluster(model, region.cluster));
+      const desired = await desiredStates(up.map((r) => r.cluster));
+      await Promise.all(up.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
+      await perRegion(`8 drill ${label}: converge`, up, async (region) => converged(await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt })));
+      if (lost.controlPlane.running) await lost.controlPlane.stop({ abrupt: true });
+      log(`drill (${label}): ${lost.region} stopped; fleet failover --lose ${lost.region}: exit ${verdicts.exitCode}; ${verdicts.survivors.map((v) => `${v.cluster} ${v.absorbs ? 'absorbs' : `cannot (${v.limitingFactor})`}`).join(', ')}`);
+      expect(verdicts.exitCode, `fleet failover exit code for the ${label} fleet`).toBe(expectAbsorbs ? 0 : 1);
+      await perRegion(`8 drill ${label}`, survivors, async (region) => {
+        const verdict: StaticVerdict | undefined = verdicts.survivors.find((v) => v.cluster === region.cluster);
+        expect(verdict, `fleet failover has a verdict for ${region.cluster}`).toBeDefined();
+        const outcome = await runDrill(region, modelCluster(model, region.cluster), log);
+        const said = verdict!.absorbs ? 'absorbs' : `cannot absorb (${verdict!.limitingFactor}: ${verdict!.findings[0]?.detail})`;
+        const happened = outcome.passed ? outcome.summary : `failed: ${outcome.problems.slice(0, 3).join('; ')}`;
+        if (outcome.passed !== verdict!.absorbs || outcome.passed !== expectAbsorbs) {
+          throw new Error(`fleet failover says ${region.cluster} ${said}; the drill ${happened} (expected ${expectAbsorbs ? 'to absorb' : 'not to fit'})`);
+        }
+        return { seconds: outcome.seconds, note: `command: ${said}; drill (harness as autoscalers: ${outcome.actions.length - 1} steps): ${happened}` };
+      });
+    };
+    // First a fleet whose user pools stop at the failover replicas (no room for the rollout surge), then one with room.
+    await drill('does not fit', tightFleet(baseModel), false);
+    await drill('fits', roomyFleet(baseModel), true);
   });
 });
 
