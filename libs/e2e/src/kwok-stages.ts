@@ -152,7 +152,7 @@ export function kwokStages(): object[] {
     stage(
       'node-heartbeat',
       'Node',
-      [{ key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: 'In', values: ['True'] }],
+      [{ key: '.status.conditions[] | select(.type == "Ready") | .status', operator: 'In', values: ['True'] }],
       [{ patch: { subresource: 'status', type: 'strategic', template: NODE_HEARTBEAT } }],
       NODE_STATUS_REFRESH_MS,
     ),
