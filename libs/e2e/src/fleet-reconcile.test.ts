@@ -26,11 +26,12 @@ import { formatTable, ResultTable } from './results.ts';
 import { checkWorkloads, unscheduledPods, type CanaryExpectation } from './scheduling-assertions.ts';
 import type { Commit } from './test-repository.ts';
 import { loadTestFleet } from './test-fleet.ts';
-import { pollUntil, secondsSince } from './wait.ts';
+import { pollUntil, secondsSince, sleep } from './wait.ts';
 
 /** Target of the issue: commit → converged per region. */
 const CONVERGE_TARGET_SECONDS = 20;
 const CONVERGE_TIMEOUT_MS = 120_000;
+const WORKLOADS_SETTLE_MS = 60_000;
 const RESULTS_FILE = process.env.E2E_RESULTS_FILE ?? path.join(E2E_STATE_DIR, 'results.json');
 
 const results = new ResultTable(RESULTS_FILE);
@@ -147,10 +148,20 @@ async function converge(region: RegionHandle, desired: DesiredState, revision: s
   }
 }
 
-/** Every Deployment Available, every pod scheduled and Ready, spread, PDBs and the canary share: the table note. */
+/**
+ * Every Deployment Available, every pod scheduled and Ready, spread, PDBs and the canary share: the table note.
+ * Waits up to a minute for a settled state: the HPA controller raises a new Deployment to minReplicas on its
+ * own schedule, after Flux already saw the Deployment Available with one replica.
+ */
 async function expectWorkloadsRunning(region: RegionHandle, model?: Fleet): Promise<string> {
   const canary = model ? canaryOf(model, region.cluster) : undefined;
-  const report = await checkWorkloads(region.client, canary ? { canary } : {});
+  const options = canary ? { canary } : {};
+  let report = await checkWorkloads(region.client, options);
+  const deadline = performance.now() + WORKLOADS_SETTLE_MS;
+  while (report.problems.length > 0 && performance.now() < deadline) {
+    await sleep(1_000);
+    report = await checkWorkloads(region.client, options);
+  }
   expectNone(report.problems, `${region.region}: workloads not running as the manifests say`);
   const share = report.canaryShare !== undefined ? `; canary ${(report.canaryShare * 100).toFixed(0)} % of ready endpoints` : '';
   return `${report.deployments} Deployments Available, ${report.pods} pods Ready on ${report.nodes} nodes; PDBs allow ${report.pdbs.join(', ')}${share}`;
