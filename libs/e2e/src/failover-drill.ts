@@ -147,7 +147,7 @@ export async function runDrill(region: RegionHandle, cluster: Cluster, log: (lin
     const pending = live.filter((d) => !rolledOut(d)).map((d) => `Deployment ${d.metadata.namespace}/${d.metadata.name} rollout: ${d.status?.updatedReplicas ?? 0} updated, ${d.status?.availableReplicas ?? 0}/${d.spec.replicas ?? 1} available`);
     problems = [...pending, ...pods, ...failures];
     if (pending.length === 0 && pods.length === 0 && failures.length === 0) {
-      const report = await checkWorkloads(region.client);
+      const report = await checkWorkloads(region.client, { softSpread: false });
       const summary = `${report.deployments} Deployments rolled out at peak: ${report.pods} pods Ready on ${report.nodes} nodes`;
       return { passed: report.problems.length === 0, seconds: secondsSince(started), actions, problems: report.problems, summary };
     }

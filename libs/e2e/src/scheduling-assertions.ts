@@ -22,7 +22,7 @@ interface PodSpec {
   readonly nodeSelector?: Record<string, string>;
   readonly tolerations?: readonly { key?: string; operator?: string; value?: string; effect?: string }[];
   readonly affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: readonly { labelSelector?: LabelSelector; topologyKey: string }[] } };
-  readonly topologySpreadConstraints?: readonly { maxSkew: number; topologyKey: string; labelSelector?: LabelSelector }[];
+  readonly topologySpreadConstraints?: readonly { maxSkew: number; topologyKey: string; whenUnsatisfiable?: string; labelSelector?: LabelSelector }[];
 }
 
 type Pod = KubeObject & { spec: PodSpec; status?: { phase?: string; conditions?: Condition[] } };
@@ -134,8 +134,11 @@ export interface WorkloadReport {
   readonly canaryShare?: number;
 }
 
-/** Every check above, for one region. */
-export async function checkWorkloads(client: KubeClient, { canary }: { canary?: CanaryExpectation } = {}): Promise<WorkloadReport> {
+/**
+ * Every check above, for one region. `softSpread: false` skips the zone check of `ScheduleAnyway` constraints
+ * (a preference the scheduler may trade away, e.g. after a rolling update at peak); `DoNotSchedule` is always held.
+ */
+export async function checkWorkloads(client: KubeClient, { canary, softSpread = true }: { canary?: CanaryExpectation; softSpread?: boolean } = {}): Promise<WorkloadReport> {
   const problems = await unscheduledPods(client);
   const [deployments, nodes, pdbs, byDeployment] = await Promise.all([
     items<Deployment>(client, '/apis/apps/v1/deployments'),
@@ -166,6 +169,7 @@ export async function checkWorkloads(client: KubeClient, { canary }: { canary?: 
     }
     for (const spread of template.spec.topologySpreadConstraints ?? []) {
       if (spread.topologyKey !== ZONE_LABEL || !matches(spread.labelSelector, ownLabels)) continue;
+      if (!softSpread && spread.whenUnsatisfiable === 'ScheduleAnyway') continue;
       const zones = new Set(eligibleNodes(template.spec, nodes).map((n) => n.metadata.labels?.[ZONE_LABEL]).filter((z): z is string => !!z));
       const counts = new Map([...zones].map((z) => [z, 0]));
       for (const pod of placed) {
