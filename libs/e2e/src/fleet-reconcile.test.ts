@@ -32,6 +32,8 @@ import { pollUntil, secondsSince, sleep } from './wait.ts';
 const CONVERGE_TARGET_SECONDS = 20;
 const CONVERGE_TIMEOUT_MS = 120_000;
 const WORKLOADS_SETTLE_MS = 60_000;
+/** Two commits, two drills (a stalled one waits out its stall window): more than one scenario's default. */
+const DRILL_TEST_TIMEOUT_MS = 600_000;
 const RESULTS_FILE = process.env.E2E_RESULTS_FILE ?? path.join(E2E_STATE_DIR, 'results.json');
 
 const results = new ResultTable(RESULTS_FILE);
@@ -481,6 +483,6 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     // First a fleet whose user pools stop at the failover replicas (no room for the rollout surge), then one with room.
     await drill('does not fit', tightFleet(baseModel), false);
     await drill('fits', roomyFleet(baseModel), true);
-  });
+  }, DRILL_TEST_TIMEOUT_MS);
 });
 
