@@ -197,7 +197,7 @@ afterAll(async () => {
     const memory = env.memoryPeak();
     results.info('memory', memory);
     results.info('gitRequests', env.gitServer.requests());
-    log(`peak memory: ${memory.totalMiB} MiB for ${memory.processes} processes (${Object.entries(memory.byGroup).map(([g, m]) => `${g} ${m}`).join(', ')} MiB); harness ${memory.harnessMiB} MiB`);
+    log(`peak memory: ${memory.totalMiB} MiB for ${memory.processes} processes (${Object.entries(memory.byGroup).map(([g, m]) => `${g} ${m}`).join(', ')} MiB); per component ${Object.entries(memory.byComponent).map(([c, m]) => `${c} ${m}`).join(', ')} MiB; harness ${memory.harnessMiB} MiB`);
     await env.stop();
   }
   results.info('totalSeconds', secondsSince(started));

@@ -180,12 +180,23 @@ export function kwokStages(): object[] {
   ];
 }
 
-/** kwok's own settings: renew a Lease per node, like the kubelet. */
+/**
+ * kwok's own settings: renew a Lease per node, like the kubelet. A configuration document replaces kwok's defaults
+ * as a whole, so the worker counts are given too (kwok's documented defaults).
+ */
 function kwokConfiguration(): object {
   return {
     apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
     kind: 'KwokConfiguration',
-    options: { nodeLeaseDurationSeconds: NODE_LEASE_SECONDS },
+    options: {
+      nodeLeaseDurationSeconds: NODE_LEASE_SECONDS,
+      nodeLeaseParallelism: 4,
+      podPlayStageParallelism: 4,
+      nodePlayStageParallelism: 4,
+      podsOnNodeSyncParallelism: 1,
+      enablePodsOnNodeSyncListPager: true,
+      enablePodsOnNodeSyncStreamWatch: false,
+    },
   };
 }
 
