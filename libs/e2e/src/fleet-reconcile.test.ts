@@ -123,7 +123,8 @@ async function fingerprints(region: RegionHandle): Promise<Map<string, string>> 
     const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata;
     return createHash('sha256').update(JSON.stringify({ ...rest, metadata: meta })).digest('hex').slice(0, 12);
   };
-  return new Map([...live].map(([key, o]) => [key, `${o.metadata.uid}@${content(o)}`]));
+  // Flux Kustomizations: their generation (reconcile requests annotate them, their status always moves).
+  return new Map([...live].map(([key, o]) => [key, o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? `${o.metadata.uid}@gen${o.metadata.generation}` : `${o.metadata.uid}@${content(o)}`]));
 }
 
 /** The canary a cluster of the model runs, as the share of its Service's ready endpoints it must get. */

@@ -147,6 +147,13 @@ export async function checkWorkloads(client: KubeClient, { canary, softSpread = 
     podsByDeployment(client),
   ]);
   const nodeByName = new Map(nodes.map((n) => [n.metadata.name, n]));
+  // The HPA controller raises its target to minReplicas on its own schedule: until then the Deployment is not settled.
+  const hpas = await items<KubeObject & { spec: { minReplicas?: number; scaleTargetRef: { kind: string; name: string } } }>(client, '/apis/autoscaling/v2/horizontalpodautoscalers');
+  for (const hpa of hpas.filter((h) => h.spec.scaleTargetRef.kind === 'Deployment')) {
+    const target = deployments.find((d) => d.metadata.namespace === hpa.metadata.namespace && d.metadata.name === hpa.spec.scaleTargetRef.name);
+    const min = hpa.spec.minReplicas ?? 1;
+    if (target && (target.spec.replicas ?? 1) < min) problems.push(`Deployment ${key(target)}: ${target.spec.replicas ?? 1} replicas, below its HPA's minReplicas ${min} (not scaled yet)`);
+  }
   let podCount = 0;
   for (const deployment of deployments) {
     const id = key(deployment);
