@@ -348,7 +348,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     await perRegion('5 drift (others)', others, async (region) => {
       const after = await fingerprints(region);
       expectNone(touched(othersBefore.get(region.cluster)!, after, othersBefore.get(region.cluster)!.keys()), `${region.region}: objects changed`);
-      return { note: 'untouched (uid/resourceVersion of every object unchanged)' };
+      return { note: 'untouched (uid and content, status aside, of every object unchanged)' };
     });
   });
 
