@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the real binaries for the end-to-end "regional clusters" harness from Go modules only:
-#   etcd, kube-apiserver, kube-controller-manager, kubectl, Flux source-controller,
-#   Flux kustomize-controller and kustomize.
+#   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok (the kubelet simulator),
+#   Flux source-controller, Flux kustomize-controller and kustomize.
 # Pins live in the wrapper modules under tools/e2e/*/go.mod (+ committed go.sum); see tools/e2e/README.md.
 # Binaries go to .cache/tools/e2e/bin/ (git-ignored). A binary is rebuilt only when its stamp
 # (version + wrapper go.mod/go.sum hash + Go version) changes, so a warm run takes seconds.
@@ -21,7 +21,7 @@ LOGS="$ROOT/.cache/tools/e2e/logs"
 KUSTOMIZE_MODULE="sigs.k8s.io/kustomize/kustomize/v5"
 KUSTOMIZE_VERSION="v5.7.1"
 
-ALL_TOOLS=(etcd kube-apiserver kube-controller-manager kubectl source-controller kustomize-controller kustomize)
+ALL_TOOLS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok source-controller kustomize-controller kustomize)
 
 die() { echo "build-e2e-tools: ERROR: $*" >&2; exit 1; }
 log() { echo "build-e2e-tools: $*"; }
@@ -47,7 +47,7 @@ regen_k8s() { # VERSION: rewrite tools/e2e/k8s/go.mod for k8s.io/kubernetes@VERS
   [[ -f "$gomod" ]] || die "no go.mod for k8s.io/kubernetes@$v"
   godebug="$(grep -E '^godebug ' "$gomod" || true)"
   {
-    echo "// Wrapper module: builds kube-apiserver, kube-controller-manager and kubectl from k8s.io/kubernetes."
+    echo "// Wrapper module: builds kube-apiserver, kube-controller-manager, kube-scheduler and kubectl from k8s.io/kubernetes."
     echo "// k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with ./staging/...;"
     echo "// replace directives only apply in the main module, so each staging module is mapped here to its"
     echo "// published v0.x.y tag matching Kubernetes v1.x.y. Regenerate with scripts/build-e2e-tools.sh --regen-k8s."
@@ -69,6 +69,7 @@ regen_k8s() { # VERSION: rewrite tools/e2e/k8s/go.mod for k8s.io/kubernetes@VERS
     echo "tool ("
     echo "	k8s.io/kubernetes/cmd/kube-apiserver"
     echo "	k8s.io/kubernetes/cmd/kube-controller-manager"
+    echo "	k8s.io/kubernetes/cmd/kube-scheduler"
     echo "	k8s.io/kubernetes/cmd/kubectl"
     echo ")"
   } >"$TOOLS_DIR/k8s/go.mod"
@@ -153,8 +154,8 @@ if want etcd; then
     go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" "$MODULE"
 fi
 
-# --- kube-apiserver, kube-controller-manager, kubectl -----------------------------------------
-if want kube-apiserver || want kube-controller-manager || want kubectl; then
+# --- kube-apiserver, kube-controller-manager, kube-scheduler, kubectl ------------------------
+if want kube-apiserver || want kube-controller-manager || want kube-scheduler || want kubectl; then
   WRAP="$TOOLS_DIR/k8s"; MODULE="k8s.io/kubernetes"
   ensure_modules "$WRAP" "$MODULE"
   K8S="$(pinned "$WRAP" "$MODULE")"
@@ -164,11 +165,20 @@ if want kube-apiserver || want kube-controller-manager || want kubectl; then
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     K8S_LDFLAGS+=" -X $pkg.gitVersion=$K8S -X $pkg.gitMajor=$MAJ -X $pkg.gitMinor=$MIN -X $pkg.gitTreeState=clean"
   done
-  for t in kube-apiserver kube-controller-manager kubectl; do
+  for t in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
     want "$t" || continue
     build_one "$t" "$K8S" "sum=$(wrapsum "$WRAP")" \
       go build -trimpath -ldflags "$K8S_LDFLAGS" -o "$BIN/$t" "k8s.io/kubernetes/cmd/$t"
   done
+fi
+
+# --- kwok: Node heartbeats and Pod lifecycles from our Stage files (libs/e2e), no kubelet ---------
+if want kwok; then
+  WRAP="$TOOLS_DIR/kwok"; MODULE="sigs.k8s.io/kwok"
+  ensure_modules "$WRAP" "$MODULE"
+  V="$(pinned "$WRAP" "$MODULE")"
+  build_one kwok "$V" "sum=$(wrapsum "$WRAP")" \
+    go build -trimpath -ldflags "-s -w" -o "$BIN/kwok" "$MODULE/cmd/kwok"
 fi
 
 # --- Flux controllers (one wrapper each, so each gets exactly its own build list) -------------

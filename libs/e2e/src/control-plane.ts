@@ -1,26 +1,28 @@
 /**
- * One regional "cluster" on loopback: etcd, kube-apiserver, kube-controller-manager (namespace deletion, garbage
- * collection, service accounts) and the Flux source-controller and kustomize-controller, each on its own free
- * 127.0.0.1 ports, leader election off, all talking to the API server through the region's own kubeconfig.
- * There is no kubelet and no scheduler: Pods are never started (see README: how `wait` is handled).
+ * One regional "cluster" on loopback: etcd, kube-apiserver, kube-controller-manager (all its default controllers:
+ * deployments, replica sets, HPA, disruption, endpoint slices, namespaces, garbage collection, node lifecycle…),
+ * kube-scheduler, kwok (the kubelet of the simulated nodes: kwok-stages.ts) and the Flux source-controller and
+ * kustomize-controller, each on its own free 127.0.0.1 ports, leader election off, all talking to the API server
+ * through the region's own kubeconfig. Nodes are registered by the harness (nodes.ts).
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient, refOf, type KubeObject } from './kube-client.ts';
+import { KWOK_NODE_ANNOTATION, KWOK_NODE_ANNOTATION_VALUE, kwokConfigYaml } from './kwok-stages.ts';
 import { createRegionPki, writeKubeconfig, type RegionPki } from './pki.ts';
 import { freePorts } from './ports.ts';
 import type { ManagedProcess, ProcessSupervisor } from './processes.ts';
 import type { E2ETools } from './tools.ts';
 import { pollUntil, secondsSince } from './wait.ts';
 
-export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'source-controller', 'kustomize-controller'] as const;
+export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
-const PORT_NAMES = ['etcd', 'etcdPeer', 'apiserver', 'controllerManager', 'sourceStorage', 'sourceMetrics', 'sourceHealth', 'kustomizeMetrics', 'kustomizeHealth'] as const;
+const PORT_NAMES = ['etcd', 'etcdPeer', 'apiserver', 'controllerManager', 'scheduler', 'sourceStorage', 'sourceMetrics', 'sourceHealth', 'kustomizeMetrics', 'kustomizeHealth'] as const;
 type PortName = (typeof PORT_NAMES)[number];
 
 /** Field manager of everything the harness itself applies (CRDs, bootstrap objects). */
@@ -38,6 +40,8 @@ export interface ControlPlaneOptions {
   readonly dir: string;
   readonly tools: E2ETools;
   readonly supervisor: ProcessSupervisor;
+  /** Pod IPs kwok hands out (Azure CNI: a range of the cluster's nodes subnet). */
+  readonly podCidr: string;
 }
 
 function httpOk(url: string): Promise<boolean> {
@@ -71,16 +75,18 @@ export class RegionControlPlane {
     readonly client: KubeClient,
     private readonly tools: E2ETools,
     private readonly supervisor: ProcessSupervisor,
+    private readonly podCidr: string,
   ) {}
 
-  static async create({ region, dir, tools, supervisor }: ControlPlaneOptions): Promise<RegionControlPlane> {
+  static async create({ region, dir, tools, supervisor, podCidr }: ControlPlaneOptions): Promise<RegionControlPlane> {
     for (const sub of ['etcd', 'artifacts', 'home', 'tmp', 'logs', 'kcm-certs']) mkdirSync(path.join(dir, sub), { recursive: true });
     const ports = await freePorts(PORT_NAMES);
     const pki = await createRegionPki(path.join(dir, 'pki'), region);
     const kubeconfig = path.join(dir, 'kubeconfig');
     writeKubeconfig(kubeconfig, region, ports.apiserver, pki);
     const client = await KubeClient.fromKubeconfig(kubeconfig);
-    return new RegionControlPlane(region, dir, ports, pki, kubeconfig, client, tools, supervisor);
+    writeFileSync(path.join(dir, 'kwok.yaml'), kwokConfigYaml());
+    return new RegionControlPlane(region, dir, ports, pki, kubeconfig, client, tools, supervisor, podCidr);
   }
 
   get apiServerUrl(): string {
@@ -154,6 +160,8 @@ export class RegionControlPlane {
       '--allow-privileged=true',
       '--profiling=false',
       '--endpoint-reconciler-type=none',
+      // A few hundred objects per region: reads straight from etcd cost little, the watch cache's memory a lot.
+      '--watch-cache=false',
     ]);
     await this.waitReady(apiserver, '/readyz', async () => (await this.client.request('GET', '/readyz').then(() => true, () => false)), 90_000);
 
@@ -168,10 +176,25 @@ export class RegionControlPlane {
       `--secure-port=${ports.controllerManager}`,
       `--cert-dir=${path.join(this.dir, 'kcm-certs')}`,
       '--leader-elect=false',
-      '--controllers=namespace,garbagecollector,serviceaccount,serviceaccount-token',
       `--service-account-private-key-file=${pki.serviceAccountKey}`,
       `--root-ca-file=${pki.caCert}`,
       '--use-service-account-credentials=false',
+    ]);
+    const scheduler = this.launch('kube-scheduler', [
+      `--kubeconfig=${this.kubeconfig}`,
+      `--authentication-kubeconfig=${this.kubeconfig}`,
+      `--authorization-kubeconfig=${this.kubeconfig}`,
+      '--bind-address=127.0.0.1',
+      `--secure-port=${ports.scheduler}`,
+      '--leader-elect=false',
+    ]);
+    // kwok is the kubelet of the nodes that carry our annotation (and only those); no server of its own.
+    const kwok = this.launch('kwok', [
+      `--kubeconfig=${this.kubeconfig}`,
+      `--config=${path.join(this.dir, 'kwok.yaml')}`,
+      '--manage-all-nodes=false',
+      `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=${KWOK_NODE_ANNOTATION_VALUE}`,
+      `--cidr=${this.podCidr}`,
     ]);
 
     const fluxEnv = { KUBECONFIG: this.kubeconfig, RUNTIME_NAMESPACE: FLUX_BOOTSTRAP.namespace };
@@ -204,6 +227,8 @@ export class RegionControlPlane {
     );
     await Promise.all([
       this.waitReady(controllerManager, '/healthz', () => httpOk(`https://127.0.0.1:${ports.controllerManager}/healthz`), 60_000),
+      this.waitReady(scheduler, '/healthz', () => httpOk(`https://127.0.0.1:${ports.scheduler}/healthz`), 60_000),
+      this.waitReady(kwok, 'start', async () => kwok.logTail(50).includes('Watch nodes'), 60_000),
       this.waitReady(source, '/readyz', () => httpOk(`http://127.0.0.1:${ports.sourceHealth}/readyz`), 60_000),
       this.waitReady(kustomize, '/readyz', () => httpOk(`http://127.0.0.1:${ports.kustomizeHealth}/readyz`), 60_000),
     ]);
@@ -241,7 +266,7 @@ export class RegionControlPlane {
    * down. Data (etcd, artifacts) stays, so `start()` brings the same cluster back.
    */
   async stop({ abrupt = false }: { abrupt?: boolean } = {}): Promise<void> {
-    const order: Component[] = ['kustomize-controller', 'source-controller', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+    const order: Component[] = ['kustomize-controller', 'source-controller', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
     if (abrupt) {
       await Promise.all(order.map((c) => this.processes.get(c)).filter((p): p is ManagedProcess => !!p).map((p) => this.supervisor.stop(p, { abrupt: true })));
     } else {

@@ -6,13 +6,15 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clustersOf, type Fleet } from '@aks-fleet/fleet';
+import { clustersOf, type Cluster, type Fleet } from '@aks-fleet/fleet';
 import { HARNESS_FIELD_MANAGER, RegionControlPlane } from './control-plane.ts';
 import { readDesiredState, readEntrypoint, type DesiredState } from './desired-state.ts';
 import { fluxBootstrapObjects } from './flux-bootstrap.ts';
 import { startGitServer, type GitServer } from './git-server.ts';
 import type { KubeClient } from './kube-client.ts';
 import { MemorySampler, type MemoryPeak } from './memory.ts';
+import { NodeAutoscaler } from './node-autoscaler.ts';
+import { minimumCounts, subnetPlan, waitNodesReady } from './nodes.ts';
 import { ProcessSupervisor } from './processes.ts';
 import { synthesize } from './synth-cli.ts';
 import { TestRepository, type Commit, type CommitOptions } from './test-repository.ts';
@@ -34,14 +36,20 @@ const REPOSITORY_NAME = 'aks-fleet.git';
 export interface RegionHandle {
   readonly region: string;
   readonly cluster: string;
+  /** The cluster in the fleet model the environment was started with (node pools, subnets). */
+  readonly model: Cluster;
   readonly controlPlane: RegionControlPlane;
   readonly client: KubeClient;
+  /** The harness standing in for the cluster autoscaler (node-autoscaler.ts). */
+  readonly autoscaler: NodeAutoscaler;
   /** Seconds the first start took. */
   readonly startSeconds: number;
 }
 
 export class FleetEnvironment {
   private commits = 0;
+  /** The fleet file and synthesized root of the latest commit (what `fleet failover` reads). */
+  private latest: { fleetFile: string; root: string } | undefined;
   private readonly regionList: RegionHandle[] = [];
   private git: GitServer | undefined;
   private stopped = false;
@@ -79,10 +87,16 @@ export class FleetEnvironment {
       environment.git = await startGitServer(path.join(runDir, 'git'));
       log(`git server: ${environment.git.url(REPOSITORY_NAME)}`);
       for (const { region, cluster } of clustersOf(fleet.spec)) {
-        const controlPlane = await RegionControlPlane.create({ region, dir: path.join(runDir, 'regions', region), tools, supervisor });
+        const podCidr = subnetPlan(cluster.spoke.subnets.nodes).podCidr;
+        const controlPlane = await RegionControlPlane.create({ region, dir: path.join(runDir, 'regions', region), tools, supervisor, podCidr });
         const { seconds } = await controlPlane.start();
-        environment.regionList.push({ region, cluster: cluster.name, controlPlane, client: controlPlane.client, startSeconds: seconds });
-        log(`region ${region} (${cluster.name}): control plane up in ${seconds.toFixed(1)} s at ${controlPlane.apiServerUrl}`);
+        // AKS creates each pool with minCount nodes; kwok makes them Ready.
+        const autoscaler = new NodeAutoscaler(controlPlane.client, region, cluster, minimumCounts(cluster), log);
+        await autoscaler.scaleTo(minimumCounts(cluster));
+        const nodes = await waitNodesReady(controlPlane.client);
+        autoscaler.start();
+        environment.regionList.push({ region, cluster: cluster.name, model: cluster, controlPlane, client: controlPlane.client, autoscaler, startSeconds: seconds });
+        log(`region ${region} (${cluster.name}): control plane up in ${seconds.toFixed(1)} s at ${controlPlane.apiServerUrl}; ${nodes} nodes Ready`);
       }
       return environment;
     } catch (error) {
@@ -99,7 +113,13 @@ export class FleetEnvironment {
     writeFleetFile(fleet, fleetFile);
     const synthRoot = path.join(this.runDir, 'synth');
     await synthesize(fleetFile, synthRoot);
+    this.latest = { fleetFile, root: synthRoot };
     return this.repository.commitSynthesized(synthRoot, message, options);
+  }
+
+  get latestSynthesis(): { fleetFile: string; root: string } {
+    if (!this.latest) throw new Error('nothing committed yet');
+    return this.latest;
   }
 
   /** What each cluster should hold at the work tree's current commit. */
@@ -137,6 +157,7 @@ export class FleetEnvironment {
     if (this.stopped) return;
     this.stopped = true;
     this.memory.stop();
+    for (const region of this.regionList) region.autoscaler.stop();
     const work = (async () => {
       await Promise.allSettled(this.regionList.map((r) => r.controlPlane.stop()));
       await this.supervisor.stopAll();

@@ -1,14 +1,15 @@
 /**
  * Real reconciliation of the synthesized fleet: one loopback control plane per region (real etcd, kube-apiserver,
- * kube-controller-manager, Flux source-controller and kustomize-controller), one git server, the test fleet
- * (default fleet + a generated third region) synthesized by the real CLI. Scenarios run in order and build on each
- * other's state; every region × scenario lands in the results table (scripts/test-e2e.mjs prints it).
- *
- * No kubelet runs: Pods never start. See README.md for how `wait: true` is handled (no-kubelet-overlay.ts).
+ * kube-controller-manager with its default controllers, kube-scheduler, Flux source-controller and
+ * kustomize-controller; kwok as the kubelet of nodes modeled from the node pools), one git server, the test fleet
+ * (default fleet + a generated third region) synthesized by the real CLI and served unmodified — Flux's own health
+ * checks (`wait: true`) decide readiness. Scenarios run in order and build on each other's state; every
+ * region × scenario lands in the results table (scripts/test-e2e.mjs prints it).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { clustersOf, FLUX_SUBSTITUTIONS, type Fleet } from '@aks-fleet/fleet';
+import { clustersOf, FLUX_SUBSTITUTIONS, type Cluster, type Fleet } from '@aks-fleet/fleet';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEUE_DEPENDENCY } from './control-plane.ts';
@@ -16,18 +17,23 @@ import { describeStatus, fluxStatus, gitRepositoryRef, kustomizationRef, readFlu
 import type { DesiredObject, DesiredState } from './desired-state.ts';
 import { E2E_STATE_DIR, FleetEnvironment, type RegionHandle } from './fleet-environment.ts';
 import { deployTimeValues, ROOT_KUSTOMIZATION } from './flux-bootstrap.ts';
-import { objectKey, refOf } from './kube-client.ts';
+import { objectKey, refOf, type KubeObject } from './kube-client.ts';
 import { diffAgainstLive, listFluxManagedObjects, strictDryRun } from './live-state.ts';
 import { selectEdits, type EditSelection } from './model-edits.ts';
 import { clusterValues, CLUSTER_LABEL, containsToken, objectsText, REGION_LABEL } from './region-values.ts';
+import { failoverVerdicts, roomyFleet, runDrill, tightFleet, type StaticVerdict } from './failover-drill.ts';
 import { formatTable, ResultTable } from './results.ts';
+import { checkWorkloads, unscheduledPods, type CanaryExpectation } from './scheduling-assertions.ts';
 import type { Commit } from './test-repository.ts';
 import { loadTestFleet } from './test-fleet.ts';
-import { pollUntil, secondsSince } from './wait.ts';
+import { pollUntil, secondsSince, sleep } from './wait.ts';
 
 /** Target of the issue: commit → converged per region. */
 const CONVERGE_TARGET_SECONDS = 20;
 const CONVERGE_TIMEOUT_MS = 120_000;
+const WORKLOADS_SETTLE_MS = 60_000;
+/** Two commits, two drills (a stalled one waits out its stall window): more than one scenario's default. */
+const DRILL_TEST_TIMEOUT_MS = 600_000;
 const RESULTS_FILE = process.env.E2E_RESULTS_FILE ?? path.join(E2E_STATE_DIR, 'results.json');
 
 const results = new ResultTable(RESULTS_FILE);
@@ -105,12 +111,63 @@ async function expectClusterMatches(region: RegionHandle, desired: DesiredState)
   return want.length;
 }
 
-/** uid + resourceVersion (generation for Flux objects, whose status always moves) of every Flux-managed object. */
+/**
+ * uid + a hash of everything but status and bookkeeping (resourceVersion, managedFields) of every Flux-managed
+ * object: the controllers of a live cluster keep writing status (Deployments, HPAs, PDBs, quotas), which is not a
+ * modification of the object.
+ */
 async function fingerprints(region: RegionHandle): Promise<Map<string, string>> {
   const live = await listFluxManagedObjects(region.client);
-  return new Map(
-    [...live].map(([key, o]) => [key, o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? `${o.metadata.uid}@gen${o.metadata.generation}` : `${o.metadata.uid}@rv${o.metadata.resourceVersion}`]),
-  );
+  const content = (o: KubeObject): string => {
+    const { status: _status, metadata, ...rest } = o;
+    const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata;
+    return createHash('sha256').update(JSON.stringify({ ...rest, metadata: meta })).digest('hex').slice(0, 12);
+  };
+  // Flux Kustomizations: their generation (reconcile requests annotate them, their status always moves).
+  return new Map([...live].map(([key, o]) => [key, o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? `${o.metadata.uid}@gen${o.metadata.generation}` : `${o.metadata.uid}@${content(o)}`]));
+}
+
+/** The canary a cluster of the model runs, as the share of its Service's ready endpoints it must get. */
+function canaryOf(model: Fleet, cluster: string): CanaryExpectation | undefined {
+  const found = clustersOf(model.spec).find((c) => c.cluster.name === cluster)?.cluster;
+  const canary = found?.workload.canary;
+  if (!found || !canary) return undefined;
+  const stable = found.workload.replicas ?? model.spec.workload.replicas;
+  const name = model.spec.workload.name;
+  return { namespace: model.spec.workload.namespace, service: name, canaryDeployment: `${name}-canary`, ratio: canary.replicas / (stable + canary.replicas) };
+}
+
+/**
+ * Waits for the region to apply `revision` with every layer Ready through Flux's health checks; a timeout also
+ * names every pod that is not scheduled (with the scheduler's reason) or not Ready.
+ */
+async function converge(region: RegionHandle, desired: DesiredState, revision: string, options: Parameters<typeof waitForRevision>[3]): Promise<number> {
+  try {
+    return await waitForRevision(region.client, desired, revision, options);
+  } catch (error) {
+    const pods = await unscheduledPods(region.client).catch(() => []);
+    if (pods.length === 0) throw error;
+    throw new Error(`${(error as Error).message}\n  ${pods.join('\n  ')}`);
+  }
+}
+
+/**
+ * Every Deployment Available, every pod scheduled and Ready, spread, PDBs and the canary share: the table note.
+ * Waits up to a minute for a settled state: the HPA controller raises a new Deployment to minReplicas on its
+ * own schedule, after Flux already saw the Deployment Available with one replica.
+ */
+async function expectWorkloadsRunning(region: RegionHandle, model?: Fleet): Promise<string> {
+  const canary = model ? canaryOf(model, region.cluster) : undefined;
+  const options = canary ? { canary } : {};
+  let report = await checkWorkloads(region.client, options);
+  const deadline = performance.now() + WORKLOADS_SETTLE_MS;
+  while (report.problems.length > 0 && performance.now() < deadline) {
+    await sleep(1_000);
+    report = await checkWorkloads(region.client, options);
+  }
+  expectNone(report.problems, `${region.region}: workloads not running as the manifests say`);
+  const share = report.canaryShare !== undefined ? `; canary ${(report.canaryShare * 100).toFixed(0)} % of ready endpoints` : '';
+  return `${report.deployments} Deployments Available, ${report.pods} pods Ready on ${report.nodes} nodes; PDBs allow ${report.pdbs.join(', ')}${share}`;
 }
 
 function touched(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, keys: Iterable<string>): string[] {
@@ -141,7 +198,7 @@ afterAll(async () => {
     const memory = env.memoryPeak();
     results.info('memory', memory);
     results.info('gitRequests', env.gitServer.requests());
-    log(`peak memory: ${memory.totalMiB} MiB for ${memory.processes} processes (${Object.entries(memory.byGroup).map(([g, m]) => `${g} ${m}`).join(', ')} MiB); harness ${memory.harnessMiB} MiB`);
+    log(`peak memory: ${memory.totalMiB} MiB for ${memory.processes} processes (${Object.entries(memory.byGroup).map(([g, m]) => `${g} ${m}`).join(', ')} MiB); per component ${Object.entries(memory.byComponent).map(([c, m]) => `${c} ${m}`).join(', ')} MiB; harness ${memory.harnessMiB} MiB`);
     await env.stop();
   }
   results.info('totalSeconds', secondsSince(started));
@@ -151,17 +208,16 @@ afterAll(async () => {
 describe.sequential('regional control planes reconcile the synthesized fleet', () => {
   it('1 bootstrap: every region becomes Ready at the commit, with exactly its own objects and values', async () => {
     const commit = await env.commitModel(baseModel, 'bootstrap: the test fleet');
-    // The only test-only change is wait:false / no healthChecks on Flux Kustomizations under clusters/ (verified
-    // byte-for-byte against the synthesized tree in TestRepository.commitSynthesized).
-    expect(commit.overlay.every((c) => c.file.startsWith('clusters/') && c.changes.every((x) => /^spec\.(wait|healthChecks)/.test(x)))).toBe(true);
-    results.info('noKubeletOverlay', commit.overlay);
+    // Served unmodified: every file byte-identical to the synthesized tree (TestRepository.commitSynthesized).
+    expect(commit.files).toBeGreaterThan(0);
+    results.info('servedFiles', commit.files);
     const desired = await desiredStates();
     const values = new Map(clusterValues(baseModel).map((v) => [v.cluster, v]));
     await perRegion('1 bootstrap', env.regions, async (region) => {
       const state = desired.get(region.cluster)!;
       const since = performance.now();
       await env.bootstrap(region);
-      const seconds = await waitForRevision(region.client, state, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since });
+      const seconds = await converge(region, state, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since });
       const count = await expectClusterMatches(region, state);
 
       // Region values: own labels on every object; own model values present; nothing of another cluster.
@@ -188,7 +244,8 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       expect(containsToken(liveText, clientId), `${region.region}: the deploy-time ingress client id`).toBe(true);
       expect(liveText.includes('${'), `${region.region}: an unsubstituted \${…} placeholder`).toBe(false);
       const shown = ownExpected.filter(([k]) => !k.startsWith('model')).map(([k]) => k);
-      return { seconds, note: `${count} objects = synthesized set; own values: ${shown.join(', ') || 'labels only'}; none of ${values.size - 1} other clusters'` };
+      const workloads = await expectWorkloadsRunning(region, baseModel);
+      return { seconds, note: `${count} objects = synthesized set; ${workloads}; own values: ${shown.join(', ') || 'labels only'}; none of ${values.size - 1} other clusters'` };
     });
     // The repository is private: without the bootstrap's credentials the server refuses, so Ready proves they flowed.
     expect((await fetch(`${env.gitServer.url('aks-fleet.git')}/info/refs?service=git-upload-pack`)).status).toBe(401);
@@ -224,9 +281,10 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
     await perRegion('3 change', env.regions, async (region) => {
       const state = desired.get(region.cluster)!;
-      const seconds = await waitForRevision(region.client, state, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      const seconds = await converge(region, state, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
       await expectClusterMatches(region, state);
-      return converged(seconds);
+      const result = converged(seconds);
+      return { ...result, note: `${result.note}; ${await expectWorkloadsRunning(region)}` };
     });
     current = { commit, model, desired };
   });
@@ -245,7 +303,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       const unchanged = [...next.keys()].filter((k) => old.has(k) && JSON.stringify(old.get(k)!.object) === JSON.stringify(next.get(k)!.object));
       expect(removed.length, `${region.cluster}: objects the prune edit removes`).toBeGreaterThan(0);
       expectNone(edits.prune.pure ? added : [], `${region.cluster}: objects a pure prune edit adds`);
-      await waitForRevision(region.client, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
       const seconds = await pollUntil(
         `${region.region}: pruned objects gone`,
         async () => {
@@ -296,7 +354,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     await perRegion('5 drift (others)', others, async (region) => {
       const after = await fingerprints(region);
       expectNone(touched(othersBefore.get(region.cluster)!, after, othersBefore.get(region.cluster)!.keys()), `${region.region}: objects changed`);
-      return { note: 'untouched (uid/resourceVersion of every object unchanged)' };
+      return { note: 'untouched (uid and content, status aside, of every object unchanged)' };
     });
   });
 
@@ -311,7 +369,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const desired = await desiredStates();
     await Promise.all(others.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
     await perRegion('6 region loss', others, async (region) => {
-      const seconds = await waitForRevision(region.client, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
       await expectClusterMatches(region, desired.get(region.cluster)!);
       return converged(seconds);
     });
@@ -320,7 +378,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     await perRegion('6 region loss (restarted)', [lost], async () => {
       const restart = await lost.controlPlane.start();
       const since = performance.now();
-      const seconds = await waitForRevision(lost.client, desired.get(lost.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: false, since });
+      const seconds = await converge(lost, desired.get(lost.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: false, since });
       await expectClusterMatches(lost, desired.get(lost.cluster)!);
       return { seconds, note: `down during the commit; control plane restarted in ${restart.seconds.toFixed(1)} s, then caught up with no reconcile request (dependency requeue ${REQUEUE_DEPENDENCY})` };
     });
@@ -351,7 +409,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       requestReconcile(bad.client, [gitRepositoryRef]),
     ]);
     await perRegion('7 bad commit (other clusters)', good, async (region) => {
-      const seconds = await waitForRevision(region.client, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
       await expectClusterMatches(region, desired.get(region.cluster)!);
       return converged(seconds);
     });
@@ -394,11 +452,44 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const fixed = await desiredStates();
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
     await perRegion('7 bad commit (fix)', env.regions, async (region) => {
-      const seconds = await waitForRevision(region.client, fixed.get(region.cluster)!, fix.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: fix.pushedAt });
+      const seconds = await converge(region, fixed.get(region.cluster)!, fix.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: fix.pushedAt });
       await expectClusterMatches(region, fixed.get(region.cluster)!);
-      return converged(seconds);
+      const result = converged(seconds);
+      return { ...result, note: `${result.note}; ${await expectWorkloadsRunning(region)}` };
     });
     current = { commit: fix, model, desired: fixed };
   });
+  it('8 failover drill: what `fleet failover` says a survivor can absorb is what it absorbs at peak', async () => {
+    const lost = env.regions[env.regions.length - 1]!;
+    const survivors = env.regions.filter((r) => r !== lost);
+    const modelCluster = (model: Fleet, name: string): Cluster => clustersOf(model.spec).find((c) => c.cluster.name === name)!.cluster;
+    const drill = async (label: string, model: Fleet, expectAbsorbs: boolean): Promise<void> => {
+      const commit = await env.commitModel(model, `failover drill: ${label}`);
+      const { fleetFile, root } = env.latestSynthesis;
+      const verdicts = await failoverVerdicts(fleetFile, root, lost.region);
+      const up = env.regions.filter((r) => r.controlPlane.running);
+      for (const region of up) region.autoscaler.setCluster(modelCluster(model, region.cluster));
+      const desired = await desiredStates(up.map((r) => r.cluster));
+      await Promise.all(up.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
+      await perRegion(`8 drill ${label}: converge`, up, async (region) => converged(await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt })));
+      if (lost.controlPlane.running) await lost.controlPlane.stop({ abrupt: true });
+      log(`drill (${label}): ${lost.region} stopped; fleet failover --lose ${lost.region}: exit ${verdicts.exitCode}; ${verdicts.survivors.map((v) => `${v.cluster} ${v.absorbs ? 'absorbs' : `cannot (${v.limitingFactor})`}`).join(', ')}`);
+      expect(verdicts.exitCode, `fleet failover exit code for the ${label} fleet`).toBe(expectAbsorbs ? 0 : 1);
+      await perRegion(`8 drill ${label}`, survivors, async (region) => {
+        const verdict: StaticVerdict | undefined = verdicts.survivors.find((v) => v.cluster === region.cluster);
+        expect(verdict, `fleet failover has a verdict for ${region.cluster}`).toBeDefined();
+        const outcome = await runDrill(region, modelCluster(model, region.cluster), log);
+        const said = verdict!.absorbs ? 'absorbs' : `cannot absorb (${verdict!.limitingFactor}: ${verdict!.findings[0]?.detail})`;
+        const happened = outcome.passed ? outcome.summary : `failed: ${outcome.problems.slice(0, 3).join('; ')}`;
+        if (outcome.passed !== verdict!.absorbs || outcome.passed !== expectAbsorbs) {
+          throw new Error(`fleet failover says ${region.cluster} ${said}; the drill ${happened} (expected ${expectAbsorbs ? 'to absorb' : 'not to fit'})`);
+        }
+        return { seconds: outcome.seconds, note: `command: ${said}; drill (harness as autoscalers: ${outcome.actions.length - 1} steps): ${happened}` };
+      });
+    };
+    // First a fleet whose user pools stop at the failover replicas (no room for the rollout surge), then one with room.
+    await drill('does not fit', tightFleet(baseModel), false);
+    await drill('fits', roomyFleet(baseModel), true);
+  }, DRILL_TEST_TIMEOUT_MS);
 });
 

@@ -31,7 +31,10 @@ export async function listFluxManagedObjects(client: KubeClient): Promise<Map<st
     ),
   );
   const objects = new Map<string, KubeObject>();
-  for (const object of lists.flat()) objects.set(objectKey(object), object);
+  // Controllers copy a Service's labels (Flux's owner labels included) onto the Endpoints and EndpointSlices they
+  // derive from it; what Flux applied is what kustomize-controller manages fields of.
+  const appliedByFlux = (o: KubeObject): boolean => ((o.metadata.managedFields ?? []) as { manager?: string }[]).some((m) => m.manager === FLUX_FIELD_MANAGER);
+  for (const object of lists.flat().filter(appliedByFlux)) objects.set(objectKey(object), object);
   return objects;
 }
 

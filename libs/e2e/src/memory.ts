@@ -7,6 +7,8 @@ export interface MemoryPeak {
   readonly totalMiB: number;
   /** Peak per group (region), MiB. */
   readonly byGroup: Readonly<Record<string, number>>;
+  /** Peak RSS of each component (process name without its group), the largest over the groups. */
+  readonly byComponent: Readonly<Record<string, number>>;
   /** Peak RSS of the test process itself (git server, harness), MiB. */
   readonly harnessMiB: number;
   /** Most processes seen at once. */
@@ -28,6 +30,7 @@ export class MemorySampler {
   private harness = 0;
   private processes = 0;
   private readonly byGroup: Record<string, number> = {};
+  private readonly byComponent: Record<string, number> = {};
 
   constructor(
     private readonly supervisor: ProcessSupervisor,
@@ -42,6 +45,8 @@ export class MemorySampler {
       const kib = rssKiB(managed.pid);
       total += kib;
       groups[managed.group] = (groups[managed.group] ?? 0) + kib;
+      const component = managed.name.slice(managed.name.indexOf('/') + 1);
+      this.byComponent[component] = Math.max(this.byComponent[component] ?? 0, kib);
     }
     this.total = Math.max(this.total, total);
     this.processes = Math.max(this.processes, running.length);
@@ -64,6 +69,7 @@ export class MemorySampler {
     return {
       totalMiB: mib(this.total),
       byGroup: Object.fromEntries(Object.entries(this.byGroup).map(([g, kib]) => [g, mib(kib)])),
+      byComponent: Object.fromEntries(Object.entries(this.byComponent).map(([c, kib]) => [c, mib(kib)])),
       harnessMiB: mib(this.harness),
       processes: this.processes,
     };

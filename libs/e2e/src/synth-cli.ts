@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { objectKey, type KubeObject } from './kube-client.ts';
-import { listFiles } from './no-kubelet-overlay.ts';
+import { listFiles } from './tree-files.ts';
 import { REPO_ROOT } from './tools.ts';
 
 const execFileAsync = promisify(execFile);

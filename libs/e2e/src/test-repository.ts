@@ -1,13 +1,13 @@
 /**
  * The git repository the regions reconcile: a bare repository served by the loopback git server, and a work tree
  * into which each synthesized tree is copied (only what Flux needs: `clusters/`, `manifests/`, `.sourceignore`),
- * overlaid for the missing kubelet (no-kubelet-overlay.ts), verified, committed and pushed by file path.
+ * proven byte-identical to the synthesized tree (tree-files.ts), committed and pushed by file path.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { applyNoKubeletOverlay, verifyOverlay, type OverlayChange } from './no-kubelet-overlay.ts';
+import { verifyUnmodified } from './tree-files.ts';
 import { REPO_ROOT } from './tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -17,13 +17,14 @@ export interface Commit {
   /** The revision Flux reports for it: `<branch>@sha1:<sha>`. */
   readonly revision: string;
   readonly message: string;
-  readonly overlay: readonly OverlayChange[];
+  /** Files under clusters/ and manifests/, each byte-identical to the synthesized tree. */
+  readonly files: number;
   /** `performance.now()` right after the push: the start of every commit→converged time. */
   readonly pushedAt: number;
 }
 
 export interface CommitOptions {
-  /** Runs after the overlay was applied and verified: deliberate test damage (the bad-commit scenario). */
+  /** Runs after the copy was verified: deliberate test damage (the bad-commit scenario). */
   readonly mutate?: (workTree: string) => void;
 }
 
@@ -66,7 +67,7 @@ export class TestRepository {
 
   /**
    * Replaces the work tree's content with `synthRoot`'s `clusters/` and `manifests/` plus the workspace's
-   * `.sourceignore`, applies and verifies the no-kubelet overlay, commits and pushes.
+   * `.sourceignore`, verifies the copy byte for byte, commits and pushes.
    */
   async commitSynthesized(synthRoot: string, message: string, { mutate }: CommitOptions = {}): Promise<Commit> {
     for (const top of ['clusters', 'manifests']) {
@@ -74,13 +75,12 @@ export class TestRepository {
       cpSync(path.join(synthRoot, top), path.join(this.workTree, top), { recursive: true });
     }
     cpSync(path.join(REPO_ROOT, '.sourceignore'), path.join(this.workTree, '.sourceignore'));
-    const overlay = applyNoKubeletOverlay(this.workTree);
-    verifyOverlay(synthRoot, this.workTree, overlay);
+    const files = verifyUnmodified(synthRoot, this.workTree, ['clusters', 'manifests']);
     mutate?.(this.workTree);
     await this.git(this.workTree, ['add', '-A']);
     await this.git(this.workTree, ['commit', '-q', '--allow-empty', '-m', message]);
     const sha = await this.git(this.workTree, ['rev-parse', 'HEAD']);
     await this.git(this.workTree, ['push', '-q', 'origin', `HEAD:refs/heads/${this.branch}`]);
-    return { sha, revision: `${this.branch}@sha1:${sha}`, message, overlay, pushedAt: performance.now() };
+    return { sha, revision: `${this.branch}@sha1:${sha}`, message, files, pushedAt: performance.now() };
   }
 }

@@ -15,7 +15,7 @@ const execFileAsync = promisify(execFile);
 /** The workspace root (this file is libs/e2e/src/tools.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'source-controller', 'kustomize-controller', 'kustomize'] as const;
+export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller', 'kustomize'] as const;
 export type Binary = (typeof BINARIES)[number];
 
 /** The AKS Key Vault CSI add-on installs this CRD; the cluster content emits SecretProviderClass objects. */

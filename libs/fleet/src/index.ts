@@ -12,3 +12,4 @@ export { FLEET_FILE_MAX_BYTES, MAX_ALIAS_EXPANSION } from './yaml-reader.ts';
 export { VNET_RESERVED_RANGES, SERVICE_CIDR_RESERVED_RANGES } from './address-rules.ts';
 export * from './kubernetes-support.ts';
 export * from './key-vault-roles.ts';
+export * from './capacity/index.ts';

@@ -16,6 +16,3 @@ export const APP_GATEWAY_MAX_INSTANCES = 10;
 
 /** Addresses Azure keeps in every subnet: network, .1, .2, .3 and broadcast. */
 export const AZURE_RESERVED_ADDRESSES_PER_SUBNET = 5;
-
-/** Pods one node of either pool can run (the agent pools' `maxPods`, flat Azure CNI: one subnet IP per pod). */
-export const MAX_PODS_PER_NODE = AKS_NODE_POOL_NETWORK.maxPods;

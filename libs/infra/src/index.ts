@@ -20,3 +20,4 @@ export * from './arm/deploy.ts';
 export { parseResourceId, parseParameterReference, DeclaredResources, type ResourceReference } from './arm/arm-references.ts';
 export * from './topology/fleet-topology.ts';
 export * from './topology/render-topology.ts';
+export { SYSTEM_POOL, USER_POOL, SYSTEM_POOL_TAINT } from './stamp/stamp-aks.ts';

@@ -1,4 +1,4 @@
-// Wrapper module: builds kube-apiserver, kube-controller-manager and kubectl from k8s.io/kubernetes.
+// Wrapper module: builds kube-apiserver, kube-controller-manager, kube-scheduler and kubectl from k8s.io/kubernetes.
 // k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with ./staging/...;
 // replace directives only apply in the main module, so each staging module is mapped here to its
 // published v0.x.y tag matching Kubernetes v1.x.y. Regenerate with scripts/build-e2e-tools.sh --regen-k8s.
@@ -218,5 +218,6 @@ replace (
 tool (
 	k8s.io/kubernetes/cmd/kube-apiserver
 	k8s.io/kubernetes/cmd/kube-controller-manager
+	k8s.io/kubernetes/cmd/kube-scheduler
 	k8s.io/kubernetes/cmd/kubectl
 )

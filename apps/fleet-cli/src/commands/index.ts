@@ -5,6 +5,7 @@
 import type { Command } from '../command.ts';
 import { completionCommand } from './completion.ts';
 import { diffCommand } from './diff.ts';
+import { failoverCommand } from './failover.ts';
 import { graphCommand } from './graph.ts';
 import { infraCommand } from './infra.ts';
 import { modelCommand } from './model.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   diffCommand,
   infraCommand,
   modelCommand,
+  failoverCommand,
   graphCommand,
   completionCommand,
 ];

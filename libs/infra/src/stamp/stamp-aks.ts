@@ -13,6 +13,8 @@ import { diagnosticSettings, tracked, workspaceIdExpression } from '../arm/templ
 
 export const SYSTEM_POOL = 'npsystem';
 export const USER_POOL = 'npuser01';
+/** AKS's taint on system pools: only pods tolerating it (critical add-ons) run there. */
+export const SYSTEM_POOL_TAINT = 'CriticalAddonsOnly=true:NoSchedule';
 
 function agentPool(context: StampContext, name: string, mode: 'System' | 'User', pool: NodePool, osDiskSizeGB: number): JsonObject {
   return {
@@ -33,7 +35,7 @@ function agentPool(context: StampContext, name: string, mode: 'System' | 'User',
     vnetSubnetID: expr(context.ids.nodesSubnet),
     orchestratorVersion: context.cluster.kubernetesVersion,
     upgradeSettings: { maxSurge: `${AKS_NODE_POOL_NETWORK.maxSurgePercent}%` },
-    nodeTaints: mode === 'System' ? ['CriticalAddonsOnly=true:NoSchedule'] : undefined,
+    nodeTaints: mode === 'System' ? [SYSTEM_POOL_TAINT] : undefined,
   };
 }
 

@@ -3,7 +3,7 @@
  * rolling update's surge fit the node pool(s) it can land on, at one pod per node under a required hostname
  * anti-affinity on its own pods, else at the pools' pods per node.
  */
-import { clustersOf, MAX_PODS_PER_NODE } from '@aks-fleet/fleet';
+import { clustersOf, AKS_NODE_MAX_PODS } from '@aks-fleet/fleet';
 import type { Rule } from '../../rule.ts';
 import { objectRef, type ClusterTree, type TreeObject } from '../../tree.ts';
 import { deployFinding } from './finding.ts';
@@ -101,11 +101,11 @@ export const peakFits: Rule = {
           const pools = poolsOf(spec?.template);
           const nodes = pools.reduce((sum, pool) => sum + nodePools[pool].maxCount, 0);
           const one = onePerNode(spec?.template);
-          if (peak <= nodes * (one ? 1 : MAX_PODS_PER_NODE)) return [];
-          const needed = one ? peak : Math.ceil(peak / MAX_PODS_PER_NODE);
+          if (peak <= nodes * (one ? 1 : AKS_NODE_MAX_PODS)) return [];
+          const needed = one ? peak : Math.ceil(peak / AKS_NODE_MAX_PODS);
           const last = pools[pools.length - 1]!;
           const antiAffinity = 'one per node (required anti-affinity on kubernetes.io/hostname)';
-          const packing = one ? antiAffinity : `at ${MAX_PODS_PER_NODE} per node`;
+          const packing = one ? antiAffinity : `at ${AKS_NODE_MAX_PODS} per node`;
           const allow = `the ${pools.join(' + ')} pool${pools.length > 1 ? 's allow' : ' allows'} ${nodes}`;
           return [
             deployFinding(

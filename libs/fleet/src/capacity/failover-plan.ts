@@ -1,0 +1,333 @@
+/**
+ * The static failover check behind `fleet failover --lose <region>`: for every surviving cluster, what it must run
+ * once the region is gone (read from its synthesized manifests: replicas, HPA bounds, rollout surge, requests,
+ * node selectors, anti-affinity, ResourceQuotas) against what its node pools can hold at `maxCount` (the VM size
+ * table of @aks-fleet/fleet), its quotas and its nodes subnet under Azure CNI; and where Front Door sends traffic.
+ *
+ * Needed = normal replicas × (traffic share after ÷ share before), Front Door sending traffic to the lowest priority
+ * number by weight; the HPA maximum must reach it. Peak = every autoscaled Deployment at its HPA maximum, every other
+ * at its replicas, each in a rolling update at once (peak + maxSurge pods). Daemon pods of AKS add-ons are not counted.
+ */
+import { clustersOf } from '../names.ts';
+import type { Cluster, Fleet } from '../schema.ts';
+import { AKS_NODE_MAX_PODS, azureCniAddresses, azureSubnetUsableAddresses, nodeCapacity, type NodeResources } from './node-capacity.ts';
+
+/** What the check reads of a synthesized Kubernetes object. */
+export interface ManifestObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly spec?: unknown;
+}
+
+type PoolMode = 'system' | 'user';
+
+interface PodTemplateSpec {
+  nodeSelector?: Record<string, string>;
+  tolerations?: { key?: string; operator?: string }[];
+  affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { labelSelector?: { matchLabels?: Record<string, string> }; topologyKey?: string }[] } };
+  containers?: { resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } } }[];
+}
+
+interface DeploymentSpec {
+  replicas?: number;
+  strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string } };
+  template?: { metadata?: { labels?: Record<string, string> }; spec?: PodTemplateSpec };
+}
+
+export interface WorkloadAtPeak {
+  readonly deployment: string;
+  readonly pool: PoolMode | 'none';
+  /** Replicas in normal operation (HPA minimum, or the Deployment's replicas). */
+  readonly normal: number;
+  /** Replicas the cluster must run to carry its share of the traffic after the loss. */
+  readonly needed: number;
+  /** HPA maximum when autoscaled. */
+  readonly hpaMax?: number;
+  /** Replicas at peak (HPA maximum, else replicas) and the extra pods of a rolling update. */
+  readonly peak: number;
+  readonly surge: number;
+  /** Required anti-affinity on the hostname: one pod per node. */
+  readonly onePerNode: boolean;
+  readonly requests: { readonly cpuMillicores: number; readonly memoryMiB: number };
+}
+
+export interface PoolAtPeak {
+  readonly pool: PoolMode;
+  readonly vmSize: string;
+  readonly maxCount: number;
+  readonly allocatablePerNode?: NodeResources;
+  readonly pods: number;
+  readonly cpuMillicores: number;
+  readonly memoryMiB: number;
+}
+
+export interface QuotaAtPeak {
+  readonly namespace: string;
+  readonly name: string;
+  /** resource → [needed at peak, hard]. */
+  readonly usage: Readonly<Record<string, readonly [needed: number, hard: number]>>;
+}
+
+export interface Finding {
+  readonly factor: string;
+  readonly detail: string;
+  readonly fix: string;
+}
+
+export interface SurvivorVerdict {
+  readonly cluster: string;
+  readonly region: string;
+  readonly frontDoor: { readonly priority: number; readonly weight: number; readonly trafficShare: number };
+  readonly workloads: readonly WorkloadAtPeak[];
+  readonly pools: readonly PoolAtPeak[];
+  readonly quotas: readonly QuotaAtPeak[];
+  readonly subnet: { readonly cidr: string; readonly usable: number; readonly neededAtMaxNodes: number };
+  readonly absorbs: boolean;
+  /** The first finding: what limits the cluster. */
+  readonly limitingFactor?: string;
+  readonly findings: readonly Finding[];
+}
+
+export interface FailoverPlan {
+  readonly lost: string;
+  readonly lostClusters: readonly string[];
+  readonly survivors: readonly SurvivorVerdict[];
+  readonly absorbs: boolean;
+}
+
+/** `250m` → 250, `2` → 2000. */
+export function cpuMillicores(quantity: string | number | undefined): number {
+  if (quantity === undefined) return 0;
+  const text = String(quantity);
+  return text.endsWith('m') ? Number(text.slice(0, -1)) : Math.round(Number(text) * 1000);
+}
+
+const MEMORY_UNITS: Readonly<Record<string, number>> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1000 / 1024 / 1024, M: 1e6 / 1024 / 1024, G: 1e9 / 1024 / 1024 };
+
+/** `640Mi` → 640, `1Gi` → 1024 (MiB). */
+export function memoryMiB(quantity: string | number | undefined): number {
+  if (quantity === undefined) return 0;
+  const match = /^([0-9.]+)([A-Za-z]*)$/.exec(String(quantity));
+  if (!match) return Number.NaN;
+  const unit = match[2] ?? '';
+  return unit === '' ? Number(match[1]) / 1024 / 1024 : Number(match[1]) * (MEMORY_UNITS[unit] ?? Number.NaN);
+}
+
+function surgeOf(spec: DeploymentSpec, replicas: number): number {
+  if (spec.strategy?.type === 'Recreate') return 0;
+  const surge = spec.strategy?.rollingUpdate?.maxSurge ?? '25%';
+  return typeof surge === 'number' ? surge : Math.ceil((Number.parseFloat(surge) / 100) * replicas);
+}
+
+/** Which pool a pod template lands in: its mode/agentpool selector, else the user pool (the system pool is tainted). */
+function poolOf(template: PodTemplateSpec): PoolMode | 'none' {
+  const selector = template.nodeSelector ?? {};
+  const mode = selector['kubernetes.azure.com/mode'];
+  if (mode === 'system' || mode === 'user') return mode;
+  if (mode !== undefined) return 'none';
+  return 'user';
+}
+
+/** Front Door sends traffic to the origins of the lowest priority number, split by weight. */
+function trafficShares(clusters: readonly Cluster[]): Map<string, number> {
+  const shares = new Map<string, number>();
+  if (clusters.length === 0) return shares;
+  const active = Math.min(...clusters.map((c) => c.frontDoor.priority));
+  const group = clusters.filter((c) => c.frontDoor.priority === active);
+  const total = group.reduce((sum, c) => sum + c.frontDoor.weight, 0);
+  for (const c of clusters) shares.set(c.name, c.frontDoor.priority === active ? (total > 0 ? c.frontDoor.weight / total : 1 / group.length) : 0);
+  return shares;
+}
+
+interface ClusterWorkloads {
+  readonly deployments: Map<string, { spec: DeploymentSpec; hpa?: { min: number; max: number } }>;
+  readonly quotas: ManifestObject[];
+}
+
+function readWorkloads(objects: readonly ManifestObject[]): ClusterWorkloads {
+  const deployments = new Map<string, { spec: DeploymentSpec; hpa?: { min: number; max: number } }>();
+  const id = (o: ManifestObject, name = o.metadata?.name): string => `${o.metadata?.namespace ?? 'default'}/${name}`;
+  for (const o of objects) if (o.kind === 'Deployment') deployments.set(id(o), { spec: (o.spec ?? {}) as DeploymentSpec });
+  for (const o of objects) {
+    if (o.kind !== 'HorizontalPodAutoscaler') continue;
+    const spec = (o.spec ?? {}) as { minReplicas?: number; maxReplicas?: number; scaleTargetRef?: { kind?: string; name?: string } };
+    const target = deployments.get(id(o, spec.scaleTargetRef?.name));
+    if (target && spec.scaleTargetRef?.kind === 'Deployment') target.hpa = { min: spec.minReplicas ?? 1, max: spec.maxReplicas ?? 1 };
+  }
+  return { deployments, quotas: objects.filter((o) => o.kind === 'ResourceQuota') };
+}
+
+function podRequests(template: PodTemplateSpec): { cpuMillicores: number; memoryMiB: number } {
+  const containers = template.containers ?? [];
+  return {
+    cpuMillicores: containers.reduce((sum, c) => sum + cpuMillicores(c.resources?.requests?.cpu), 0),
+    memoryMiB: containers.reduce((sum, c) => sum + memoryMiB(c.resources?.requests?.memory), 0),
+  };
+}
+
+function podLimits(template: PodTemplateSpec): { cpuMillicores: number; memoryMiB: number } {
+  const containers = template.containers ?? [];
+  return {
+    cpuMillicores: containers.reduce((sum, c) => sum + cpuMillicores(c.resources?.limits?.cpu), 0),
+    memoryMiB: containers.reduce((sum, c) => sum + memoryMiB(c.resources?.limits?.memory), 0),
+  };
+}
+
+export class UnknownRegionError extends Error {}
+
+/**
+ * The plan for losing `region`. `objectsOf(cluster)` returns the cluster's synthesized objects. Throws
+ * UnknownRegionError for a region with no cluster of the fleet.
+ */
+export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: (cluster: string) => readonly ManifestObject[]): FailoverPlan {
+  const all = clustersOf(fleet.spec);
+  const lost = all.filter((c) => c.region === region);
+  if (lost.length === 0) {
+    throw new UnknownRegionError(`--lose: "${region}" is not a region of the fleet; expected one of ${[...new Set(all.map((c) => c.region))].join(', ')}`);
+  }
+  const survivors = all.filter((c) => c.region !== region);
+  const before = trafficShares(all.map((c) => c.cluster));
+  const after = trafficShares(survivors.map((c) => c.cluster));
+  const workloads = new Map(all.map((c) => [c.cluster.name, readWorkloads(objectsOf(c.cluster.name))]));
+
+  // Replicas each Deployment needs for all of the traffic, as sized where Front Door sent traffic before: normal
+  // replicas ÷ that cluster's share. A cluster that served traffic scales its own sizing; a standby one the leanest.
+  const fullTraffic = new Map<string, Map<string, number>>();
+  for (const { cluster } of all) {
+    const share = before.get(cluster.name) ?? 0;
+    if (share === 0) continue;
+    for (const [id, d] of workloads.get(cluster.name)!.deployments) {
+      const perCluster = fullTraffic.get(id) ?? new Map<string, number>();
+      perCluster.set(cluster.name, (d.hpa?.min ?? d.spec.replicas ?? 1) / share);
+      fullTraffic.set(id, perCluster);
+    }
+  }
+  const replicasForAllTraffic = (id: string, cluster: string, normal: number): number => {
+    const sizing = fullTraffic.get(id);
+    return sizing?.get(cluster) ?? (sizing && sizing.size > 0 ? Math.min(...sizing.values()) : normal);
+  };
+
+  const verdicts = survivors.map(({ region: survivorRegion, cluster }): SurvivorVerdict => {
+    const findings: Finding[] = [];
+    const share = after.get(cluster.name) ?? 0;
+    const { deployments, quotas } = workloads.get(cluster.name)!;
+    const atPeak: WorkloadAtPeak[] = [];
+    for (const [id, { spec, hpa }] of deployments) {
+      const template = spec.template?.spec ?? {};
+      const normal = hpa?.min ?? spec.replicas ?? 1;
+      const needed = hpa ? Math.max(normal, Math.ceil(replicasForAllTraffic(id, cluster.name, normal) * share - 1e-9)) : normal;
+      const peak = hpa ? hpa.max : normal;
+      const labels = spec.template?.metadata?.labels ?? {};
+      const onePerNode = (template.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
+        (t) => t.topologyKey === 'kubernetes.io/hostname' && Object.entries(t.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
+      );
+      const pool = poolOf(template);
+      atPeak.push({ deployment: id, pool, normal, needed, ...(hpa ? { hpaMax: hpa.max } : {}), peak, surge: surgeOf(spec, peak), onePerNode, requests: podRequests(template) });
+      if (hpa && needed > hpa.max) {
+        findings.push({
+          factor: `HPA maximum of ${id}`,
+          detail: `${needed} replicas needed for a ${(share * 100).toFixed(0)} % traffic share, the HPA stops at ${hpa.max}`,
+          fix: `raise the HPA maximum (the model's failover factor) to at least ${needed}`,
+        });
+      }
+      if (pool === 'none') {
+        findings.push({ factor: `node selector of ${id}`, detail: `nodeSelector ${JSON.stringify(template.nodeSelector)} matches no AKS node pool label`, fix: 'select kubernetes.azure.com/mode: user (or system)' });
+      }
+    }
+
+    const pools: PoolAtPeak[] = (['system', 'user'] as const).map((mode) => {
+      const pool = cluster.nodePools[mode];
+      const sizing = nodeCapacity(pool.vmSize, AKS_NODE_MAX_PODS);
+      const mine = atPeak.filter((w) => w.pool === mode);
+      const pods = mine.reduce((sum, w) => sum + w.peak + w.surge, 0);
+      const cpu = mine.reduce((sum, w) => sum + (w.peak + w.surge) * w.requests.cpuMillicores, 0);
+      const memory = mine.reduce((sum, w) => sum + (w.peak + w.surge) * w.requests.memoryMiB, 0);
+      const where = `nodePools.${mode}`;
+      if (!sizing) {
+        findings.push({ factor: `${where}.vmSize`, detail: `${pool.vmSize} is not in the VM size table`, fix: 'add its vCPUs and memory to libs/fleet/src/capacity/vm-sizes.ts' });
+        return { pool: mode, vmSize: pool.vmSize, maxCount: pool.maxCount, pods, cpuMillicores: cpu, memoryMiB: memory };
+      }
+      const a = sizing.allocatable;
+      for (const w of mine.filter((x) => x.onePerNode && x.peak + x.surge > pool.maxCount)) {
+        findings.push({
+          factor: `${where}.maxCount`,
+          detail: `${w.deployment} needs ${w.peak + w.surge} nodes at peak (${w.peak} replicas + ${w.surge} surge, one pod per node), the pool stops at ${pool.maxCount}`,
+          fix: `raise ${where}.maxCount to ${w.peak + w.surge}, or lower the replicas / maxSurge of ${w.deployment}`,
+        });
+      }
+      const capacityChecks: Array<[string, number, number, string]> = [
+        ['CPU requests', cpu, pool.maxCount * a.cpuMillicores, 'm'],
+        ['memory requests', memory, pool.maxCount * a.memoryMiB, 'Mi'],
+        ['pods', pods, pool.maxCount * a.pods, ''],
+      ];
+      for (const [what, need, have, unit] of capacityChecks) {
+        if (need <= have) continue;
+        const perNode = have / pool.maxCount;
+        findings.push({
+          factor: `${where}.maxCount`,
+          detail: `${what} at peak ${Math.ceil(need)}${unit} > ${pool.maxCount} × ${perNode}${unit} allocatable (${pool.vmSize})`,
+          fix: `raise ${where}.maxCount to ${Math.ceil(need / perNode)}, or a larger ${where}.vmSize`,
+        });
+      }
+      for (const w of mine.filter((x) => x.requests.cpuMillicores > a.cpuMillicores || x.requests.memoryMiB > a.memoryMiB)) {
+        findings.push({ factor: `${where}.vmSize`, detail: `one pod of ${w.deployment} requests more than a ${pool.vmSize} node offers`, fix: `a larger ${where}.vmSize` });
+      }
+      return { pool: mode, vmSize: pool.vmSize, maxCount: pool.maxCount, allocatablePerNode: a, pods, cpuMillicores: cpu, memoryMiB: memory };
+    });
+
+    const quotaReports: QuotaAtPeak[] = quotas.map((q) => {
+      const namespace = q.metadata?.namespace ?? 'default';
+      const hard = ((q.spec ?? {}) as { hard?: Record<string, string> }).hard ?? {};
+      const inNamespace = atPeak.filter((w) => w.deployment.startsWith(`${namespace}/`));
+      const template = (w: WorkloadAtPeak): PodTemplateSpec => deployments.get(w.deployment)!.spec.template?.spec ?? {};
+      const sum = (f: (w: WorkloadAtPeak) => number): number => inNamespace.reduce((s, w) => s + (w.peak + w.surge) * f(w), 0);
+      const needed: Record<string, number> = {
+        pods: sum(() => 1),
+        'requests.cpu': sum((w) => w.requests.cpuMillicores),
+        'requests.memory': sum((w) => w.requests.memoryMiB),
+        'limits.cpu': sum((w) => podLimits(template(w)).cpuMillicores),
+        'limits.memory': sum((w) => podLimits(template(w)).memoryMiB),
+      };
+      const parse: Record<string, (v: string) => number> = { pods: Number, 'requests.cpu': cpuMillicores, 'limits.cpu': cpuMillicores, 'requests.memory': memoryMiB, 'limits.memory': memoryMiB };
+      const usage: Record<string, readonly [number, number]> = {};
+      for (const [resource, need] of Object.entries(needed)) {
+        if (hard[resource] === undefined) continue;
+        const limit = parse[resource]!(hard[resource]);
+        usage[resource] = [need, limit];
+        if (need > limit) {
+          findings.push({
+            factor: `ResourceQuota ${namespace}/${q.metadata?.name} ${resource}`,
+            detail: `${Math.ceil(need)} needed at peak (during a rolling update), quota ${hard[resource]}`,
+            fix: `raise the quota's ${resource} (sized from the model's replicas and failover factor) or lower the replicas`,
+          });
+        }
+      }
+      return { namespace, name: q.metadata?.name ?? '', usage };
+    });
+
+    const prefix = Number(cluster.spoke.subnets.nodes.split('/')[1]);
+    const usable = azureSubnetUsableAddresses(prefix);
+    const neededAddresses = azureCniAddresses(cluster.nodePools.system.maxCount + cluster.nodePools.user.maxCount);
+    if (neededAddresses > usable) {
+      findings.push({
+        factor: 'spoke.subnets.nodes',
+        detail: `${neededAddresses} addresses at max nodes under Azure CNI (nodes × (${AKS_NODE_MAX_PODS} + 1)), the subnet ${cluster.spoke.subnets.nodes} has ${usable}`,
+        fix: 'a larger nodes subnet, or lower maxCount',
+      });
+    }
+    return {
+      cluster: cluster.name,
+      region: survivorRegion,
+      frontDoor: { priority: cluster.frontDoor.priority, weight: cluster.frontDoor.weight, trafficShare: share },
+      workloads: atPeak,
+      pools,
+      quotas: quotaReports,
+      subnet: { cidr: cluster.spoke.subnets.nodes, usable, neededAtMaxNodes: neededAddresses },
+      absorbs: findings.length === 0,
+      ...(findings[0] ? { limitingFactor: findings[0].factor } : {}),
+      findings,
+    };
+  });
+  return { lost: region, lostClusters: lost.map((c) => c.cluster.name), survivors: verdicts, absorbs: verdicts.length > 0 && verdicts.every((v) => v.absorbs) };
+}

@@ -1,0 +1,3 @@
+export * from './vm-sizes.ts';
+export * from './node-capacity.ts';
+export * from './failover-plan.ts';
