@@ -6,9 +6,11 @@ import tseslint from 'typescript-eslint';
 
 /** Who may depend on whom (nx project tags). */
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:ops', 'type:util'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:data', 'type:tooling', 'type:util'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
+  // Operating the running fleet (status, rollout): reads the model, never synthesizes or deploys.
+  { sourceTag: 'type:ops', onlyDependOnLibsWithTags: ['type:data', 'type:util'], bannedExternalImports: ['cdk8s', 'cdk8s-plus-*', 'constructs'] },
   { sourceTag: 'type:constructs', onlyDependOnLibsWithTags: ['type:constructs', 'type:util'] },
   {
     sourceTag: 'type:data',
@@ -19,7 +21,7 @@ export const depConstraints = [
   { sourceTag: 'type:constructs', bannedExternalImports: ['@azure/*'] },
   { sourceTag: 'type:tooling', bannedExternalImports: ['@azure/*'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'] },
+  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:ops', 'type:util', 'type:test'] },
 ];
 
 export default tseslint.config(

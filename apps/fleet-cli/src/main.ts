@@ -16,6 +16,8 @@ commands:
   infra      infra plan [--region R | --shared] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
              infra deploy [--region R | --shared] [--secure-parameters FILE] (validate, then deploy in order)
   model      check the fleet model (structure and cross-field rules) and print what it holds
+  status     every cluster's Flux state, read in parallel: fleet status [--json] [--watch] (fleet status -h)
+  rollout    staged rollout across the waves: fleet rollout status|promote|pause|resume|workflow (fleet rollout -h)
 
 synth options:
   --cluster NAME   only this cluster (repeatable); its folders only
@@ -27,6 +29,9 @@ synth options:
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // status and rollout parse their own options (apps/fleet-cli/src/commands/).
+  if (argv[0] === 'status') return (await import('./commands/status.ts')).runStatus(argv.slice(1));
+  if (argv[0] === 'rollout') return (await import('./commands/rollout.ts')).runRollout(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

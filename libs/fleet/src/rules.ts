@@ -5,6 +5,7 @@
 import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
 import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import type { FleetIssue } from './errors.ts';
+import { checkRolloutRules } from './rollout.ts';
 import { FAILOVER_FACTOR, type Cluster, type FleetSpec } from './schema.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
@@ -111,6 +112,7 @@ export function checkFleetRules(spec: FleetSpec): FleetIssue[] {
       }
     }
   }
+  issues.push(...checkRolloutRules(spec));
   return issues;
 }
 

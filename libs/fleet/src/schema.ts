@@ -6,6 +6,7 @@
  * `rules.ts` and run in the same `parseFleet()` step.
  */
 import { z } from 'zod';
+import { RolloutSchema } from './rollout.ts';
 
 export const FLEET_API_VERSION = 'fleet.aks-fleet.io/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -277,6 +278,8 @@ export const FleetSpecSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** Staged rollout (rollout.ts). @default - one wave per region, in fleet order */
+  rollout: RolloutSchema.optional(),
 });
 
 export const FleetSchema = z.strictObject({

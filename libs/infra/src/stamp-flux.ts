@@ -1,9 +1,10 @@
 /**
  * Flux through the AKS GitOps extension: the `microsoft.flux` extension (source and kustomize controllers only) and
  * one `fluxConfigurations` whose name and namespace are the GitRepository the cluster's `clusters/<cluster>/`
- * Kustomizations use as `sourceRef` (FLUX_BOOTSTRAP), with one kustomization at the cluster's entrypoint path.
+ * Kustomizations use as `sourceRef` (FLUX_BOOTSTRAP), with one kustomization at the cluster's entrypoint path. It
+ * follows the branch of the cluster's rollout wave (`clusterSourceBranch`).
  */
-import { entrypointPath, FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
+import { clusterSourceBranch, entrypointPath, FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
 import { expr, lit, resource, type ArmResource } from './arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 
@@ -47,7 +48,8 @@ export function fluxBootstrap(context: StampContext, extensionDependsOn: readonl
         suspend: false,
         gitRepository: {
           url: spec.gitSource.url,
-          repositoryRef: { branch: spec.gitSource.branch },
+          // The cluster's rollout wave decides the branch: the model's branch for wave 1, fleet/wave-<name> after.
+          repositoryRef: { branch: clusterSourceBranch(spec, context.cluster.name) },
           syncIntervalInSeconds: FLUX_BOOTSTRAP.syncIntervalSeconds,
           timeoutInSeconds: FLUX_BOOTSTRAP.timeoutSeconds,
         },
