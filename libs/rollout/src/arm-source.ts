@@ -9,7 +9,7 @@ import type { FluxConfiguration, ObjectStatusDefinition } from '@azure/arm-kuber
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { clusterAzureNames, FLUX_BOOTSTRAP, type FleetSpec } from '@aks-fleet/fleet';
-import type { ClusterStatus, ConditionStatus, LayerStatus } from './cluster-status.ts';
+import { formatTimeout, type ClusterStatus, type ConditionStatus, type LayerStatus } from './cluster-status.ts';
 import type { ClusterIdentity } from './kube-source.ts';
 
 export interface ArmSourceOptions {
@@ -79,7 +79,7 @@ export async function readClusterFromArm(spec: FleetSpec, identity: ClusterIdent
     return clusterStatusFromArm(configuration, identity, endpoint);
   } catch (error) {
     const e = error as { code?: string; message?: string };
-    const why = abort.signal.aborted ? `no answer within ${(timeoutMs / 1000).toFixed(0)} s (timeout)` : `${e.code ? `${e.code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
+    const why = abort.signal.aborted ? `no answer within ${formatTimeout(timeoutMs)} (timeout)` : `${e.code ? `${e.code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
     return { ...identity, via: 'arm', endpoint, reachable: false, error: `unreachable: ${why}`, kustomizations: [] };
   } finally {
     clearTimeout(timer);

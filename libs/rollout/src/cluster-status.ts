@@ -85,3 +85,8 @@ export function appliedCommit(status: ClusterStatus): string | undefined {
   const commits = new Set(status.kustomizations.map((k) => commitOf(k.lastAppliedRevision)));
   return commits.size === 1 ? [...commits][0] : undefined;
 }
+
+/** `10 s`, `0.3 s`: a timeout as a person reads it. */
+export function formatTimeout(ms: number): string {
+  return `${ms >= 1000 ? (ms / 1000).toFixed(0) : (ms / 1000).toFixed(1)} s`;
+}

@@ -5,7 +5,7 @@
  */
 import { CustomObjectsApi, KubeConfig, Observable, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 import { FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
-import type { ClusterStatus } from './cluster-status.ts';
+import { formatTimeout, type ClusterStatus } from './cluster-status.ts';
 import { FLUX_KUSTOMIZATION_API, FLUX_SOURCE_API, layerStatusOf, sourceStatusOf, type FluxObject } from './flux-objects.ts';
 
 export interface ClusterIdentity {
@@ -35,7 +35,7 @@ function abortWith(signal: AbortSignal) {
 }
 
 function reason(error: unknown, timeoutMs: number, aborted: boolean): string {
-  if (aborted) return `no answer within ${(timeoutMs / 1000).toFixed(0)} s (timeout)`;
+  if (aborted) return `no answer within ${formatTimeout(timeoutMs)} (timeout)`;
   const e = error as { code?: number | string; message?: string; body?: unknown };
   const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body ?? '');
   const message = /"message":"([^"]+)"/.exec(body)?.[1] ?? e.message ?? String(error);
