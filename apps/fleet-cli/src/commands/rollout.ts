@@ -23,6 +23,8 @@ options: --root DIR (a clone of the fleet repository; default: this workspace) -
          and the cluster source options of fleet status (--kubeconfig, --context, --contexts, --timeout, --source arm)
 `;
 
+const ACTIONS = ['status', 'promote', 'pause', 'resume', 'workflow'];
+
 const ROLLOUT_OPTIONS = {
   ...CLUSTER_SOURCE_OPTIONS,
   root: { type: 'string' },
@@ -43,6 +45,7 @@ export async function runRollout(argv: readonly string[]): Promise<number> {
       (values.help ? process.stdout : process.stderr).write(ROLLOUT_USAGE);
       return values.help ? 0 : 2;
     }
+    if (!ACTIONS.includes(action)) throw new RolloutInputError(`unknown action "${action}"; expected ${ACTIONS.slice(0, -1).join(', ')} or ${ACTIONS.at(-1)}`);
     if (rest.length > 0) throw new RolloutInputError(`unexpected argument "${rest[0]}"`);
     const needsWave = ['promote', 'pause', 'resume'].includes(action);
     if (needsWave && !wave) throw new RolloutInputError(`fleet rollout ${action} needs a wave: fleet rollout ${action} <wave>`);
