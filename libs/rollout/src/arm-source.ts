@@ -85,3 +85,9 @@ export async function readClusterFromArm(spec: FleetSpec, identity: ClusterIdent
     clearTimeout(timer);
   }
 }
+
+/** The credential chain of the Azure CLI/SDK (environment, workload identity, managed identity, az login …). */
+export async function azureCredential(): Promise<TokenCredential> {
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  return new DefaultAzureCredential();
+}

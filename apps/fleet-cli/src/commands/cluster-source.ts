@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FleetValidationError, formatIssue, loadFleet, parseDuration, type Fleet } from '@aks-fleet/fleet';
-import { loadKubeConfig, readClusterFromArm, readClusterFromKube, resolveContexts, RolloutInputError, type ClusterReader } from '@aks-fleet/rollout';
+import { azureCredential, loadKubeConfig, readClusterFromArm, readClusterFromKube, resolveContexts, RolloutInputError, type ClusterReader } from '@aks-fleet/rollout';
 
 export const CLUSTER_SOURCE_OPTIONS = {
   fleet: { type: 'string' },
@@ -51,8 +51,7 @@ export async function clusterReader(fleet: Readonly<Fleet>, values: SourceValues
   if (values.source === 'arm') {
     const subscriptionId = values.subscription ?? process.env.AZURE_SUBSCRIPTION_ID;
     if (!subscriptionId) throw new RolloutInputError('--source arm needs the subscription: set AZURE_SUBSCRIPTION_ID or pass --subscription <id>');
-    const { defaultAzureCredential } = await import('@aks-fleet/infra');
-    const credential = await defaultAzureCredential();
+    const credential = await azureCredential();
     return (identity) => readClusterFromArm(fleet.spec, identity, { credential, subscriptionId }, timeoutMs);
   }
   if (values.source !== 'kubernetes') throw new RolloutInputError(`--source ${values.source}: expected kubernetes (kubeconfig contexts) or arm (fluxConfigurations through Azure)`);
