@@ -155,6 +155,7 @@ mkdirSync(stateDir, { recursive: true });
 const stale = cleanStaleRegistries();
 if (stale.length > 0) say(`test:e2e: removed leftovers of an earlier run: ${stale.join(', ')}`);
 rmSync(resultsFile, { force: true });
+rmSync(path.join(stateDir, 'rollout-results.json'), { force: true });
 rmSync(vitestReport, { force: true });
 
 say('== e2e tools (scripts/build-e2e-tools.sh)');
@@ -196,6 +197,15 @@ if (existsSync(resultsFile)) {
   }
 } else {
   say('(no results recorded)');
+}
+// The staged-rollout scenarios (libs/e2e/src/rollout-waves.test.ts) keep their own table.
+const rolloutResults = path.join(stateDir, 'rollout-results.json');
+if (existsSync(rolloutResults)) {
+  const { rows, info } = JSON.parse(readFileSync(rolloutResults, 'utf8'));
+  say('\n== e2e staged rollout (cluster × scenario)');
+  say(formatTable(rows));
+  if (info.waves) say(`\nwaves: ${info.waves.map((w) => `${w.name} [${w.clusters.join(', ')}] → ${w.branch}, soak ${w.soak}`).join('; ')}`);
+  if (info.commitToLastWaveSeconds !== undefined) say(`commit → last wave converged: ${info.commitToLastWaveSeconds.toFixed(1)} s (soak included); fix → last wave: ${info.fixToLastWaveSeconds?.toFixed(1) ?? '-'} s`);
 }
 say(`total: ${((Date.now() - started) / 1000).toFixed(0)} s; logs of the last run: ${path.relative(root, path.join(stateDir, 'logs'))}/`);
 say(`\n${passed} passed, ${failed} failed`);
