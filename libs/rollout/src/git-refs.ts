@@ -23,7 +23,8 @@ export class GitRemote {
       return stdout.trim();
     } catch (error) {
       const e = error as { stderr?: string; message: string };
-      const detail = (e.stderr ?? e.message).trim().split('\n').filter(Boolean).slice(-1)[0] ?? e.message;
+      const lines = (e.stderr ?? e.message).trim().split('\n').filter(Boolean);
+      const detail = lines.find((l) => /^(fatal|error): /.test(l)) ?? lines[0] ?? e.message;
       throw new RolloutInputError(`git ${args.join(' ')} failed in ${this.root}: ${detail}`);
     }
   }
