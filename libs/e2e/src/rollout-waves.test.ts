@@ -29,7 +29,7 @@ import { pollUntil, secondsSince } from './wait.ts';
 const execFileAsync = promisify(execFile);
 
 /** Long enough that a promote right after wave 1 converged is inside it; short enough for the suite. */
-const SOAK = '20s';
+const SOAK = '30s';
 const CONVERGE_TIMEOUT_MS = 120_000;
 const RESULTS_FILE = process.env.E2E_ROLLOUT_RESULTS_FILE ?? path.join(E2E_STATE_DIR, 'rollout-results.json');
 /** Every object of every cluster carries the fleet name (label aks-fleet.io/fleet): each step changes them all. */
@@ -48,6 +48,8 @@ const desiredAt = new Map<string, Map<string, DesiredState>>();
 /** The commit each wave runs now. */
 const running = new Map<string, Commit>();
 let step = 0;
+/** `fleet rollout promote rest` right after wave 1 converged (scenario 1), judged in scenario 2. */
+let early: CliResult;
 
 function waveFleet(): Fleet {
   const base = loadTestFleet();
@@ -239,6 +241,8 @@ describe.sequential('staged rollout across waves on the regional control planes'
     const commit = await commitStep('change 1: every object of every cluster');
     await fetchNow(regionsOf('canary'));
     const seconds = await converge('canary', commit, commit.pushedAt);
+    // Inside the soak by construction: the canary has just become Ready at the commit.
+    early = await fleetCli(['rollout', 'promote', 'rest', ...rolloutArgs()]);
     await perRegion('1 wave 1 only (wave 1)', regionsOf('canary'), async (r) => ({ seconds: seconds.get(r.cluster), note: `commit→converged at ${commit.sha.slice(0, 8)}` }));
     const problems = await expectWaveUntouched('rest', before);
     await perRegion('1 wave 1 only (wave 2)', regionsOf('rest'), async (r) => {
@@ -251,9 +255,8 @@ describe.sequential('staged rollout across waves on the regional control planes'
 
   it('2 promote before the soak is refused with that reason; after it, wave 2 converges to the revision', async () => {
     const commit = running.get('canary')!;
-    const early = await fleetCli(['rollout', 'promote', 'rest', ...rolloutArgs()]);
     expect(early.code, early.stderr).toBe(1);
-    expect(early.stderr).toMatch(/REFUSED promoting wave rest .*\n.*the soak of wave canary has not passed: Ready at \w{8} for \d+ s of 20s/);
+    expect(early.stderr).toMatch(/REFUSED promoting wave rest .*\n.*the soak of wave canary has not passed: Ready at \w{8} for \d+ s of 30s/);
     expect(await remoteHead(branchOf('rest'))).toBe(running.get('rest')!.sha);
     results.add({ scenario: '2 soak (refused)', region: '-', cluster: '-', result: 'pass', note: early.stderr.split('\n')[1]!.trim() });
 
