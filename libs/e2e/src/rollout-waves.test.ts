@@ -143,7 +143,10 @@ function writeClusterAccess(dir: string): { kubeconfig: string; contexts: string
 async function commitStep(message: string, mutate?: (workTree: string) => void): Promise<Commit> {
   step++;
   const commit = await env.commitModel(EVERY_OBJECT.apply(fleet, step), message, mutate ? { mutate } : {});
-  desiredAt.set(commit.sha, new Map(await Promise.all(env.regions.map(async (r) => [r.cluster, await env.desiredState(r.cluster)] as const))));
+  // A damaged commit does not build for the damaged cluster: it has no desired state there (it must keep the last one).
+  const states = await Promise.all(env.regions.map(async (r) => [r.cluster, await env.desiredState(r.cluster).catch(() => undefined)] as const));
+  desiredAt.set(commit.sha, new Map(states.filter((e): e is readonly [string, DesiredState] => e[1] !== undefined)));
+  if (!mutate && states.some(([, d]) => !d)) throw new Error(`commit ${commit.sha}: the synthesized tree does not build for every cluster`);
   return commit;
 }
 
