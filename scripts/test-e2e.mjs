@@ -2,7 +2,7 @@
 // `npm run test:e2e`: builds the real e2e binaries if needed (scripts/build-e2e-tools.sh), runs the e2e vitest
 // project (libs/e2e: one loopback control plane per region reconciling the synthesized fleet), prints the results
 // table (region × scenario × result × seconds) and ends with one plain `N passed, N failed` line.
-// Bounded in time (E2E_TIMEOUT_MINUTES, default 20); ends whatever a crashed run left behind (only the processes
+// Bounded in time (E2E_TIMEOUT_MINUTES, default 30: two suites, each with its own control planes); ends whatever a crashed run left behind (only the processes
 // and temp dirs the harness recorded in .cache/e2e/).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ const stateDir = path.join(root, '.cache/e2e');
 const binDir = process.env.E2E_TOOLS_BIN ?? path.join(root, '.cache/tools/e2e/bin');
 const resultsFile = path.join(stateDir, 'results.json');
 const vitestReport = path.join(stateDir, 'vitest.json');
-const timeoutMinutes = Number(process.env.E2E_TIMEOUT_MINUTES ?? 20);
+const timeoutMinutes = Number(process.env.E2E_TIMEOUT_MINUTES ?? 30);
 const started = Date.now();
 
 const sharedSchemas = path.resolve(root, '../shared/schemas');
