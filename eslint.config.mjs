@@ -8,13 +8,15 @@ import tseslint from 'typescript-eslint';
 export const depConstraints = [
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:cluster-app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'],
+    onlyDependOnLibsWithTags: ['type:cluster-app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:ops', 'type:util'],
   },
   // The cdk8s cluster app maps the model to construct props; it never reaches Azure or the CLI.
   { sourceTag: 'type:cluster-app', onlyDependOnLibsWithTags: ['type:data', 'type:constructs', 'type:tooling', 'type:util'] },
   { sourceTag: 'type:cluster-app', bannedExternalImports: ['@azure/*'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:data', 'type:tooling', 'type:util'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
+  // Operating the running fleet (status, rollout): reads the model, never synthesizes or deploys.
+  { sourceTag: 'type:ops', onlyDependOnLibsWithTags: ['type:data', 'type:util'], bannedExternalImports: ['cdk8s', 'cdk8s-plus-*', 'constructs'] },
   { sourceTag: 'type:constructs', onlyDependOnLibsWithTags: ['type:constructs', 'type:util'] },
   {
     sourceTag: 'type:data',
@@ -27,7 +29,7 @@ export const depConstraints = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   {
     sourceTag: 'type:test',
-    onlyDependOnLibsWithTags: ['type:app', 'type:cluster-app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:util'],
+    onlyDependOnLibsWithTags: ['type:app', 'type:cluster-app', 'type:data', 'type:constructs', 'type:tooling', 'type:infra', 'type:ops', 'type:util', 'type:test'],
   },
 ];
 

@@ -2,7 +2,7 @@
 // `npm run test:e2e`: builds the real e2e binaries if needed (scripts/build-e2e-tools.sh), runs the e2e vitest
 // project (libs/e2e: one loopback control plane per region reconciling the synthesized fleet), prints the results
 // table (region × scenario × result × seconds) and ends with one plain `N passed, N failed` line.
-// Bounded in time (E2E_TIMEOUT_MINUTES, default 20); ends whatever a crashed run left behind (only the processes
+// Bounded in time (E2E_TIMEOUT_MINUTES, default 30: two suites, each with its own control planes); ends whatever a crashed run left behind (only the processes
 // and temp dirs the harness recorded in .cache/e2e/).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ const stateDir = path.join(root, '.cache/e2e');
 const binDir = process.env.E2E_TOOLS_BIN ?? path.join(root, '.cache/tools/e2e/bin');
 const resultsFile = path.join(stateDir, 'results.json');
 const vitestReport = path.join(stateDir, 'vitest.json');
-const timeoutMinutes = Number(process.env.E2E_TIMEOUT_MINUTES ?? 20);
+const timeoutMinutes = Number(process.env.E2E_TIMEOUT_MINUTES ?? 30);
 const started = Date.now();
 
 const sharedSchemas = path.resolve(root, '../shared/schemas');
@@ -155,6 +155,7 @@ mkdirSync(stateDir, { recursive: true });
 const stale = cleanStaleRegistries();
 if (stale.length > 0) say(`test:e2e: removed leftovers of an earlier run: ${stale.join(', ')}`);
 rmSync(resultsFile, { force: true });
+rmSync(path.join(stateDir, 'rollout-results.json'), { force: true });
 rmSync(vitestReport, { force: true });
 
 say('== e2e tools (scripts/build-e2e-tools.sh)');
@@ -196,6 +197,15 @@ if (existsSync(resultsFile)) {
   }
 } else {
   say('(no results recorded)');
+}
+// The staged-rollout scenarios (libs/e2e/src/rollout-waves.test.ts) keep their own table.
+const rolloutResults = path.join(stateDir, 'rollout-results.json');
+if (existsSync(rolloutResults)) {
+  const { rows, info } = JSON.parse(readFileSync(rolloutResults, 'utf8'));
+  say('\n== e2e staged rollout (cluster × scenario)');
+  say(formatTable(rows));
+  if (info.waves) say(`\nwaves: ${info.waves.map((w) => `${w.name} [${w.clusters.join(', ')}] → ${w.branch}, soak ${w.soak}`).join('; ')}`);
+  if (info.commitToLastWaveSeconds !== undefined) say(`commit → last wave converged: ${info.commitToLastWaveSeconds.toFixed(1)} s (soak included); fix → last wave: ${info.fixToLastWaveSeconds?.toFixed(1) ?? '-'} s`);
 }
 say(`total: ${((Date.now() - started) / 1000).toFixed(0)} s; logs of the last run: ${path.relative(root, path.join(stateDir, 'logs'))}/`);
 say(`\n${passed} passed, ${failed} failed`);

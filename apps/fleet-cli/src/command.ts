@@ -33,6 +33,11 @@ export interface Command {
   readonly outputs?: readonly OutputFormat[];
   /** Names of the positionals the command takes (for the help text and the check of extra arguments). */
   readonly positionals?: readonly string[];
+  /**
+   * The command parses its own flags (subcommands with flags of their own: `status`, `rollout`): `run` gets every
+   * argument after the command name in `args`, and `flags` is empty.
+   */
+  readonly parsesOwnFlags?: boolean;
   run(context: CommandContext): number | Promise<number>;
 }
 

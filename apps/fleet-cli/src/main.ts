@@ -37,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'put flags after the command: `fleet <command> [flags]` (see `fleet --help`)',
       );
     const command = requireCommand(first);
+    if (command.parsesOwnFlags) return await command.run({ args: rest, flags: {}, out: consoleOutput('text', false) });
     const { flags, args } = parseFlags(command, rest);
     if (flags.help === true) {
       process.stdout.write(commandHelp(command));

@@ -6,10 +6,9 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clustersOf, type Cluster, type Fleet } from '@aks-fleet/fleet';
+import { clustersOf, type Cluster, type Fleet, type FleetSpec } from '@aks-fleet/fleet';
 import { HARNESS_FIELD_MANAGER, RegionControlPlane } from './control-plane.ts';
 import { readDesiredState, readEntrypoint, type DesiredState } from './desired-state.ts';
-import { fluxBootstrapObjects } from './flux-bootstrap.ts';
 import { startGitServer, type GitServer } from './git-server.ts';
 import type { KubeClient } from './kube-client.ts';
 import { MemorySampler, type MemoryPeak } from './memory.ts';
@@ -21,6 +20,7 @@ import { TestRepository, type Commit, type CommitOptions } from './test-reposito
 import { writeFleetFile } from './test-fleet.ts';
 import { locateTools, REPO_ROOT, type E2ETools } from './tools.ts';
 import { sleep } from './wait.ts';
+import { waveBootstrapObjects } from './wave-bootstrap.ts';
 
 /** Where runs leave results and logs (git-ignored). */
 export const E2E_STATE_DIR = process.env.E2E_STATE_DIR ?? path.join(REPO_ROOT, '.cache/e2e');
@@ -60,6 +60,8 @@ export class FleetEnvironment {
     readonly repository: TestRepository,
     private readonly supervisor: ProcessSupervisor,
     private readonly memory: MemorySampler,
+    /** The fleet the environment was started for: each cluster follows the branch of its rollout wave. */
+    readonly spec: FleetSpec,
   ) {}
 
   get regions(): readonly RegionHandle[] {
@@ -80,7 +82,7 @@ export class FleetEnvironment {
     const supervisor = new ProcessSupervisor(path.join(REGISTRY_DIR, 'pids'));
     const memory = new MemorySampler(supervisor);
     const repository = new TestRepository(path.join(runDir, 'git'), REPOSITORY_NAME, fleet.spec.gitSource.branch);
-    const environment = new FleetEnvironment(runDir, tools, repository, supervisor, memory);
+    const environment = new FleetEnvironment(runDir, tools, repository, supervisor, memory, fleet.spec);
     try {
       memory.start();
       await repository.init();
@@ -134,11 +136,11 @@ export class FleetEnvironment {
 
   /**
    * Creates what the AKS Flux extension creates in the region: the credentials Secret (from the deploy-time
-   * credential, not from git), GitRepository + root Kustomization with the deploy-time values.
+   * credential, not from git), GitRepository (its wave's branch) + root Kustomization with the deploy-time values.
    */
   async bootstrap(region: RegionHandle): Promise<void> {
     const url = this.gitServer.url(REPOSITORY_NAME);
-    const { credentialsSecret, gitRepository, rootKustomization } = fluxBootstrapObjects(region.cluster, url, this.repository.branch, this.gitServer.credentials);
+    const { credentialsSecret, gitRepository, rootKustomization } = waveBootstrapObjects(this.spec, region.cluster, url, this.gitServer.credentials);
     await region.client.apply(credentialsSecret, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
     await region.client.apply(gitRepository, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
     await region.client.apply(rootKustomization, { fieldManager: HARNESS_FIELD_MANAGER, force: true });

@@ -80,9 +80,14 @@ export function cloneRegion(fleet: Readonly<Fleet>, clone: RegionClone): Fleet {
   return copy;
 }
 
-/** The default fleet plus the generated third region. */
+/**
+ * The default fleet plus the generated third region, all in one rollout wave: the reconciliation scenarios have
+ * every region follow the model's branch (rollout-waves.test.ts declares its own waves).
+ */
 export function loadTestFleet(): Fleet {
-  return cloneRegion(loadFleet().fleet, THIRD_REGION);
+  const fleet = cloneRegion(loadFleet().fleet, THIRD_REGION);
+  fleet.spec.rollout = { waves: [{ name: 'all', regions: Object.keys(fleet.spec.regions), clusters: [], soak: '0s', approval: false }] };
+  return fleet;
 }
 
 export function writeFleetFile(fleet: Readonly<Fleet>, file: string): void {

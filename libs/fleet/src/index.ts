@@ -13,3 +13,4 @@ export { VNET_RESERVED_RANGES, SERVICE_CIDR_RESERVED_RANGES } from './address-ru
 export * from './kubernetes-support.ts';
 export * from './key-vault-roles.ts';
 export * from './capacity/index.ts';
+export * from './rollout.ts';

@@ -11,6 +11,7 @@ import { checkClusterNames, checkFleetNames } from './name-rules.ts';
 import { FAILOVER_FACTOR, WORKLOAD_MAX_SURGE, type Cluster, type FleetSpec, type Region } from './schema.ts';
 import { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
 import { BASELINE_NAMESPACE } from './names.ts';
+import { checkRolloutRules } from './rollout.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', BASELINE_NAMESPACE, 'gatekeeper-system', 'azure-arc'];
@@ -155,6 +156,7 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
       }
     }
   }
+  if (spec.regions) issues.push(...checkRolloutRules({ rollout: spec.rollout, regions: spec.regions }));
   return issues;
 }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { SUPPORT_PLANS } from './kubernetes-support.ts';
+import { RolloutSchema } from './rollout.ts';
 
 export const FLEET_API_VERSION = 'fleet.aks-fleet.io/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -373,6 +374,8 @@ export const FleetSpecSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** Staged rollout (rollout.ts). @default - one wave per region, in fleet order */
+  rollout: RolloutSchema.optional(),
 });
 
 export const FleetSchema = z.strictObject({

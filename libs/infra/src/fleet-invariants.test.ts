@@ -10,7 +10,9 @@ import {
   ingressDomain,
   INGRESS_CONTROLLER_SERVICE_ACCOUNT,
   regionAzureNames,
+  rolloutWaves,
   sharedAzureNames,
+  WAVE_BRANCH_PREFIX,
   type Fleet,
 } from '@aks-fleet/fleet';
 import { parseAllDocuments } from 'yaml';
@@ -154,6 +156,11 @@ for (const [label, build] of [
     });
 
     it('the Flux configuration matches FLUX_BOOTSTRAP and each cluster entrypoint path; the extension comes first', () => {
+      const waves = rolloutWaves(fleet.spec);
+      const waveBranchOf = (name: string): string => {
+        const wave = waves.find((w) => w.clusters.includes(name))!;
+        return wave.index === 1 ? fleet.spec.gitSource.branch : `${WAVE_BRANCH_PREFIX}${wave.name}`;
+      };
       for (const { cluster } of clusters) {
         const stamp = step(deployments, `stamp/${cluster.name}`);
         const [configuration] = resources(stamp, 'Microsoft.KubernetesConfiguration/fluxConfigurations');
@@ -163,7 +170,8 @@ for (const [label, build] of [
           scope: 'cluster',
           namespace: FLUX_BOOTSTRAP.namespace,
           sourceKind: 'GitRepository',
-          gitRepository: { url: fleet.spec.gitSource.url, repositoryRef: { branch: fleet.spec.gitSource.branch } },
+          // Each cluster follows its rollout wave's branch: the model's branch for wave 1, fleet/wave-<name> after.
+          gitRepository: { url: fleet.spec.gitSource.url, repositoryRef: { branch: waveBranchOf(cluster.name) } },
         });
         expect(Object.keys(configuration!.properties.kustomizations)).toStrictEqual([FLUX_BOOTSTRAP.kustomizationName]);
         expect(configuration!.properties.kustomizations[FLUX_BOOTSTRAP.kustomizationName]).toMatchObject({ path: entrypointPath(cluster.name), prune: true });

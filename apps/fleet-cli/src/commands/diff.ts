@@ -1,9 +1,11 @@
 /**
  * `fleet diff --base <git-ref> [-o text|markdown|json] [--root DIR]`: per cluster, the objects a change adds,
- * changes and removes, with field-level diffs and warnings (prune, renames, fleet-wide changes, infrastructure).
+ * changes and removes, with field-level diffs and warnings (prune, renames, fleet-wide changes, infrastructure), and
+ * which rollout wave the change reaches first.
  */
 import { spawnSync } from 'node:child_process';
-import { fleetDiff, renderJson, renderMarkdown, renderText } from '@aks-fleet/gate';
+import { loadFleet } from '@aks-fleet/fleet';
+import { fleetDiff, renderJson, renderMarkdown, renderText, waveImpact } from '@aks-fleet/gate';
 import { CliError, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
 import { rootFlag } from '../workspace-root.ts';
@@ -70,6 +72,9 @@ function requireCommit(root: string, ref: string): void {
 
 export function runDiff(args: DiffArgs, out: Output, format: keyof typeof RENDERERS = 'text'): number {
   requireCommit(args.root, args.base);
-  out.write(RENDERERS[format](fleetDiff(args.root, args.base)));
+  const diff = fleetDiff(args.root, args.base);
+  // Which wave a change reaches first: the waves of the model (the embedded fleet, as `fleet synth` uses).
+  const { spec } = loadFleet().fleet;
+  out.write(RENDERERS[format]({ ...diff, waves: waveImpact(spec, diff), mainBranch: spec.gitSource.branch }));
   return 0;
 }

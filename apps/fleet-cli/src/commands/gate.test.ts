@@ -77,6 +77,24 @@ describe('fleet diff', () => {
     expect(diff.warnings).toContain('this change touches every cluster (2): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region');
   });
 
+  it('says which rollout wave a change reaches first: wave 1 on merge, later waves on promotion', async () => {
+    const everywhere = await diffAfter((f) => {
+      f.metadata.name = 'contoso-fleet';
+    });
+    expect((JSON.parse(everywhere.output) as FleetDiff).waves).toStrictEqual([
+      { wave: 'eastus2', index: 1, branch: 'main', clusters: ['bu0001a0042-03'] },
+      { wave: 'centralus', index: 2, branch: 'fleet/wave-centralus', clusters: ['bu0001a0042-04'] },
+    ]);
+    const text = await runCli(['diff', '--base', 'HEAD', '--root', everywhere.root]);
+    expect(text.stdout).toContain('rollout: reaches wave 1 eastus2 (bu0001a0042-03, on merge to main) first, then wave 2 centralus (bu0001a0042-04, on fleet rollout promote centralus)\n');
+    const markdown = await runCli(['diff', '--base', 'HEAD', '--root', everywhere.root, '--format', 'markdown']);
+    expect(markdown.stdout).toContain('**Rollout:** reaches wave 1 `eastus2` (`bu0001a0042-03`, on merge to `main`) first, then wave 2 `centralus` (`bu0001a0042-04`, on `fleet rollout promote centralus`).');
+    const second = await diffAfter((f) => {
+      f.spec.regions.centralus!.clusters[0]!.workload.replicas = 1;
+    }, 'text');
+    expect(second.output).toContain('rollout: reaches wave 2 centralus (bu0001a0042-04, on fleet rollout promote centralus) first\n');
+  });
+
   it('detects a rename (delete + create of the same kind) and warns that prune deletes the old object', async () => {
     const { output } = await diffAfter((f) => {
       f.spec.workload.name = 'webapp';

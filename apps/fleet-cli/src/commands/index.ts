@@ -9,6 +9,8 @@ import { failoverCommand } from './failover.ts';
 import { graphCommand } from './graph.ts';
 import { infraCommand } from './infra.ts';
 import { modelCommand } from './model.ts';
+import { rolloutCommand } from './rollout.ts';
+import { statusCommand } from './status.ts';
 import { synthCommand } from './synth.ts';
 import { validateCommand } from './validate.ts';
 
@@ -19,6 +21,8 @@ export const COMMANDS: readonly Command[] = [
   infraCommand,
   modelCommand,
   failoverCommand,
+  statusCommand,
+  rolloutCommand,
   graphCommand,
   completionCommand,
 ];

@@ -4,6 +4,7 @@
  * object (kind/namespace/name), with a compact field-level diff and the warnings a reviewer needs.
  */
 import { execFileSync } from 'node:child_process';
+import type { WaveImpact } from './wave-impact.ts';
 import { clusterTreesFromFiles, objectRef, readWorkingTree, type TreeFiles, type TreeObject } from '../tree.ts';
 
 const ROOTS = ['manifests', 'clusters', 'infrastructure'] as const;
@@ -33,6 +34,10 @@ export interface FleetDiff {
   /** Infrastructure files changed, grouped by deployment folder (shared, a region, a cluster). */
   readonly infrastructure: ReadonlyArray<{ readonly scope: string; readonly files: readonly string[] }>;
   readonly warnings: readonly string[];
+  /** Rollout waves the change reaches, in order (wave-impact.ts); absent when the model was not consulted. */
+  readonly waves?: readonly WaveImpact[];
+  /** The branch wave 1 follows (the model's gitSource.branch). */
+  readonly mainBranch?: string;
 }
 
 /** The tree committed at `ref` (git must have it: CI checks out with full history). */

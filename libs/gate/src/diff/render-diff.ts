@@ -1,5 +1,6 @@
 /** Renders a FleetDiff as text (terminal), markdown (a PR comment) or JSON. Deterministic. */
 import type { FieldChange, FleetDiff } from './fleet-diff.ts';
+import { describeWaveImpact } from './wave-impact.ts';
 
 export const PR_COMMENT_MARKER = '<!-- aks-fleet-diff -->';
 
@@ -26,6 +27,8 @@ export function renderText(diff: FleetDiff): string {
     }
     for (const id of c.removed) lines.push(`  - ${id}`);
   }
+  const rollout = describeWaveImpact(diff.waves ?? [], diff.mainBranch ?? 'main');
+  if (rollout) lines.push(`rollout: ${rollout}`);
   for (const { scope, files } of diff.infrastructure) lines.push(`infrastructure ${scope}: ${files.length} file(s) changed`);
   for (const warning of diff.warnings) lines.push(`WARN ${warning}`);
   return `${lines.join('\n')}\n`;
@@ -41,6 +44,8 @@ export function renderMarkdown(diff: FleetDiff): string {
     out.push('| cluster | added | changed | removed |', '|---|---:|---:|---:|');
     for (const c of diff.clusters) out.push(`| \`${c.cluster}\` | ${c.added.length} | ${c.changed.length} | ${c.removed.length} |`);
     out.push('');
+    const rollout = describeWaveImpact(diff.waves ?? [], diff.mainBranch ?? 'main', (t) => `\`${t}\``);
+    if (rollout) out.push(`**Rollout:** ${rollout}.`, '');
   }
   if (diff.warnings.length > 0) {
     out.push('**Warnings**', '');

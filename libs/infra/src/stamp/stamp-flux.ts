@@ -1,13 +1,14 @@
 /**
  * Flux through the AKS GitOps extension: the `microsoft.flux` extension (source and kustomize controllers only) and
  * one `fluxConfigurations` whose name and namespace are the GitRepository the cluster's `clusters/<cluster>/`
- * Kustomizations use as `sourceRef` (FLUX_BOOTSTRAP), with one kustomization at the cluster's entrypoint path.
+ * Kustomizations use as `sourceRef` (FLUX_BOOTSTRAP), with one kustomization at the cluster's entrypoint path. It
+ * follows the branch of the cluster's rollout wave (`clusterSourceBranch`).
  *
  * Values Azure assigns in this deployment reach the manifests as post-build substitutions of that kustomization
  * (FLUX_SUBSTITUTIONS), and a private repository's credential arrives as a secure parameter that only the
  * configuration's protected settings see.
  */
-import { entrypointPath, FLUX_BOOTSTRAP, FLUX_SUBSTITUTIONS, type FluxSubstitution, type GitAuth } from '@aks-fleet/fleet';
+import { clusterSourceBranch, entrypointPath, FLUX_BOOTSTRAP, FLUX_SUBSTITUTIONS, type FluxSubstitution, type GitAuth } from '@aks-fleet/fleet';
 import { expr, lit, referenceOf, resource, type ArmParameterDefinition, type ArmResource } from '../arm/arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 
@@ -94,7 +95,8 @@ export function fluxBootstrap(context: StampContext, extensionDependsOn: readonl
         suspend: false,
         gitRepository: {
           url: spec.gitSource.url,
-          repositoryRef: { branch: spec.gitSource.branch },
+          // The cluster's rollout wave decides the branch: the model's branch for wave 1, fleet/wave-<name> after.
+          repositoryRef: { branch: clusterSourceBranch(spec, context.cluster.name) },
           syncIntervalInSeconds: FLUX_BOOTSTRAP.syncIntervalSeconds,
           timeoutInSeconds: FLUX_BOOTSTRAP.timeoutSeconds,
           ...gitRepositoryAuth(spec.gitSource.auth),
