@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The third-party scanner: checkov, pinned, over the synthesized ARM templates (infrastructure/, framework arm) and
 # Kubernetes manifests (manifests/, framework kubernetes), with the justified skips of .checkov.yaml. Installs the
-# pinned version into a venv under .cache/checkov the first time (python3 -m venv + pip). Exit 1 on any failed check.
+# pinned version into a venv under .cache/checkov (or $CHECKOV_VENV) the first time (python3 -m venv + pip). Exit 1
+# on any failed check.
 #
 # Usage: scripts/checkov.sh
 set -o errexit
@@ -11,7 +12,7 @@ set -o pipefail
 CHECKOV_VERSION="3.3.30"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="${root}/.cache/checkov"
+venv="${CHECKOV_VENV:-${root}/.cache/checkov}"
 cd "$root"
 
 if [ "$("${venv}/bin/checkov" --version 2>/dev/null || true)" != "$CHECKOV_VERSION" ]; then

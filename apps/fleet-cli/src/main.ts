@@ -37,7 +37,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         'put flags after the command: `fleet <command> [flags]` (see `fleet --help`)',
       );
     const command = requireCommand(first);
-    if (command.parsesOwnFlags) return await command.run({ args: rest, flags: {}, out: consoleOutput('text', false) });
+    if (command.parsesOwnFlags) {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(commandHelp(command));
+        return 0;
+      }
+      return await command.run({ args: rest, flags: {}, out: consoleOutput('text', false) });
+    }
     const { flags, args } = parseFlags(command, rest);
     if (flags.help === true) {
       process.stdout.write(commandHelp(command));

@@ -26,13 +26,11 @@ export function rootFlag(value: unknown, access: 'read' | 'write' = 'read'): str
     throw new CliError(`--root ${value}: no such folder`, fix);
   }
   if (!statSync(root).isDirectory()) throw new CliError(`--root ${value}: not a folder`, fix);
+  // Readable, checked here; writable is left to the writer, which names the exact path and errno (EACCES, EROFS …).
   try {
-    accessSync(root, access === 'write' ? constants.R_OK | constants.W_OK : constants.R_OK);
+    accessSync(root, constants.R_OK);
   } catch {
-    throw new CliError(
-      `--root ${value}: not ${access === 'write' ? 'writable' : 'readable'}`,
-      `fix its permissions, or ${fix}`,
-    );
+    throw new CliError(`--root ${value}: not readable`, `fix its permissions, or ${fix}`);
   }
   return root;
 }

@@ -40,7 +40,7 @@ function run(steps: readonly WorkflowStep[] = workflow.jobs.fleet.steps): StepRe
 
 function commitUnsynthesizedModelEdit(): void {
   const file = path.join(copy.dir, CLUSTER_FILE);
-  writeFileSync(file, readFileSync(file, 'utf8').replace('maxCount: 6', 'maxCount: 7'));
+  writeFileSync(file, readFileSync(file, 'utf8').replace('maxCount: 7', 'maxCount: 8'));
   copy.commitAll('scale cluster 04 without re-synthesizing');
 }
 

@@ -48,6 +48,7 @@ const ACTIONS: ReadonlyMap<string, string> = new Map([
   ['actions/checkout', 'the temporary repository is the checkout'],
   ['actions/setup-node', `this Node ${process.version}`],
   ['actions/setup-go', 'the Go on PATH (only install-tools.sh needs it)'],
+  ['actions/setup-python', 'the Python on PATH (checkov runs in a venv of scripts/checkov.sh)'],
 ]);
 
 function substitute(text: string, run: LocalRun): string {
@@ -110,10 +111,12 @@ export function runJobLocally(
       });
       continue;
     }
+    // The pinned checkov venv is shared with the workspace (installed once there); the scan itself runs for real.
+    const sharedEnv = /checkov\.sh/.test(script) ? { CHECKOV_VENV: path.join(path.dirname(run.toolsDir), 'checkov') } : {};
     const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), run)]));
     const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd: run.repo,
-      env: { ...process.env, ...baseEnv, ...stepEnv },
+      env: { ...process.env, ...baseEnv, ...stepEnv, ...sharedEnv },
       encoding: 'utf8',
     });
     const code = result.status ?? 1;
