@@ -16,7 +16,15 @@ export default defineConfig({
       { test: { name: 'infra', root: 'libs/infra', include: ['src/**/*.test.ts'], ...GENEROUS } },
       { test: { name: 'rollout', root: 'libs/rollout', include: ['src/**/*.test.ts'], ...GENEROUS } },
       { test: { name: 'fleet-cli', root: 'apps/fleet-cli', include: ['src/**/*.test.ts'], ...GENEROUS } },
-      { test: { name: 'workspace', root: 'libs/workspace-tests', include: ['src/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },
+      {
+        test: {
+          name: 'workspace',
+          root: 'libs/workspace-tests',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

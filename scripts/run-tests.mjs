@@ -34,7 +34,8 @@ if (!run('tools', 'bash', [path.join(root, 'scripts/install-tools.sh')])) {
 }
 if (!env.FLEET_SCHEMA_LOCATION) {
   // Online users get the pinned schemas in .cache/schemas; every child process then reads them from there.
-  if (!existsSync(path.join(root, '.cache/schemas/arm'))) run('schemas', 'bash', [path.join(root, 'scripts/fetch-schemas.sh')]);
+  if (!existsSync(path.join(root, '.cache/schemas/arm')))
+    run('schemas', 'bash', [path.join(root, 'scripts/fetch-schemas.sh')]);
   env.FLEET_SCHEMA_LOCATION = path.join(root, '.cache/schemas');
 }
 
@@ -56,7 +57,9 @@ run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `-
 if (existsSync(report)) {
   const results = JSON.parse(readFileSync(report, 'utf8'));
   passed += results.numPassedTests;
-  failed += results.numFailedTests + (results.numTotalTestSuites > 0 && results.success === false && results.numFailedTests === 0 ? 1 : 0);
+  failed +=
+    results.numFailedTests +
+    (results.numTotalTestSuites > 0 && results.success === false && results.numFailedTests === 0 ? 1 : 0);
 } else {
   failed++;
 }

@@ -24,7 +24,9 @@ const env = {
   NX_NO_CLOUD: 'true',
   NX_TUI: 'false',
   CDK8S_CHECK_UPGRADE: 'false',
-  FLEET_SCHEMA_LOCATION: process.env.FLEET_SCHEMA_LOCATION ?? (existsSync(sharedSchemas) ? sharedSchemas : path.join(root, '.cache/schemas')),
+  FLEET_SCHEMA_LOCATION:
+    process.env.FLEET_SCHEMA_LOCATION ??
+    (existsSync(sharedSchemas) ? sharedSchemas : path.join(root, '.cache/schemas')),
   E2E_STATE_DIR: stateDir,
   E2E_REGISTRY_DIR: path.join(stateDir, 'runs', String(process.pid)),
   E2E_RESULTS_FILE: resultsFile,
@@ -106,7 +108,14 @@ function runVitest() {
   return new Promise((resolve) => {
     const child = spawn(
       path.join(root, 'node_modules/.bin/vitest'),
-      ['run', '--config', 'libs/e2e/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`],
+      [
+        'run',
+        '--config',
+        'libs/e2e/vitest.config.ts',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile=${vitestReport}`,
+      ],
       { cwd: root, env, stdio: 'inherit', detached: true },
     );
     const timer = setTimeout(() => {
@@ -145,10 +154,23 @@ function runVitest() {
 
 function formatTable(rows) {
   const header = ['scenario', 'region', 'cluster', 'result', 'seconds', 'note'];
-  const body = rows.map((r) => [r.scenario, r.region, r.cluster, r.result, r.seconds === undefined ? '-' : r.seconds.toFixed(1), r.note ?? '']);
+  const body = rows.map((r) => [
+    r.scenario,
+    r.region,
+    r.cluster,
+    r.result,
+    r.seconds === undefined ? '-' : r.seconds.toFixed(1),
+    r.note ?? '',
+  ]);
   const widths = header.map((h, i) => (i === 5 ? 0 : Math.max(h.length, ...body.map((row) => row[i].length))));
-  const line = (cells) => cells.map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ').trimEnd();
-  return [line(header), widths.map((w, i) => (i === 5 ? '----' : '-'.repeat(w))).join('-+-'), ...body.map(line)].join('\n');
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join(' | ')
+      .trimEnd();
+  return [line(header), widths.map((w, i) => (i === 5 ? '----' : '-'.repeat(w))).join('-+-'), ...body.map(line)].join(
+    '\n',
+  );
 }
 
 mkdirSync(stateDir, { recursive: true });
@@ -190,10 +212,17 @@ if (existsSync(resultsFile)) {
   const { rows, info } = JSON.parse(readFileSync(resultsFile, 'utf8'));
   say(formatTable(rows));
   if (info.modelEdits) say(`\nmodel edits: change = ${info.modelEdits.change}; prune = ${info.modelEdits.prune}`);
-  if (info.regions) say(`control planes: ${info.regions.map((r) => `${r.region}/${r.cluster} up in ${r.controlPlaneStartSeconds.toFixed(1)} s`).join(', ')}`);
+  if (info.regions)
+    say(
+      `control planes: ${info.regions.map((r) => `${r.region}/${r.cluster} up in ${r.controlPlaneStartSeconds.toFixed(1)} s`).join(', ')}`,
+    );
   if (info.memory) {
     const m = info.memory;
-    say(`peak memory: ${m.totalMiB} MiB for ${m.processes} control-plane processes (${Object.entries(m.byGroup).map(([g, v]) => `${g} ${v} MiB`).join(', ')}); harness ${m.harnessMiB} MiB`);
+    say(
+      `peak memory: ${m.totalMiB} MiB for ${m.processes} control-plane processes (${Object.entries(m.byGroup)
+        .map(([g, v]) => `${g} ${v} MiB`)
+        .join(', ')}); harness ${m.harnessMiB} MiB`,
+    );
   }
 } else {
   say('(no results recorded)');
@@ -204,9 +233,17 @@ if (existsSync(rolloutResults)) {
   const { rows, info } = JSON.parse(readFileSync(rolloutResults, 'utf8'));
   say('\n== e2e staged rollout (cluster × scenario)');
   say(formatTable(rows));
-  if (info.waves) say(`\nwaves: ${info.waves.map((w) => `${w.name} [${w.clusters.join(', ')}] → ${w.branch}, soak ${w.soak}`).join('; ')}`);
-  if (info.commitToLastWaveSeconds !== undefined) say(`commit → last wave converged: ${info.commitToLastWaveSeconds.toFixed(1)} s (soak included); fix → last wave: ${info.fixToLastWaveSeconds?.toFixed(1) ?? '-'} s`);
+  if (info.waves)
+    say(
+      `\nwaves: ${info.waves.map((w) => `${w.name} [${w.clusters.join(', ')}] → ${w.branch}, soak ${w.soak}`).join('; ')}`,
+    );
+  if (info.commitToLastWaveSeconds !== undefined)
+    say(
+      `commit → last wave converged: ${info.commitToLastWaveSeconds.toFixed(1)} s (soak included); fix → last wave: ${info.fixToLastWaveSeconds?.toFixed(1) ?? '-'} s`,
+    );
 }
-say(`total: ${((Date.now() - started) / 1000).toFixed(0)} s; logs of the last run: ${path.relative(root, path.join(stateDir, 'logs'))}/`);
+say(
+  `total: ${((Date.now() - started) / 1000).toFixed(0)} s; logs of the last run: ${path.relative(root, path.join(stateDir, 'logs'))}/`,
+);
 say(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -51,11 +51,14 @@ async function bundled() {
       target: 'node20',
       // Loaded on demand (deploy, schema validation, SVG rendering): keep them out of the bundle.
       external: ['@azure/*', '@viz-js/viz', 'ajv', 'ajv-draft-04', 'ajv-formats', 'esbuild', 'tsx'],
-      banner: { js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);",
+      },
       logLevel: 'silent',
     });
     renameSync(temporary, bundle);
-    for (const old of readdirSync(dir)) if (old.endsWith('.mjs') && path.join(dir, old) !== bundle) rmSync(path.join(dir, old), { force: true });
+    for (const old of readdirSync(dir))
+      if (old.endsWith('.mjs') && path.join(dir, old) !== bundle) rmSync(path.join(dir, old), { force: true });
   }
   return import(pathToFileURL(bundle).href);
 }
@@ -77,7 +80,8 @@ if (process.env.FLEET_NO_BUNDLE !== '1') {
   try {
     cli = await bundled();
   } catch (error) {
-    if (process.env.FLEET_DEBUG) process.stderr.write(`fleet: bundling failed, running the sources (${error.message})\n`);
+    if (process.env.FLEET_DEBUG)
+      process.stderr.write(`fleet: bundling failed, running the sources (${error.message})\n`);
   }
 }
 cli ??= await fromSources();

@@ -4,7 +4,13 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
-import { formatTreeProblem, ObjectValidationError, TreeRefusedError, TreeWriteError, UnknownClusterError } from '@aks-fleet/synth';
+import {
+  formatTreeProblem,
+  ObjectValidationError,
+  TreeRefusedError,
+  TreeWriteError,
+  UnknownClusterError,
+} from '@aks-fleet/synth';
 import packageJson from '../package.json' with { type: 'json' };
 import { CliError, COMMON_FLAGS, type Command, type FlagSpec } from './command.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
@@ -193,8 +199,13 @@ export function reportError(error: unknown, json = false): number {
     return 1;
   }
   if (error instanceof TreeWriteError) {
-    if (json) process.stdout.write(`${JSON.stringify({ error: 'write', code: error.code, problem: error.problem, restored: error.restored }, null, 2)}\n`);
-    const state = error.restored ? 'the previous tree is intact' : 'the next fleet synth restores the previous tree from .fleet-tx/';
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ error: 'write', code: error.code, problem: error.problem, restored: error.restored }, null, 2)}\n`,
+      );
+    const state = error.restored
+      ? 'the previous tree is intact'
+      : 'the next fleet synth restores the previous tree from .fleet-tx/';
     process.stderr.write(`ERROR ${error.message}; ${state}\n`);
     return 1;
   }

@@ -99,7 +99,9 @@ export function clusterContext(fleet: Readonly<Fleet>, region: string, cluster: 
   const overrides = cluster.workload;
   const image = overrides.image ?? base.image;
   const replicas = overrides.replicas ?? base.replicas;
-  const canary = overrides.canary ? { replicas: overrides.canary.replicas, image: overrides.canary.image ?? image } : undefined;
+  const canary = overrides.canary
+    ? { replicas: overrides.canary.replicas, image: overrides.canary.image ?? image }
+    : undefined;
   const maxReplicas = FAILOVER_FACTOR * replicas;
   const deployments = canary ? 2 : 1;
   const azure = clusterAzureNames(spec, cluster.name);

@@ -15,7 +15,10 @@ export class EntrypointChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     // `INGRESS_CLIENT_ID: ${INGRESS_CLIENT_ID}`: the bootstrap kustomization replaces the value when it applies this.
     const substitute = Object.fromEntries(
-      (Object.keys(FLUX_SUBSTITUTIONS) as FluxSubstitution[]).map((variable) => [FLUX_SUBSTITUTIONS[variable], substitutionPlaceholder(variable)]),
+      (Object.keys(FLUX_SUBSTITUTIONS) as FluxSubstitution[]).map((variable) => [
+        FLUX_SUBSTITUTIONS[variable],
+        substitutionPlaceholder(variable),
+      ]),
     );
     let previous: string | undefined;
     for (const layer of LAYERS) {
@@ -24,7 +27,11 @@ export class EntrypointChart extends Chart {
         name,
         namespace: FLUX_BOOTSTRAP.namespace,
         path: `./manifests/${context.cluster.name}/${layer}`,
-        sourceRef: { kind: 'GitRepository', name: FLUX_BOOTSTRAP.configurationName, namespace: FLUX_BOOTSTRAP.namespace },
+        sourceRef: {
+          kind: 'GitRepository',
+          name: FLUX_BOOTSTRAP.configurationName,
+          namespace: FLUX_BOOTSTRAP.namespace,
+        },
         ...(previous ? { dependsOn: [previous] } : {}),
         interval: '10m',
         retryInterval: '2m',

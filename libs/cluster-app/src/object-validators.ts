@@ -42,7 +42,9 @@ export function clusterObjectValidators(): ReadonlyMap<string, ObjectValidator> 
 }
 
 /** Typed model first, then the real CRD: for the gate, which runs where a schema location exists. */
-export function gateObjectValidators(options: ClusterObjectValidatorOptions = {}): ReadonlyMap<string, ObjectValidator> {
+export function gateObjectValidators(
+  options: ClusterObjectValidatorOptions = {},
+): ReadonlyMap<string, ObjectValidator> {
   const crd = crdObjectValidators(options);
   return new Map(
     CLUSTER_CUSTOM_RESOURCES.map((resource) => [
@@ -94,6 +96,9 @@ function loadValidator(location: string, resource: ClusterCustomResource): (obje
     );
   }
   const version = crdVersionSchemas(readFileSync(file, 'utf8'), file).find((v) => v.key === resource.key);
-  if (!version) throw new Error(`cannot validate ${resource.key}: ${file} serves no such version and kind (expected the CRD from ${resource.providedBy})`);
+  if (!version)
+    throw new Error(
+      `cannot validate ${resource.key}: ${file} serves no such version and kind (expected the CRD from ${resource.providedBy})`,
+    );
   return compileCrdSchema(version);
 }

@@ -14,27 +14,53 @@ const TO_APP: AllowNetworkPolicyProps = {
   namespace: 'apps',
   reason: 'Only the ingress controller reaches the app.',
   podSelector: { app: 'web' },
-  ingress: [{ peers: [{ namespace: 'ingress', pods: { app: 'traefik' } }, { cidr: '10.0.5.0/24' }], ports: [{ port: 8080 }, { port: 53, protocol: 'UDP' }] }],
+  ingress: [
+    {
+      peers: [{ namespace: 'ingress', pods: { app: 'traefik' } }, { cidr: '10.0.5.0/24' }],
+      ports: [{ port: 8080 }, { port: 53, protocol: 'UDP' }],
+    },
+  ],
 };
 
 describe('AllowNetworkPolicy', () => {
   it('allows exactly the given peers and ports, and records its reason', () => {
     const policy = render(TO_APP);
-    expect(policy.metadata.annotations).toStrictEqual({ 'aks-fleet.io/reason': 'Only the ingress controller reaches the app.' });
+    expect(policy.metadata.annotations).toStrictEqual({
+      'aks-fleet.io/reason': 'Only the ingress controller reaches the app.',
+    });
     expect(policy.spec).toStrictEqual({
       podSelector: { matchLabels: { app: 'web' } },
       policyTypes: ['Ingress'],
       ingress: [
         {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } }, podSelector: { matchLabels: { app: 'traefik' } } }, { ipBlock: { cidr: '10.0.5.0/24' } }],
-          ports: [{ port: 8080, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } },
+              podSelector: { matchLabels: { app: 'traefik' } },
+            },
+            { ipBlock: { cidr: '10.0.5.0/24' } },
+          ],
+          ports: [
+            { port: 8080, protocol: 'TCP' },
+            { port: 53, protocol: 'UDP' },
+          ],
         },
       ],
     });
   });
 
   it('governs egress only when given egress rules', () => {
-    const policy = render({ name: 'dns', namespace: 'apps', reason: 'DNS.', egress: [{ peers: [{ namespace: 'kube-system', pods: { 'k8s-app': 'kube-dns' } }], ports: [{ port: 53, protocol: 'UDP' }] }] });
+    const policy = render({
+      name: 'dns',
+      namespace: 'apps',
+      reason: 'DNS.',
+      egress: [
+        {
+          peers: [{ namespace: 'kube-system', pods: { 'k8s-app': 'kube-dns' } }],
+          ports: [{ port: 53, protocol: 'UDP' }],
+        },
+      ],
+    });
     expect(policy.spec.policyTypes).toStrictEqual(['Egress']);
     expect(policy.spec.podSelector).toStrictEqual({});
     expect(policy.spec.ingress).toBeUndefined();
@@ -42,10 +68,14 @@ describe('AllowNetworkPolicy', () => {
 
   it('refuses rules that would allow everyone or every port, multi-line reasons, no rules and bad CIDRs', () => {
     expect(() => render({ ...TO_APP, ingress: [{ peers: [], ports: [{ port: 80 }] }] })).toThrow(/at least one peer/);
-    expect(() => render({ ...TO_APP, ingress: [{ peers: [{ cidr: '10.0.0.0/8' }], ports: [] }] })).toThrow(/at least one port/);
+    expect(() => render({ ...TO_APP, ingress: [{ peers: [{ cidr: '10.0.0.0/8' }], ports: [] }] })).toThrow(
+      /at least one port/,
+    );
     expect(() => render({ ...TO_APP, reason: 'a\nb' })).toThrow(/reason must be one non-empty line/);
     expect(() => render({ name: 'x', namespace: 'apps', reason: 'x' })).toThrow(/at least one ingress or egress rule/);
-    expect(() => render({ ...TO_APP, ingress: [{ peers: [{ cidr: 'everywhere' }], ports: [{ port: 80 }] }] })).toThrow(/"everywhere" is not an IPv4 CIDR/);
+    expect(() => render({ ...TO_APP, ingress: [{ peers: [{ cidr: 'everywhere' }], ports: [{ port: 80 }] }] })).toThrow(
+      /"everywhere" is not an IPv4 CIDR/,
+    );
   });
 
   it('matches the snapshot', () => {

@@ -64,12 +64,16 @@ export class AllowNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AllowNetworkPolicyProps) {
     super(scope, id);
     const owner = `AllowNetworkPolicy ${props.namespace}/${props.name}`;
-    if (props.reason.trim() === '' || props.reason.includes('\n')) throw new Error(`${owner}: reason must be one non-empty line`);
-    if (!props.ingress?.length && !props.egress?.length) throw new Error(`${owner}: allow at least one ingress or egress rule`);
+    if (props.reason.trim() === '' || props.reason.includes('\n'))
+      throw new Error(`${owner}: reason must be one non-empty line`);
+    if (!props.ingress?.length && !props.egress?.length)
+      throw new Error(`${owner}: allow at least one ingress or egress rule`);
     const rules = [...(props.ingress ?? []), ...(props.egress ?? [])];
     for (const rule of rules) {
-      if (rule.peers.length === 0) throw new Error(`${owner}: every rule needs at least one peer (none would allow everyone)`);
-      if (rule.ports.length === 0) throw new Error(`${owner}: every rule needs at least one port (none would allow every port)`);
+      if (rule.peers.length === 0)
+        throw new Error(`${owner}: every rule needs at least one peer (none would allow everyone)`);
+      if (rule.ports.length === 0)
+        throw new Error(`${owner}: every rule needs at least one port (none would allow every port)`);
       for (const peer of rule.peers) {
         if ('cidr' in peer && !CIDR.test(peer.cidr)) throw new Error(`${owner}: "${peer.cidr}" is not an IPv4 CIDR`);
       }
@@ -77,12 +81,23 @@ export class AllowNetworkPolicy extends Construct {
     this.name = props.name;
     const ports = (rule: NetworkRule) => rule.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
     const policy = new NetworkPolicy({
-      metadata: { name: props.name, namespace: props.namespace, annotations: { [NETWORK_POLICY_REASON_ANNOTATION]: props.reason } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        annotations: { [NETWORK_POLICY_REASON_ANNOTATION]: props.reason },
+      },
       spec: {
         podSelector: props.podSelector ? { matchLabels: { ...props.podSelector } } : {},
-        policyTypes: [...(props.ingress?.length ? ['Ingress' as const] : []), ...(props.egress?.length ? ['Egress' as const] : [])],
-        ...(props.ingress?.length ? { ingress: props.ingress.map((rule) => ({ from: rule.peers.map(peerOf), ports: ports(rule) })) } : {}),
-        ...(props.egress?.length ? { egress: props.egress.map((rule) => ({ to: rule.peers.map(peerOf), ports: ports(rule) })) } : {}),
+        policyTypes: [
+          ...(props.ingress?.length ? ['Ingress' as const] : []),
+          ...(props.egress?.length ? ['Egress' as const] : []),
+        ],
+        ...(props.ingress?.length
+          ? { ingress: props.ingress.map((rule) => ({ from: rule.peers.map(peerOf), ports: ports(rule) })) }
+          : {}),
+        ...(props.egress?.length
+          ? { egress: props.egress.map((rule) => ({ to: rule.peers.map(peerOf), ports: ports(rule) })) }
+          : {}),
       },
     });
     new ApiObject(this, 'Resource', policy.toJSON());
@@ -92,7 +107,9 @@ export class AllowNetworkPolicy extends Construct {
 function peerOf(peer: NetworkPeer): INetworkPolicyPeer {
   if ('cidr' in peer) return { ipBlock: { cidr: peer.cidr } };
   return {
-    ...(peer.namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } } : {}),
+    ...(peer.namespace
+      ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } }
+      : {}),
     podSelector: peer.pods ? { matchLabels: { ...peer.pods } } : {},
   };
 }

@@ -39,12 +39,15 @@ export function checkContainerResources(owner: string, resources: ContainerResou
   for (const kind of ['requests', 'limits'] as const) {
     for (const unit of ['cpuMillicores', 'memoryMiB'] as const) {
       const value = resources[kind][unit];
-      if (!Number.isInteger(value) || value <= 0) throw new Error(`${owner}: resources.${kind}.${unit} must be a positive integer, got ${value}`);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new Error(`${owner}: resources.${kind}.${unit} must be a positive integer, got ${value}`);
     }
   }
   for (const unit of ['cpuMillicores', 'memoryMiB'] as const) {
     if (resources.requests[unit] > resources.limits[unit]) {
-      throw new Error(`${owner}: resources.requests.${unit} (${resources.requests[unit]}) must be <= resources.limits.${unit} (${resources.limits[unit]}); lower the request or raise the limit`);
+      throw new Error(
+        `${owner}: resources.requests.${unit} (${resources.requests[unit]}) must be <= resources.limits.${unit} (${resources.limits[unit]}); lower the request or raise the limit`,
+      );
     }
   }
 }

@@ -43,12 +43,15 @@ const DURATION = /^\d+(ns|us|µs|ms|s|m|h)$/;
 export class ContainerInsightsAgentConfig extends Construct {
   constructor(scope: Construct, id: string, props: ContainerInsightsAgentConfigProps) {
     super(scope, id);
-    if (props.prometheusNamespaces.length === 0) throw new Error('ContainerInsightsAgentConfig: name at least one namespace to scrape');
+    if (props.prometheusNamespaces.length === 0)
+      throw new Error('ContainerInsightsAgentConfig: name at least one namespace to scrape');
     const interval = props.scrapeInterval ?? '1m';
-    if (!DURATION.test(interval)) throw new Error(`ContainerInsightsAgentConfig: scrapeInterval "${interval}" is not a duration like 1m or 30s`);
+    if (!DURATION.test(interval))
+      throw new Error(`ContainerInsightsAgentConfig: scrapeInterval "${interval}" is not a duration like 1m or 30s`);
     const thresholds = props.thresholds ?? {};
     for (const [name, value] of Object.entries(thresholds)) {
-      if (typeof value === 'number' && (value <= 0 || (name.endsWith('Percent') && value > 100))) throw new Error(`ContainerInsightsAgentConfig: thresholds.${name} (${value}) is out of range`);
+      if (typeof value === 'number' && (value <= 0 || (name.endsWith('Percent') && value > 100)))
+        throw new Error(`ContainerInsightsAgentConfig: thresholds.${name} (${value}) is out of range`);
     }
     const exclude = [...(props.excludeLogNamespaces ?? ['kube-system', 'gatekeeper-system'])];
 
@@ -67,11 +70,17 @@ export class ContainerInsightsAgentConfig extends Construct {
       }),
       'prometheus-data-collection-settings': toToml({
         prometheus_data_collection_settings: {
-          cluster: { interval, monitor_kubernetes_pods: true, monitor_kubernetes_pods_namespaces: [...props.prometheusNamespaces] },
+          cluster: {
+            interval,
+            monitor_kubernetes_pods: true,
+            monitor_kubernetes_pods_namespaces: [...props.prometheusNamespaces],
+          },
           node: { interval },
         },
       }),
-      metric_collection_settings: toToml({ metric_collection_settings: { collect_kube_system_pv_metrics: { enabled: true } } }),
+      metric_collection_settings: toToml({
+        metric_collection_settings: { collect_kube_system_pv_metrics: { enabled: true } },
+      }),
       // The agent reads the percentages as floats (90.0) and the minutes as an integer: two tables, one document.
       'alertable-metrics-configuration-settings': [
         toToml(
@@ -82,7 +91,9 @@ export class ContainerInsightsAgentConfig extends Construct {
                 container_memory_rss_threshold_percentage: thresholds.containerMemoryRssPercent ?? 90,
                 container_memory_working_set_threshold_percentage: thresholds.containerMemoryWorkingSetPercent ?? 90,
               },
-              pv_utilization_thresholds: { pv_usage_threshold_percentage: thresholds.persistentVolumeUsagePercent ?? 75 },
+              pv_utilization_thresholds: {
+                pv_usage_threshold_percentage: thresholds.persistentVolumeUsagePercent ?? 75,
+              },
             },
           },
           { numbersAsFloat: true },

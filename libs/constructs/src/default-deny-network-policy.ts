@@ -29,7 +29,10 @@ export class DefaultDenyNetworkPolicy extends Construct {
       metadata: {
         name: props.name ?? 'default-deny-all',
         namespace: props.namespace,
-        annotations: { [NETWORK_POLICY_REASON_ANNOTATION]: props.reason ?? 'Closed by default: every allowed flow is a separate policy with its own reason.' },
+        annotations: {
+          [NETWORK_POLICY_REASON_ANNOTATION]:
+            props.reason ?? 'Closed by default: every allowed flow is a separate policy with its own reason.',
+        },
       },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });

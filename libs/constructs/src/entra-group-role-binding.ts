@@ -24,10 +24,14 @@ export class EntraGroupRoleBinding extends Construct {
   constructor(scope: Construct, id: string, props: EntraGroupRoleBindingProps) {
     super(scope, id);
     if (!GUID.test(props.groupObjectId)) {
-      throw new Error(`EntraGroupRoleBinding ${props.namespace}/${props.name}: groupObjectId "${props.groupObjectId}" is not a GUID; use the group's object id, not its name`);
+      throw new Error(
+        `EntraGroupRoleBinding ${props.namespace}/${props.name}: groupObjectId "${props.groupObjectId}" is not a GUID; use the group's object id, not its name`,
+      );
     }
     if (props.clusterRole === 'cluster-admin') {
-      throw new Error(`EntraGroupRoleBinding ${props.namespace}/${props.name}: cluster-admin is not a namespace role; grant admin, edit or view`);
+      throw new Error(
+        `EntraGroupRoleBinding ${props.namespace}/${props.name}: cluster-admin is not a namespace role; grant admin, edit or view`,
+      );
     }
     const binding = new RoleBinding({
       metadata: { name: props.name, namespace: props.namespace },

@@ -55,7 +55,11 @@ export class FluxKustomization extends Construct {
     super(scope, id);
     this.name = props.name;
     const kustomization = new Kustomization({
-      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...(props.labels ? { labels: { ...props.labels } } : {}),
+      },
       spec: {
         interval: props.interval ?? '10m',
         retryInterval: props.retryInterval ?? '2m',
@@ -64,8 +68,12 @@ export class FluxKustomization extends Construct {
         prune: props.prune ?? true,
         wait: props.wait ?? true,
         sourceRef: { ...props.sourceRef },
-        ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn.map((name) => ({ name })) } : {}),
-        ...(props.substitute && Object.keys(props.substitute).length > 0 ? { postBuild: { substitute: { ...props.substitute } } } : {}),
+        ...(props.dependsOn && props.dependsOn.length > 0
+          ? { dependsOn: props.dependsOn.map((name) => ({ name })) }
+          : {}),
+        ...(props.substitute && Object.keys(props.substitute).length > 0
+          ? { postBuild: { substitute: { ...props.substitute } } }
+          : {}),
       },
     });
     new ApiObject(this, 'Resource', kustomization.toJSON());

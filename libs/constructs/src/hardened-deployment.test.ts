@@ -24,7 +24,14 @@ function render(props: Partial<HardenedDeploymentProps> = {}) {
 describe('HardenedDeployment', () => {
   it('runs as a non-root user with a read-only root file system, no privilege escalation, no capabilities and RuntimeDefault seccomp', () => {
     const spec = render().spec.template.spec;
-    expect(spec.securityContext).toStrictEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.securityContext).toStrictEqual({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(spec.containers[0].securityContext).toStrictEqual({
       allowPrivilegeEscalation: false,
       privileged: false,
@@ -41,8 +48,16 @@ describe('HardenedDeployment', () => {
 
   it('sets resources, HTTP probes and IfNotPresent (not cdk8s-plus defaults), and an emptyDir for /tmp', () => {
     const container = render().spec.template.spec.containers[0];
-    expect(container.resources).toStrictEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '100m', memory: '256Mi' } });
-    expect(container.readinessProbe).toStrictEqual({ httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    expect(container.resources).toStrictEqual({
+      requests: { cpu: '50m', memory: '128Mi' },
+      limits: { cpu: '100m', memory: '256Mi' },
+    });
+    expect(container.readinessProbe).toStrictEqual({
+      httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    });
     expect(container.livenessProbe.httpGet).toStrictEqual({ path: '/healthz', port: 'http', scheme: 'HTTP' });
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(container.startupProbe).toBeUndefined();
@@ -58,29 +73,49 @@ describe('HardenedDeployment', () => {
       { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, topologyKey: 'kubernetes.io/hostname' },
     ]);
     expect(spec.topologySpreadConstraints).toStrictEqual([
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } },
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
+      },
     ]);
   });
 
   it('mounts extra volumes read-only by default and names writable directories after their paths', () => {
-    const spec = render({ writableDirectories: ['/tmp', '/var/cache'], volumes: [{ name: 'config', mountPath: '/config', source: { configMap: { name: 'cfg' } } }] }).spec.template.spec;
+    const spec = render({
+      writableDirectories: ['/tmp', '/var/cache'],
+      volumes: [{ name: 'config', mountPath: '/config', source: { configMap: { name: 'cfg' } } }],
+    }).spec.template.spec;
     expect(spec.containers[0].volumeMounts).toStrictEqual([
       { name: 'tmp', mountPath: '/tmp', readOnly: false },
       { name: 'var-cache', mountPath: '/var/cache', readOnly: false },
       { name: 'config', mountPath: '/config', readOnly: true },
     ]);
-    expect(spec.volumes).toStrictEqual([{ name: 'tmp', emptyDir: {} }, { name: 'var-cache', emptyDir: {} }, { name: 'config', configMap: { name: 'cfg' } }]);
+    expect(spec.volumes).toStrictEqual([
+      { name: 'tmp', emptyDir: {} },
+      { name: 'var-cache', emptyDir: {} },
+      { name: 'config', configMap: { name: 'cfg' } },
+    ]);
   });
 
   it('fails on a probe port the container does not declare', () => {
-    expect(() => render({ livenessProbe: { path: '/', port: 'admin' } })).toThrow(/HardenedDeployment apps\/web: livenessProbe port admin is not one of the container ports \(http=8080\)/);
+    expect(() => render({ livenessProbe: { path: '/', port: 'admin' } })).toThrow(
+      /HardenedDeployment apps\/web: livenessProbe port admin is not one of the container ports \(http=8080\)/,
+    );
   });
 
   it('fails on a request above its limit, a root user, an empty selector and a duplicate volume', () => {
-    expect(() => render({ resources: { requests: { cpuMillicores: 200, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } } })).toThrow(/resources.requests.cpuMillicores \(200\) must be <= resources.limits.cpuMillicores \(100\)/);
+    expect(() =>
+      render({
+        resources: { requests: { cpuMillicores: 200, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } },
+      }),
+    ).toThrow(/resources.requests.cpuMillicores \(200\) must be <= resources.limits.cpuMillicores \(100\)/);
     expect(() => render({ runAsUser: 0 })).toThrow(/must be non-root/);
     expect(() => render({ selectorLabels: {} })).toThrow(/selectorLabels must not be empty/);
-    expect(() => render({ volumes: [{ name: 'tmp', mountPath: '/x', source: { emptyDir: {} } }] })).toThrow(/volume name "tmp" is used twice/);
+    expect(() => render({ volumes: [{ name: 'tmp', mountPath: '/x', source: { emptyDir: {} } }] })).toThrow(
+      /volume name "tmp" is used twice/,
+    );
   });
 
   it('matches the snapshot', () => {

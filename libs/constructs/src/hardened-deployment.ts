@@ -130,23 +130,38 @@ export class HardenedDeployment extends Construct {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
     const owner = `HardenedDeployment ${props.namespace}/${props.name}`;
-    if (Object.keys(props.selectorLabels).length === 0) throw new Error(`${owner}: selectorLabels must not be empty (an empty selector matches every pod of the namespace)`);
+    if (Object.keys(props.selectorLabels).length === 0)
+      throw new Error(
+        `${owner}: selectorLabels must not be empty (an empty selector matches every pod of the namespace)`,
+      );
     if (props.ports.length === 0) throw new Error(`${owner}: declare at least one container port`);
-    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) throw new Error(`${owner}: replicas must be a positive integer, got ${props.replicas}`);
+    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1))
+      throw new Error(`${owner}: replicas must be a positive integer, got ${props.replicas}`);
     const runAsUser = props.runAsUser ?? 10001;
     const runAsGroup = props.runAsGroup ?? runAsUser;
-    if (runAsUser <= 0 || runAsGroup <= 0) throw new Error(`${owner}: runAsUser and runAsGroup must be non-root (> 0), got ${runAsUser}/${runAsGroup}`);
+    if (runAsUser <= 0 || runAsGroup <= 0)
+      throw new Error(`${owner}: runAsUser and runAsGroup must be non-root (> 0), got ${runAsUser}/${runAsGroup}`);
     checkContainerResources(owner, props.resources);
-    for (const [kind, probe] of [['readinessProbe', props.readinessProbe], ['livenessProbe', props.livenessProbe]] as const) {
+    for (const [kind, probe] of [
+      ['readinessProbe', props.readinessProbe],
+      ['livenessProbe', props.livenessProbe],
+    ] as const) {
       if (!props.ports.some((p) => p.name === probe.port || p.containerPort === probe.port)) {
-        throw new Error(`${owner}: ${kind} port ${probe.port} is not one of the container ports (${props.ports.map((p) => `${p.name}=${p.containerPort}`).join(', ')})`);
+        throw new Error(
+          `${owner}: ${kind} port ${probe.port} is not one of the container ports (${props.ports.map((p) => `${p.name}=${p.containerPort}`).join(', ')})`,
+        );
       }
     }
 
     const writable = (props.writableDirectories ?? ['/tmp']).map((mountPath) => {
-      if (!/^\/[A-Za-z0-9._/-]+$/.test(mountPath)) throw new Error(`${owner}: writable directory "${mountPath}" is not an absolute path`);
+      if (!/^\/[A-Za-z0-9._/-]+$/.test(mountPath))
+        throw new Error(`${owner}: writable directory "${mountPath}" is not an absolute path`);
       // Volume name from the path: /tmp → tmp, /var/cache → var-cache.
-      const name = mountPath.slice(1).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      const name = mountPath
+        .slice(1)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
       return { name, mountPath, source: { emptyDir: {} }, readOnly: false };
     });
     const volumes: MountedVolume[] = [...writable, ...(props.volumes ?? [])];
@@ -159,16 +174,30 @@ export class HardenedDeployment extends Construct {
     this.selectorLabels = { ...props.selectorLabels };
     this.podLabels = { ...props.podLabels, ...props.selectorLabels };
 
-    const httpGet = (probe: HttpGetProbe): IProbe['httpGet'] => ({ path: probe.path, port: probe.port, scheme: 'HTTP' });
+    const httpGet = (probe: HttpGetProbe): IProbe['httpGet'] => ({
+      path: probe.path,
+      port: probe.port,
+      scheme: 'HTTP',
+    });
     const deployment = new Deployment({
-      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...(props.labels ? { labels: { ...props.labels } } : {}),
+      },
       spec: {
         ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
         revisionHistoryLimit: 3,
         selector: { matchLabels: { ...this.selectorLabels } },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: props.maxSurge ?? 1, maxUnavailable: props.maxUnavailable ?? 0 } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: props.maxSurge ?? 1, maxUnavailable: props.maxUnavailable ?? 0 },
+        },
         template: {
-          metadata: { labels: { ...this.podLabels }, ...(props.podAnnotations ? { annotations: { ...props.podAnnotations } } : {}) },
+          metadata: {
+            labels: { ...this.podLabels },
+            ...(props.podAnnotations ? { annotations: { ...props.podAnnotations } } : {}),
+          },
           spec: {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
@@ -184,10 +213,22 @@ export class HardenedDeployment extends Construct {
             ...(props.nodeSelector ? { nodeSelector: { ...props.nodeSelector } } : {}),
             affinity: {
               podAntiAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { ...(props.antiAffinityLabels ?? this.selectorLabels) } }, topologyKey: HOSTNAME }],
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    labelSelector: { matchLabels: { ...(props.antiAffinityLabels ?? this.selectorLabels) } },
+                    topologyKey: HOSTNAME,
+                  },
+                ],
               },
             },
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...this.selectorLabels } } }],
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: ZONE,
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: { ...this.selectorLabels } },
+              },
+            ],
             containers: [
               {
                 name: props.name,
@@ -209,7 +250,11 @@ export class HardenedDeployment extends Construct {
                   capabilities: { drop: ['ALL'] },
                   seccompProfile: { type: 'RuntimeDefault' },
                 },
-                volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly ?? true })),
+                volumeMounts: volumes.map((v) => ({
+                  name: v.name,
+                  mountPath: v.mountPath,
+                  readOnly: v.readOnly ?? true,
+                })),
               },
             ],
             volumes: volumes.map((v) => ({ name: v.name, ...v.source })),

@@ -1,6 +1,9 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { KeyVaultSecretProviderClass, type KeyVaultSecretProviderClassProps } from './key-vault-secret-provider-class.ts';
+import {
+  KeyVaultSecretProviderClass,
+  type KeyVaultSecretProviderClassProps,
+} from './key-vault-secret-provider-class.ts';
 
 const BASE: KeyVaultSecretProviderClassProps = {
   name: 'tls',
@@ -35,7 +38,8 @@ describe('KeyVaultSecretProviderClass', () => {
       clientID: '00000000-0000-0000-0000-000000000002',
       keyvaultName: 'kv-cluster-1a2b3',
       tenantId: '00000000-0000-0000-0000-000000000001',
-      objects: 'array:\n  - |\n    objectName: ingress-tls\n    objectType: cert\n    objectAlias: tls.crt\n  - |\n    objectName: ingress-tls\n    objectType: secret\n    objectAlias: tls.key\n',
+      objects:
+        'array:\n  - |\n    objectName: ingress-tls\n    objectType: cert\n    objectAlias: tls.crt\n  - |\n    objectName: ingress-tls\n    objectType: secret\n    objectAlias: tls.key\n',
     });
   });
 
@@ -50,7 +54,14 @@ describe('KeyVaultSecretProviderClass', () => {
     expect(() => render({ clientId: '${INGRESS_CLIENT_ID}' })).not.toThrow();
     expect(() => render({ tenantId: 'contoso.com' })).toThrow(/tenantId "contoso.com" is not a GUID/);
     expect(() => render({ objects: [] })).toThrow(/at least one Key Vault object/);
-    expect(() => render({ objects: [{ objectName: 'a', objectType: 'cert' }, { objectName: 'a', objectType: 'secret' }] })).toThrow(/two objects are mounted as "a"/);
+    expect(() =>
+      render({
+        objects: [
+          { objectName: 'a', objectType: 'cert' },
+          { objectName: 'a', objectType: 'secret' },
+        ],
+      }),
+    ).toThrow(/two objects are mounted as "a"/);
   });
 
   it('matches the snapshot', () => {

@@ -57,18 +57,27 @@ export class KeyVaultSecretProviderClass extends Construct {
   constructor(scope: Construct, id: string, props: KeyVaultSecretProviderClassProps) {
     super(scope, id);
     const owner = `KeyVaultSecretProviderClass ${props.namespace}/${props.name}`;
-    if (!KEY_VAULT_NAME.test(props.keyVaultName)) throw new Error(`${owner}: keyVaultName "${props.keyVaultName}" is not a Key Vault name (3–24 letters, digits and hyphens, starting with a letter)`);
+    if (!KEY_VAULT_NAME.test(props.keyVaultName))
+      throw new Error(
+        `${owner}: keyVaultName "${props.keyVaultName}" is not a Key Vault name (3–24 letters, digits and hyphens, starting with a letter)`,
+      );
     if (!GUID.test(props.tenantId)) throw new Error(`${owner}: tenantId "${props.tenantId}" is not a GUID`);
     if (!GUID.test(props.clientId) && !SUBSTITUTION.test(props.clientId)) {
-      throw new Error(`${owner}: clientId "${props.clientId}" is not a GUID nor a Flux substitution placeholder like \${CLIENT_ID}`);
+      throw new Error(
+        `${owner}: clientId "${props.clientId}" is not a GUID nor a Flux substitution placeholder like \${CLIENT_ID}`,
+      );
     }
     if (props.objects.length === 0) throw new Error(`${owner}: list at least one Key Vault object to mount`);
     const files = new Set<string>();
     for (const object of props.objects) {
-      if (!OBJECT_NAME.test(object.objectName)) throw new Error(`${owner}: objectName "${object.objectName}" is not a Key Vault object name (letters, digits and hyphens)`);
+      if (!OBJECT_NAME.test(object.objectName))
+        throw new Error(
+          `${owner}: objectName "${object.objectName}" is not a Key Vault object name (letters, digits and hyphens)`,
+        );
       const file = object.objectAlias ?? object.objectName;
       if (!FILE_NAME.test(file)) throw new Error(`${owner}: objectAlias "${file}" is not a plain file name`);
-      if (files.has(file)) throw new Error(`${owner}: two objects are mounted as "${file}"; give each its own objectAlias`);
+      if (files.has(file))
+        throw new Error(`${owner}: two objects are mounted as "${file}"; give each its own objectAlias`);
       files.add(file);
     }
     this.name = props.name;

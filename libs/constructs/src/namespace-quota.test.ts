@@ -7,7 +7,10 @@ const BASE: NamespaceQuotaProps = {
   pods: 9,
   requests: { cpuMillicores: 450, memoryMiB: 1152 },
   limits: { cpuMillicores: 900, memoryMiB: 2304 },
-  containerDefaults: { requests: { cpuMillicores: 50, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } },
+  containerDefaults: {
+    requests: { cpuMillicores: 50, memoryMiB: 128 },
+    limits: { cpuMillicores: 100, memoryMiB: 256 },
+  },
   containerMaximum: { cpuMillicores: 1000, memoryMiB: 512 },
 };
 
@@ -35,13 +38,22 @@ describe('NamespaceQuota', () => {
   it('gives containers without resources the defaults and caps one container at the policy maximum', () => {
     const [, limitRange] = render();
     expect(limitRange.spec.limits).toStrictEqual([
-      { type: 'Container', defaultRequest: { cpu: '50m', memory: '128Mi' }, default: { cpu: '100m', memory: '256Mi' }, max: { cpu: '1000m', memory: '512Mi' } },
+      {
+        type: 'Container',
+        defaultRequest: { cpu: '50m', memory: '128Mi' },
+        default: { cpu: '100m', memory: '256Mi' },
+        max: { cpu: '1000m', memory: '512Mi' },
+      },
     ]);
   });
 
   it('fails on requests above limits and defaults above the maximum', () => {
-    expect(() => render({ requests: { cpuMillicores: 1000, memoryMiB: 1 } })).toThrow(/requests.cpuMillicores \(1000\) must be <= limits.cpuMillicores \(900\)/);
-    expect(() => render({ containerMaximum: { cpuMillicores: 50, memoryMiB: 512 } })).toThrow(/containerDefaults.limits.cpuMillicores \(100\) exceeds containerMaximum.cpuMillicores \(50\)/);
+    expect(() => render({ requests: { cpuMillicores: 1000, memoryMiB: 1 } })).toThrow(
+      /requests.cpuMillicores \(1000\) must be <= limits.cpuMillicores \(900\)/,
+    );
+    expect(() => render({ containerMaximum: { cpuMillicores: 50, memoryMiB: 512 } })).toThrow(
+      /containerDefaults.limits.cpuMillicores \(100\) exceeds containerMaximum.cpuMillicores \(50\)/,
+    );
     expect(() => render({ pods: 0 })).toThrow(/pods must be a positive integer/);
   });
 

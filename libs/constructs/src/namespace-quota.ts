@@ -37,11 +37,17 @@ export class NamespaceQuota extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceQuotaProps) {
     super(scope, id);
     const owner = `NamespaceQuota ${props.namespace}`;
-    if (!Number.isInteger(props.pods) || props.pods < 1) throw new Error(`${owner}: pods must be a positive integer, got ${props.pods}`);
+    if (!Number.isInteger(props.pods) || props.pods < 1)
+      throw new Error(`${owner}: pods must be a positive integer, got ${props.pods}`);
     for (const unit of ['cpuMillicores', 'memoryMiB'] as const) {
-      if (props.requests[unit] > props.limits[unit]) throw new Error(`${owner}: requests.${unit} (${props.requests[unit]}) must be <= limits.${unit} (${props.limits[unit]})`);
+      if (props.requests[unit] > props.limits[unit])
+        throw new Error(
+          `${owner}: requests.${unit} (${props.requests[unit]}) must be <= limits.${unit} (${props.limits[unit]})`,
+        );
       if (props.containerDefaults.limits[unit] > props.containerMaximum[unit]) {
-        throw new Error(`${owner}: containerDefaults.limits.${unit} (${props.containerDefaults.limits[unit]}) exceeds containerMaximum.${unit} (${props.containerMaximum[unit]})`);
+        throw new Error(
+          `${owner}: containerDefaults.limits.${unit} (${props.containerDefaults.limits[unit]}) exceeds containerMaximum.${unit} (${props.containerMaximum[unit]})`,
+        );
       }
     }
     const name = props.name ?? 'compute';

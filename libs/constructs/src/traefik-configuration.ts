@@ -75,7 +75,14 @@ export function traefikStaticConfiguration(options: TraefikStaticOptions): strin
     log: { level: 'INFO', format: 'json' },
     accessLog: { format: 'json' },
     ping: { entryPoint: 'traefik' },
-    metrics: { prometheus: { entryPoint: 'metrics', addEntryPointsLabels: true, addRoutersLabels: false, addServicesLabels: true } },
+    metrics: {
+      prometheus: {
+        entryPoint: 'metrics',
+        addEntryPointsLabels: true,
+        addRoutersLabels: false,
+        addServicesLabels: true,
+      },
+    },
     entryPoints: {
       traefik: { address: `:${TRAEFIK_PORTS.ping}`, asDefault: false },
       metrics: { address: `:${TRAEFIK_PORTS.metrics}`, asDefault: false },

@@ -14,7 +14,12 @@ const BASE: TraefikIngressControllerProps = {
   nodeSelector: { 'kubernetes.azure.com/mode': 'user' },
 };
 
-type KubeObject = { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type KubeObject = {
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [key: string]: any;
+};
 
 function render(props: Partial<TraefikIngressControllerProps> = {}): KubeObject[] {
   const chart = Testing.chart();
@@ -22,7 +27,8 @@ function render(props: Partial<TraefikIngressControllerProps> = {}): KubeObject[
   return Testing.synth(chart) as KubeObject[];
 }
 
-const find = (objects: KubeObject[], kind: string, namespace?: string) => objects.find((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace))!;
+const find = (objects: KubeObject[], kind: string, namespace?: string) =>
+  objects.find((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace))!;
 
 describe('TraefikIngressController', () => {
   it('emits the controller objects, and no Secret and no CRD', () => {
@@ -42,7 +48,9 @@ describe('TraefikIngressController', () => {
 
   it('annotates the ServiceAccount with the workload identity client id and mounts its API token', () => {
     const objects = render();
-    expect(find(objects, 'ServiceAccount').metadata.annotations).toStrictEqual({ 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000030' });
+    expect(find(objects, 'ServiceAccount').metadata.annotations).toStrictEqual({
+      'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000030',
+    });
     expect(find(objects, 'Deployment').spec.template.spec.automountServiceAccountToken).toBe(true);
   });
 
@@ -59,10 +67,17 @@ describe('TraefikIngressController', () => {
         { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },
       ]);
-      expect(find(objects, 'RoleBinding', namespace).subjects).toStrictEqual([{ kind: 'ServiceAccount', name: 'traefik-ingress-controller', namespace: 'traefik-ingress' }]);
+      expect(find(objects, 'RoleBinding', namespace).subjects).toStrictEqual([
+        { kind: 'ServiceAccount', name: 'traefik-ingress-controller', namespace: 'traefik-ingress' },
+      ]);
     }
     const everyRule = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((o) => o.rules);
-    expect(everyRule.every((rule: { verbs: string[] }) => !rule.verbs.includes('*') && !rule.verbs.includes('create') && !rule.verbs.includes('delete'))).toBe(true);
+    expect(
+      everyRule.every(
+        (rule: { verbs: string[] }) =>
+          !rule.verbs.includes('*') && !rule.verbs.includes('create') && !rule.verbs.includes('delete'),
+      ),
+    ).toBe(true);
   });
 
   it('exposes :8443 as 443 on an internal load balancer with the fixed IP, the subnet and Local traffic policy', () => {
@@ -75,15 +90,31 @@ describe('TraefikIngressController', () => {
     expect(service.spec).toStrictEqual({
       type: 'LoadBalancer',
       externalTrafficPolicy: 'Local',
-      selector: { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik-ingress-controller', 'app.kubernetes.io/component': 'ingress-controller' },
+      selector: {
+        'app.kubernetes.io/name': 'traefik',
+        'app.kubernetes.io/instance': 'traefik-ingress-controller',
+        'app.kubernetes.io/component': 'ingress-controller',
+      },
       ports: [{ name: 'https', port: 443, targetPort: 'websecure', protocol: 'TCP' }],
     });
   });
 
   it('mounts the certificate through the Secrets Store CSI driver, runs as 65532 and probes /ping', () => {
     const spec = find(render(), 'Deployment').spec.template.spec;
-    expect(spec.volumes).toContainEqual({ name: 'certificates', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'ingress-tls' } } });
-    expect(spec.containers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toStrictEqual(['/tmp', '/data', '/config', '/certs']);
+    expect(spec.volumes).toContainEqual({
+      name: 'certificates',
+      csi: {
+        driver: 'secrets-store.csi.k8s.io',
+        readOnly: true,
+        volumeAttributes: { secretProviderClass: 'ingress-tls' },
+      },
+    });
+    expect(spec.containers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toStrictEqual([
+      '/tmp',
+      '/data',
+      '/config',
+      '/certs',
+    ]);
     expect(spec.securityContext.runAsUser).toBe(65532);
     expect(spec.containers[0].readinessProbe.httpGet).toStrictEqual({ path: '/ping', port: 'ping', scheme: 'HTTP' });
     expect(spec.containers[0].args).toStrictEqual(['--configFile=/config/traefik.toml']);
@@ -91,7 +122,8 @@ describe('TraefikIngressController', () => {
   });
 
   it('rolls its pods when the configuration changes (config hash in the pod template)', () => {
-    const hash = (objects: KubeObject[]) => find(objects, 'Deployment').spec.template.metadata.annotations['aks-fleet.io/config-hash'];
+    const hash = (objects: KubeObject[]) =>
+      find(objects, 'Deployment').spec.template.metadata.annotations['aks-fleet.io/config-hash'];
     expect(hash(render())).toMatch(/^[0-9a-f]{16}$/);
     expect(hash(render())).toBe(hash(render()));
     expect(hash(render({ clientCidrs: ['10.244.5.0/24'] }))).not.toBe(hash(render()));

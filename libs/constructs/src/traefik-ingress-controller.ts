@@ -12,7 +12,12 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { ContainerResources } from './compute-resources.ts';
 import { HardenedDeployment } from './hardened-deployment.ts';
-import { TRAEFIK_PATHS, TRAEFIK_PORTS, traefikDynamicConfiguration, traefikStaticConfiguration } from './traefik-configuration.ts';
+import {
+  TRAEFIK_PATHS,
+  TRAEFIK_PORTS,
+  traefikDynamicConfiguration,
+  traefikStaticConfiguration,
+} from './traefik-configuration.ts';
 
 /** The internal load balancer in front of the controller. */
 export interface InternalLoadBalancer {
@@ -65,7 +70,11 @@ export const TRAEFIK_INGRESS_CLASS_CONTROLLER = 'traefik.io/ingress-controller';
 
 /** Labels of the controller's pods for a controller `name`: what Services and NetworkPolicies select. */
 export function traefikPodLabels(name: string): Readonly<Record<string, string>> {
-  return { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'ingress-controller' };
+  return {
+    'app.kubernetes.io/name': 'traefik',
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/component': 'ingress-controller',
+  };
 }
 
 /** Non-root user and group of the controller (the reference's). */
@@ -98,8 +107,12 @@ export class TraefikIngressController extends Construct {
     super(scope, id);
     const name = props.name ?? 'traefik-ingress-controller';
     const owner = `TraefikIngressController ${props.namespace}/${name}`;
-    if (props.watchNamespaces.length === 0) throw new Error(`${owner}: watchNamespaces must name at least one namespace (an empty list would watch the whole cluster)`);
-    if (props.clientCidrs.length === 0) throw new Error(`${owner}: clientCidrs must name at least one network (the App Gateway subnet)`);
+    if (props.watchNamespaces.length === 0)
+      throw new Error(
+        `${owner}: watchNamespaces must name at least one namespace (an empty list would watch the whole cluster)`,
+      );
+    if (props.clientCidrs.length === 0)
+      throw new Error(`${owner}: clientCidrs must name at least one network (the App Gateway subnet)`);
     const replicas = props.replicas ?? 2;
     if (replicas < 2) throw new Error(`${owner}: replicas must be at least 2, got ${replicas}`);
     this.name = name;
@@ -109,7 +122,11 @@ export class TraefikIngressController extends Construct {
     this.podLabels = labels;
 
     const serviceAccount = new ServiceAccount({
-      metadata: { name, namespace: props.namespace, annotations: { 'azure.workload.identity/client-id': props.workloadIdentityClientId } },
+      metadata: {
+        name,
+        namespace: props.namespace,
+        annotations: { 'azure.workload.identity/client-id': props.workloadIdentityClientId },
+      },
       automountServiceAccountToken: true,
     });
     new ApiObject(this, 'ServiceAccount', serviceAccount.toJSON());
@@ -158,7 +175,12 @@ export class TraefikIngressController extends Construct {
         publishedIp: props.loadBalancer.ip,
         trustedCidrs: props.clientCidrs,
       }),
-      [TRAEFIK_PATHS.dynamicFile]: traefikDynamicConfiguration({ allowedCidrs: props.clientCidrs, certificateFile, keyFile, minTlsVersion: props.minTlsVersion ?? 'VersionTLS12' }),
+      [TRAEFIK_PATHS.dynamicFile]: traefikDynamicConfiguration({
+        allowedCidrs: props.clientCidrs,
+        certificateFile,
+        keyFile,
+        minTlsVersion: props.minTlsVersion ?? 'VersionTLS12',
+      }),
     };
     const configMap = new ConfigMap({ metadata: { name, namespace: props.namespace }, data });
     new ApiObject(this, 'ConfigMap', configMap.toJSON());
@@ -181,7 +203,10 @@ export class TraefikIngressController extends Construct {
         { name: 'ping', containerPort: TRAEFIK_PORTS.ping },
         { name: 'metrics', containerPort: TRAEFIK_PORTS.metrics },
       ],
-      resources: props.resources ?? { requests: { cpuMillicores: 100, memoryMiB: 64 }, limits: { cpuMillicores: 200, memoryMiB: 128 } },
+      resources: props.resources ?? {
+        requests: { cpuMillicores: 100, memoryMiB: 64 },
+        limits: { cpuMillicores: 200, memoryMiB: 128 },
+      },
       readinessProbe: { path: '/ping', port: 'ping' },
       livenessProbe: { path: '/ping', port: 'ping' },
       serviceAccountName: name,
@@ -195,7 +220,13 @@ export class TraefikIngressController extends Construct {
         {
           name: 'certificates',
           mountPath: TRAEFIK_PATHS.certificateDirectory,
-          source: { csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: props.secretProviderClassName } } },
+          source: {
+            csi: {
+              driver: 'secrets-store.csi.k8s.io',
+              readOnly: true,
+              volumeAttributes: { secretProviderClass: props.secretProviderClassName },
+            },
+          },
         },
       ],
       ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
@@ -229,7 +260,10 @@ export class TraefikIngressController extends Construct {
     });
     new ApiObject(this, 'Service', service.toJSON());
 
-    const ingressClass = new IngressClass({ metadata: { name: props.ingressClassName }, spec: { controller: TRAEFIK_INGRESS_CLASS_CONTROLLER } });
+    const ingressClass = new IngressClass({
+      metadata: { name: props.ingressClassName },
+      spec: { controller: TRAEFIK_INGRESS_CLASS_CONTROLLER },
+    });
     new ApiObject(this, 'IngressClass', ingressClass.toJSON());
   }
 }

@@ -81,17 +81,24 @@ export class WebApplication extends Construct {
   constructor(scope: Construct, id: string, props: WebApplicationProps) {
     super(scope, id);
     const owner = `WebApplication ${props.namespace}/${props.name}`;
-    if (!Number.isInteger(props.replicas) || props.replicas < 1) throw new Error(`${owner}: replicas must be a positive integer, got ${props.replicas}`);
-    if (props.maxReplicas < props.replicas) throw new Error(`${owner}: maxReplicas (${props.maxReplicas}) must be >= replicas (${props.replicas})`);
-    if (props.canary && (!Number.isInteger(props.canary.replicas) || props.canary.replicas < 1)) throw new Error(`${owner}: canary.replicas must be a positive integer, got ${props.canary.replicas}`);
+    if (!Number.isInteger(props.replicas) || props.replicas < 1)
+      throw new Error(`${owner}: replicas must be a positive integer, got ${props.replicas}`);
+    if (props.maxReplicas < props.replicas)
+      throw new Error(`${owner}: maxReplicas (${props.maxReplicas}) must be >= replicas (${props.replicas})`);
+    if (props.canary && (!Number.isInteger(props.canary.replicas) || props.canary.replicas < 1))
+      throw new Error(`${owner}: canary.replicas must be a positive integer, got ${props.canary.replicas}`);
     const target = props.targetCpuUtilizationPercent ?? 70;
-    if (target < 1 || target > 100) throw new Error(`${owner}: targetCpuUtilizationPercent must be 1–100, got ${target}`);
+    if (target < 1 || target > 100)
+      throw new Error(`${owner}: targetCpuUtilizationPercent must be 1–100, got ${target}`);
 
     this.name = props.name;
     this.appLabels = { ...(props.appLabels ?? { 'app.kubernetes.io/name': props.name }) };
     const ns = props.namespace;
 
-    const serviceAccount = new ServiceAccount({ metadata: { name: props.name, namespace: ns }, automountServiceAccountToken: false });
+    const serviceAccount = new ServiceAccount({
+      metadata: { name: props.name, namespace: ns },
+      automountServiceAccountToken: false,
+    });
     new ApiObject(this, 'ServiceAccount', serviceAccount.toJSON());
 
     const deployment = (id: string, name: string, image: string, replicas: number | undefined) =>
@@ -126,28 +133,52 @@ export class WebApplication extends Construct {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
         minReplicas: props.replicas,
         maxReplicas: props.maxReplicas,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } }],
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } },
+        ],
       },
     });
     new ApiObject(this, 'HorizontalPodAutoscaler', hpa.toJSON());
 
     if (props.canary) {
-      this.canary = deployment('CanaryDeployment', `${props.name}-canary`, props.canary.image ?? props.image, props.canary.replicas);
+      this.canary = deployment(
+        'CanaryDeployment',
+        `${props.name}-canary`,
+        props.canary.image ?? props.image,
+        props.canary.replicas,
+      );
       budget('CanaryPodDisruptionBudget', this.canary);
     }
 
     const service = new Service({
       metadata: { name: props.name, namespace: ns },
-      spec: { type: 'ClusterIP', selector: { ...this.appLabels }, ports: [{ name: HTTP, port: 80, targetPort: HTTP, protocol: 'TCP' }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.appLabels },
+        ports: [{ name: HTTP, port: 80, targetPort: HTTP, protocol: 'TCP' }],
+      },
     });
     new ApiObject(this, 'Service', service.toJSON());
 
     const ingress = new Ingress({
-      metadata: { name: props.name, namespace: ns, annotations: { 'kubernetes.io/ingress.allow-http': 'false', ...props.ingressAnnotations } },
+      metadata: {
+        name: props.name,
+        namespace: ns,
+        annotations: { 'kubernetes.io/ingress.allow-http': 'false', ...props.ingressAnnotations },
+      },
       spec: {
         ingressClassName: props.ingressClassName,
         tls: [{ hosts: [props.host] }],
-        rules: [{ host: props.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.name, port: { name: HTTP } } } }] } }],
+        rules: [
+          {
+            host: props.host,
+            http: {
+              paths: [
+                { path: '/', pathType: 'Prefix', backend: { service: { name: props.name, port: { name: HTTP } } } },
+              ],
+            },
+          },
+        ],
       },
     });
     new ApiObject(this, 'Ingress', ingress.toJSON());

@@ -19,10 +19,29 @@ import type { ManagedProcess, ProcessSupervisor } from './processes.ts';
 import type { E2ETools } from './tools.ts';
 import { pollUntil, secondsSince } from './wait.ts';
 
-export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller'] as const;
+export const COMPONENTS = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kwok',
+  'source-controller',
+  'kustomize-controller',
+] as const;
 export type Component = (typeof COMPONENTS)[number];
 
-const PORT_NAMES = ['etcd', 'etcdPeer', 'apiserver', 'controllerManager', 'scheduler', 'sourceStorage', 'sourceMetrics', 'sourceHealth', 'kustomizeMetrics', 'kustomizeHealth'] as const;
+const PORT_NAMES = [
+  'etcd',
+  'etcdPeer',
+  'apiserver',
+  'controllerManager',
+  'scheduler',
+  'sourceStorage',
+  'sourceMetrics',
+  'sourceHealth',
+  'kustomizeMetrics',
+  'kustomizeHealth',
+] as const;
 type PortName = (typeof PORT_NAMES)[number];
 
 /** Field manager of everything the harness itself applies (CRDs, bootstrap objects). */
@@ -79,7 +98,8 @@ export class RegionControlPlane {
   ) {}
 
   static async create({ region, dir, tools, supervisor, podCidr }: ControlPlaneOptions): Promise<RegionControlPlane> {
-    for (const sub of ['etcd', 'artifacts', 'home', 'tmp', 'logs', 'kcm-certs']) mkdirSync(path.join(dir, sub), { recursive: true });
+    for (const sub of ['etcd', 'artifacts', 'home', 'tmp', 'logs', 'kcm-certs'])
+      mkdirSync(path.join(dir, sub), { recursive: true });
     const ports = await freePorts(PORT_NAMES);
     const pki = await createRegionPki(path.join(dir, 'pki'), region);
     const kubeconfig = path.join(dir, 'kubeconfig');
@@ -112,7 +132,12 @@ export class RegionControlPlane {
   }
 
   /** Waits for `ready`; fails fast with the log tail when the process exits meanwhile. */
-  private async waitReady(managed: ManagedProcess, what: string, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  private async waitReady(
+    managed: ManagedProcess,
+    what: string,
+    ready: () => Promise<boolean>,
+    timeoutMs: number,
+  ): Promise<void> {
     await pollUntil(
       `${managed.name} ${what}`,
       async () => {
@@ -130,13 +155,20 @@ export class RegionControlPlane {
     const started = performance.now();
     const { ports, pki } = this;
     const etcd = this.launch('etcd', [
-      '--name', 'r1',
-      '--data-dir', path.join(this.dir, 'etcd'),
-      '--listen-client-urls', `http://127.0.0.1:${ports.etcd}`,
-      '--advertise-client-urls', `http://127.0.0.1:${ports.etcd}`,
-      '--listen-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`,
-      '--initial-advertise-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`,
-      '--initial-cluster', `r1=http://127.0.0.1:${ports.etcdPeer}`,
+      '--name',
+      'r1',
+      '--data-dir',
+      path.join(this.dir, 'etcd'),
+      '--listen-client-urls',
+      `http://127.0.0.1:${ports.etcd}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${ports.etcd}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${ports.etcdPeer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${ports.etcdPeer}`,
+      '--initial-cluster',
+      `r1=http://127.0.0.1:${ports.etcdPeer}`,
       '--listen-metrics-urls=',
       '--unsafe-no-fsync',
       '--log-level=warn',
@@ -163,7 +195,16 @@ export class RegionControlPlane {
       // A few hundred objects per region: reads straight from etcd cost little, the watch cache's memory a lot.
       '--watch-cache=false',
     ]);
-    await this.waitReady(apiserver, '/readyz', async () => (await this.client.request('GET', '/readyz').then(() => true, () => false)), 90_000);
+    await this.waitReady(
+      apiserver,
+      '/readyz',
+      async () =>
+        await this.client.request('GET', '/readyz').then(
+          () => true,
+          () => false,
+        ),
+      90_000,
+    );
 
     if (!this.initialized) {
       await this.installClusterBasics();
@@ -226,7 +267,12 @@ export class RegionControlPlane {
       fluxEnv,
     );
     await Promise.all([
-      this.waitReady(controllerManager, '/healthz', () => httpOk(`https://127.0.0.1:${ports.controllerManager}/healthz`), 60_000),
+      this.waitReady(
+        controllerManager,
+        '/healthz',
+        () => httpOk(`https://127.0.0.1:${ports.controllerManager}/healthz`),
+        60_000,
+      ),
       this.waitReady(scheduler, '/healthz', () => httpOk(`https://127.0.0.1:${ports.scheduler}/healthz`), 60_000),
       this.waitReady(kwok, 'start', async () => kwok.logTail(50).includes('Watch nodes'), 60_000),
       this.waitReady(source, '/readyz', () => httpOk(`http://127.0.0.1:${ports.sourceHealth}/readyz`), 60_000),
@@ -240,7 +286,12 @@ export class RegionControlPlane {
     const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLUX_BOOTSTRAP.namespace } };
     await this.client.apply(namespace, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
     const crdFiles = [
-      ...this.tools.fluxCrdDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f))),
+      ...this.tools.fluxCrdDirs.flatMap((dir) =>
+        readdirSync(dir)
+          .filter((f) => f.endsWith('.yaml'))
+          .sort()
+          .map((f) => path.join(dir, f)),
+      ),
       ...this.tools.addOnCrdFiles,
     ];
     const crds = crdFiles.flatMap(readYamlObjects).filter((o) => o.kind === 'CustomResourceDefinition');
@@ -251,8 +302,11 @@ export class RegionControlPlane {
           `CRD ${crd.metadata.name} Established in ${this.region}`,
           async () => {
             const live = await this.client.get(refOf(crd));
-            const conditions = ((live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
-            return conditions.some((c) => c.type === 'Established' && c.status === 'True') ? { done: true, value: undefined } : { done: false, state: 'not established' };
+            const conditions =
+              (live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
+            return conditions.some((c) => c.type === 'Established' && c.status === 'True')
+              ? { done: true, value: undefined }
+              : { done: false, state: 'not established' };
           },
           { timeoutMs: 30_000 },
         ),
@@ -266,9 +320,22 @@ export class RegionControlPlane {
    * down. Data (etcd, artifacts) stays, so `start()` brings the same cluster back.
    */
   async stop({ abrupt = false }: { abrupt?: boolean } = {}): Promise<void> {
-    const order: Component[] = ['kustomize-controller', 'source-controller', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+    const order: Component[] = [
+      'kustomize-controller',
+      'source-controller',
+      'kwok',
+      'kube-scheduler',
+      'kube-controller-manager',
+      'kube-apiserver',
+      'etcd',
+    ];
     if (abrupt) {
-      await Promise.all(order.map((c) => this.processes.get(c)).filter((p): p is ManagedProcess => !!p).map((p) => this.supervisor.stop(p, { abrupt: true })));
+      await Promise.all(
+        order
+          .map((c) => this.processes.get(c))
+          .filter((p): p is ManagedProcess => !!p)
+          .map((p) => this.supervisor.stop(p, { abrupt: true })),
+      );
     } else {
       for (const component of order) {
         const managed = this.processes.get(component);

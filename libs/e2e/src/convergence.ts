@@ -31,7 +31,12 @@ export interface FluxStatus {
   readonly generation?: number | undefined;
 }
 
-export const gitRepositoryRef: ObjectRef = { apiVersion: GIT_REPOSITORY_API, kind: 'GitRepository', name: FLUX_BOOTSTRAP.configurationName, namespace: FLUX_BOOTSTRAP.namespace };
+export const gitRepositoryRef: ObjectRef = {
+  apiVersion: GIT_REPOSITORY_API,
+  kind: 'GitRepository',
+  name: FLUX_BOOTSTRAP.configurationName,
+  namespace: FLUX_BOOTSTRAP.namespace,
+};
 
 export function kustomizationRef(name: string, namespace: string = FLUX_BOOTSTRAP.namespace): ObjectRef {
   return { apiVersion: KUSTOMIZATION_API, kind: 'Kustomization', name, namespace };
@@ -64,7 +69,10 @@ export function fluxStatus(object: KubeObject | undefined, name: string): FluxSt
 export function describeStatus(s: FluxStatus): string {
   const revision = (r: string | undefined): string => (r ? r.replace(/^.*@sha1:/, '').slice(0, 8) : '-');
   const ready = s.ready ? `Ready=${s.ready.status}${s.ready.reason ? ` ${s.ready.reason}` : ''}` : 'Ready=?';
-  const revisions = s.artifactRevision !== undefined ? `artifact=${revision(s.artifactRevision)}` : `applied=${revision(s.lastAppliedRevision)} attempted=${revision(s.lastAttemptedRevision)}`;
+  const revisions =
+    s.artifactRevision !== undefined
+      ? `artifact=${revision(s.artifactRevision)}`
+      : `applied=${revision(s.lastAppliedRevision)} attempted=${revision(s.lastAttemptedRevision)}`;
   const message = s.ready?.status === 'True' ? '' : ` "${(s.ready?.message ?? '').slice(0, 160)}"`;
   return `${s.name}: ${ready} ${revisions}${message}`;
 }
@@ -80,8 +88,13 @@ export async function requestReconcile(client: KubeClient, refs: readonly Object
 }
 
 /** GitRepository plus every Kustomization of the cluster. */
-export async function readFluxStatuses(client: KubeClient, desired: DesiredState): Promise<{ source: FluxStatus; kustomizations: FluxStatus[] }> {
-  const [source, ...kustomizations] = await Promise.all([gitRepositoryRef, ...kustomizationRefs(desired)].map(async (ref) => fluxStatus(await client.get(ref), ref.name)));
+export async function readFluxStatuses(
+  client: KubeClient,
+  desired: DesiredState,
+): Promise<{ source: FluxStatus; kustomizations: FluxStatus[] }> {
+  const [source, ...kustomizations] = await Promise.all(
+    [gitRepositoryRef, ...kustomizationRefs(desired)].map(async (ref) => fluxStatus(await client.get(ref), ref.name)),
+  );
   return { source: source!, kustomizations };
 }
 
@@ -101,7 +114,12 @@ export interface ConvergeOptions {
  * Waits until the region's GitRepository serves `revision` and every Kustomization (root and layers) is Ready with
  * `lastAppliedRevision == revision`. Returns the seconds since `since`.
  */
-export async function waitForRevision(client: KubeClient, desired: DesiredState, revision: string, { timeoutMs, nudge, since = performance.now() }: ConvergeOptions): Promise<number> {
+export async function waitForRevision(
+  client: KubeClient,
+  desired: DesiredState,
+  revision: string,
+  { timeoutMs, nudge, since = performance.now() }: ConvergeOptions,
+): Promise<number> {
   /** When each object last got a request from this wait; a request is repeated after REPEAT_MS (a transient failure would otherwise wait for retryInterval). */
   const requested = new Map<string, number>();
   const due = (name: string): boolean => performance.now() - (requested.get(name) ?? -Infinity) >= REPEAT_MS;
@@ -110,7 +128,10 @@ export async function waitForRevision(client: KubeClient, desired: DesiredState,
     `${desired.cluster} to apply ${revision}`,
     async () => {
       const { source, kustomizations } = await readFluxStatuses(client, desired);
-      const done = source.ready?.status === 'True' && source.artifactRevision === revision && kustomizations.every((k) => appliedAt(k, revision));
+      const done =
+        source.ready?.status === 'True' &&
+        source.artifactRevision === revision &&
+        kustomizations.every((k) => appliedAt(k, revision));
       if (done) return { done: true, value: undefined };
       if (nudge) {
         const refs: ObjectRef[] = [];
@@ -121,8 +142,11 @@ export async function waitForRevision(client: KubeClient, desired: DesiredState,
           const byName = new Map(kustomizations.map((k) => [k.name, k]));
           for (const layer of desired.layers) {
             const status = byName.get(layer.name);
-            const dependenciesReady = layer.dependsOn.every((d) => byName.get(d) && appliedAt(byName.get(d)!, revision));
-            if (status && !appliedAt(status, revision) && dependenciesReady && due(layer.name)) refs.push(kustomizationRef(layer.name, layer.namespace));
+            const dependenciesReady = layer.dependsOn.every(
+              (d) => byName.get(d) && appliedAt(byName.get(d)!, revision),
+            );
+            if (status && !appliedAt(status, revision) && dependenciesReady && due(layer.name))
+              refs.push(kustomizationRef(layer.name, layer.namespace));
           }
         }
         if (refs.length > 0) {

@@ -37,7 +37,10 @@ export interface DesiredState {
 }
 
 export async function kustomizeBuild(kustomizeBin: string, dir: string): Promise<KubeObject[]> {
-  const { stdout } = await execFileAsync(kustomizeBin, ['build', dir], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await execFileAsync(kustomizeBin, ['build', dir], {
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return parseAllDocuments(stdout)
     .map((doc) => doc.toJS() as KubeObject | null)
     .filter((o): o is KubeObject => o !== null && typeof o === 'object');
@@ -48,18 +51,33 @@ export async function kustomizeBuild(kustomizeBin: string, dir: string): Promise
  * substitutes becomes its value (our manifests use no other `${…}` form).
  */
 export function substitute(objects: KubeObject[], values: Readonly<Record<string, string>>): KubeObject[] {
-  return objects.map((object) => JSON.parse(JSON.stringify(object).replace(/\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}/g, (whole, name: string) => values[name] ?? whole)) as KubeObject);
+  return objects.map(
+    (object) =>
+      JSON.parse(
+        JSON.stringify(object).replace(
+          /\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}/g,
+          (whole, name: string) => values[name] ?? whole,
+        ),
+      ) as KubeObject,
+  );
 }
 
 /** The post-build values a Kustomization object substitutes. */
 function substitutionsOf(kustomization: KubeObject): Record<string, string> {
-  return ((kustomization.spec as { postBuild?: { substitute?: Record<string, string> } }).postBuild?.substitute ?? {});
+  return (kustomization.spec as { postBuild?: { substitute?: Record<string, string> } }).postBuild?.substitute ?? {};
 }
 
 /** The entrypoint alone: the objects of `./clusters/<cluster>` (the layer Kustomizations) and the layers they define. */
-export async function readEntrypoint(kustomizeBin: string, treeRoot: string, cluster: string): Promise<{ objects: KubeObject[]; layers: LayerKustomization[] }> {
+export async function readEntrypoint(
+  kustomizeBin: string,
+  treeRoot: string,
+  cluster: string,
+): Promise<{ objects: KubeObject[]; layers: LayerKustomization[] }> {
   // The root kustomization (the bootstrap) substitutes the deploy-time values into the layer Kustomizations.
-  const objects = substitute(await kustomizeBuild(kustomizeBin, path.join(treeRoot, entrypointPath(cluster))), deployTimeValues(cluster));
+  const objects = substitute(
+    await kustomizeBuild(kustomizeBin, path.join(treeRoot, entrypointPath(cluster))),
+    deployTimeValues(cluster),
+  );
   const layers = objects
     .filter((o) => o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') && o.kind === 'Kustomization')
     .map((o) => {
@@ -79,13 +97,18 @@ export async function readDesiredState(kustomizeBin: string, treeRoot: string, c
   const objects = new Map<string, DesiredObject>();
   const add = (object: KubeObject, owner: string): void => {
     const key = objectKey(object);
-    if (objects.has(key)) throw new Error(`${cluster}: ${key} is applied by both ${objects.get(key)!.owner} and ${owner}`);
+    if (objects.has(key))
+      throw new Error(`${cluster}: ${key} is applied by both ${objects.get(key)!.owner} and ${owner}`);
     objects.set(key, { object, owner });
   };
   const entrypoint = await readEntrypoint(kustomizeBin, treeRoot, cluster);
   for (const object of entrypoint.objects) add(object, ROOT_KUSTOMIZATION);
   for (const layer of entrypoint.layers) {
-    for (const object of substitute(await kustomizeBuild(kustomizeBin, path.join(treeRoot, layer.path)), layer.substitute)) add(object, layer.name);
+    for (const object of substitute(
+      await kustomizeBuild(kustomizeBin, path.join(treeRoot, layer.path)),
+      layer.substitute,
+    ))
+      add(object, layer.name);
   }
   return { cluster, layers: entrypoint.layers, objects };
 }

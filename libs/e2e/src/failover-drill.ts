@@ -35,7 +35,13 @@ const ROLLOUT_SURGE = 1;
 
 type Deployment = KubeObject & {
   spec: { replicas?: number };
-  status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number; readyReplicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    readyReplicas?: number;
+  };
 };
 
 export interface DrillOutcome {
@@ -55,15 +61,24 @@ export interface StaticVerdict {
 }
 
 /** Runs `fleet failover --lose <region> --json` (exit 1 = some survivor cannot absorb) and returns its verdicts. */
-export async function failoverVerdicts(fleetFile: string, root: string, lose: string): Promise<{ exitCode: number; survivors: StaticVerdict[] }> {
+export async function failoverVerdicts(
+  fleetFile: string,
+  root: string,
+  lose: string,
+): Promise<{ exitCode: number; survivors: StaticVerdict[] }> {
   const args = [FLEET_CLI, 'failover', '--lose', lose, '--json', '--fleet', fleetFile, '--root', root];
   let stdout: string;
   let exitCode = 0;
   try {
-    ({ stdout } = await execFileAsync(process.execPath, args, { cwd: REPO_ROOT, timeout: 60_000, maxBuffer: 8 * 1024 * 1024 }));
+    ({ stdout } = await execFileAsync(process.execPath, args, {
+      cwd: REPO_ROOT,
+      timeout: 60_000,
+      maxBuffer: 8 * 1024 * 1024,
+    }));
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string; message: string };
-    if (failed.code !== 1 || !failed.stdout) throw new Error(`fleet failover --lose ${lose} failed: ${failed.message.split('\n')[0]}\n${failed.stderr ?? ''}`);
+    if (failed.code !== 1 || !failed.stdout)
+      throw new Error(`fleet failover --lose ${lose} failed: ${failed.message.split('\n')[0]}\n${failed.stderr ?? ''}`);
     exitCode = 1;
     stdout = failed.stdout;
   }
@@ -99,32 +114,55 @@ async function list<T extends KubeObject>(region: RegionHandle, path: string): P
 function rolledOut(d: Deployment): boolean {
   const want = d.spec.replicas ?? 1;
   const s = d.status ?? {};
-  return (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && s.updatedReplicas === want && s.replicas === want && s.availableReplicas === want && s.readyReplicas === want;
+  return (
+    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+    s.updatedReplicas === want &&
+    s.replicas === want &&
+    s.availableReplicas === want &&
+    s.readyReplicas === want
+  );
 }
 
 /** ReplicaSets the controller could not create pods for (ResourceQuota refusals among them). */
 async function replicaFailures(region: RegionHandle): Promise<string[]> {
-  const sets = await list<KubeObject & { status?: { conditions?: { type: string; status: string; message?: string }[] } }>(region, '/apis/apps/v1/replicasets');
+  const sets = await list<
+    KubeObject & { status?: { conditions?: { type: string; status: string; message?: string }[] } }
+  >(region, '/apis/apps/v1/replicasets');
   return sets.flatMap((rs) =>
-    (rs.status?.conditions ?? []).filter((c) => c.type === 'ReplicaFailure' && c.status === 'True').map((c) => `ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name}: ${c.message ?? 'ReplicaFailure'}`),
+    (rs.status?.conditions ?? [])
+      .filter((c) => c.type === 'ReplicaFailure' && c.status === 'True')
+      .map((c) => `ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name}: ${c.message ?? 'ReplicaFailure'}`),
   );
 }
 
 /** The drill in one surviving region, with `cluster` (the committed model's) giving the pools' maxCount. */
-export async function runDrill(region: RegionHandle, cluster: Cluster, log: (line: string) => void): Promise<DrillOutcome> {
+export async function runDrill(
+  region: RegionHandle,
+  cluster: Cluster,
+  log: (line: string) => void,
+): Promise<DrillOutcome> {
   const started = performance.now();
   const actions: string[] = [];
   region.autoscaler.setCluster(cluster);
   const counts = maximumCounts(cluster);
   await region.autoscaler.scaleTo(counts);
   const nodes = await waitNodesReady(region.client, { timeoutMs: 60_000 });
-  actions.push(`as the cluster autoscaler: pools at maxCount (system ${counts.system}, user ${counts.user}; ${nodes} nodes Ready)`);
+  actions.push(
+    `as the cluster autoscaler: pools at maxCount (system ${counts.system}, user ${counts.user}; ${nodes} nodes Ready)`,
+  );
 
-  const hpas = await list<KubeObject & { spec: { maxReplicas: number; scaleTargetRef: { kind: string; name: string } } }>(region, '/apis/autoscaling/v2/horizontalpodautoscalers');
+  const hpas = await list<
+    KubeObject & { spec: { maxReplicas: number; scaleTargetRef: { kind: string; name: string } } }
+  >(region, '/apis/autoscaling/v2/horizontalpodautoscalers');
   for (const hpa of hpas.filter((h) => h.spec.scaleTargetRef.kind === 'Deployment')) {
     const path = `/apis/apps/v1/namespaces/${hpa.metadata.namespace}/deployments/${hpa.spec.scaleTargetRef.name}/scale?fieldManager=${DRILL_FIELD_MANAGER}`;
-    await region.client.request('PATCH', path, { body: { spec: { replicas: hpa.spec.maxReplicas } }, contentType: 'application/merge-patch+json' });
-    actions.push(`as the HPA: ${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name} → ${hpa.spec.maxReplicas} (maxReplicas)`);
+    await region.client.request('PATCH', path, {
+      body: { spec: { replicas: hpa.spec.maxReplicas } },
+      contentType: 'application/merge-patch+json',
+    });
+    actions.push(
+      `as the HPA: ${hpa.metadata.namespace}/${hpa.spec.scaleTargetRef.name} → ${hpa.spec.maxReplicas} (maxReplicas)`,
+    );
   }
   const deployments = await list<Deployment>(region, '/apis/apps/v1/deployments');
   const stamp = new Date().toISOString();
@@ -144,15 +182,27 @@ export async function runDrill(region: RegionHandle, cluster: Cluster, log: (lin
     const live = await list<Deployment>(region, '/apis/apps/v1/deployments');
     const pods = await unscheduledPods(region.client);
     const failures = await replicaFailures(region);
-    const pending = live.filter((d) => !rolledOut(d)).map((d) => `Deployment ${d.metadata.namespace}/${d.metadata.name} rollout: ${d.status?.updatedReplicas ?? 0} updated, ${d.status?.availableReplicas ?? 0}/${d.spec.replicas ?? 1} available`);
+    const pending = live
+      .filter((d) => !rolledOut(d))
+      .map(
+        (d) =>
+          `Deployment ${d.metadata.namespace}/${d.metadata.name} rollout: ${d.status?.updatedReplicas ?? 0} updated, ${d.status?.availableReplicas ?? 0}/${d.spec.replicas ?? 1} available`,
+      );
     problems = [...pending, ...pods, ...failures];
     if (pending.length === 0 && pods.length === 0 && failures.length === 0) {
       const report = await checkWorkloads(region.client, { softSpread: false });
       const summary = `${report.deployments} Deployments rolled out at peak: ${report.pods} pods Ready on ${report.nodes} nodes`;
-      return { passed: report.problems.length === 0, seconds: secondsSince(started), actions, problems: report.problems, summary };
+      return {
+        passed: report.problems.length === 0,
+        seconds: secondsSince(started),
+        actions,
+        problems: report.problems,
+        summary,
+      };
     }
     const unschedulable = pods.some((p) => p.includes('not scheduled') && !p.includes('no scheduling decision yet'));
-    const atMax = region.autoscaler.nodeCounts.user >= counts.user && region.autoscaler.nodeCounts.system >= counts.system;
+    const atMax =
+      region.autoscaler.nodeCounts.user >= counts.user && region.autoscaler.nodeCounts.system >= counts.system;
     if ((unschedulable && atMax) || failures.length > 0) {
       stuckSince ??= performance.now();
       if (performance.now() - stuckSince >= STALL_MS) break;
@@ -161,5 +211,11 @@ export async function runDrill(region: RegionHandle, cluster: Cluster, log: (lin
     }
     await sleep(1_000);
   }
-  return { passed: false, seconds: secondsSince(started), actions, problems, summary: `rollout stalled: ${problems[0] ?? 'timeout'}` };
+  return {
+    passed: false,
+    seconds: secondsSince(started),
+    actions,
+    problems,
+    summary: `rollout stalled: ${problems[0] ?? 'timeout'}`,
+  };
 }

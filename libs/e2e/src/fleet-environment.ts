@@ -74,7 +74,10 @@ export class FleetEnvironment {
   }
 
   /** Starts the git server and one control plane per cluster of `fleet` (one after another: each costs CPU). */
-  static async start(fleet: Readonly<Fleet>, { log = (_line: string) => undefined }: { log?: (line: string) => void } = {}): Promise<FleetEnvironment> {
+  static async start(
+    fleet: Readonly<Fleet>,
+    { log = (_line: string) => undefined }: { log?: (line: string) => void } = {},
+  ): Promise<FleetEnvironment> {
     const tools = await locateTools();
     mkdirSync(REGISTRY_DIR, { recursive: true });
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'aks-fleet-e2e-'));
@@ -90,15 +93,31 @@ export class FleetEnvironment {
       log(`git server: ${environment.git.url(REPOSITORY_NAME)}`);
       for (const { region, cluster } of clustersOf(fleet.spec)) {
         const podCidr = subnetPlan(cluster.spoke.subnets.nodes).podCidr;
-        const controlPlane = await RegionControlPlane.create({ region, dir: path.join(runDir, 'regions', region), tools, supervisor, podCidr });
+        const controlPlane = await RegionControlPlane.create({
+          region,
+          dir: path.join(runDir, 'regions', region),
+          tools,
+          supervisor,
+          podCidr,
+        });
         const { seconds } = await controlPlane.start();
         // AKS creates each pool with minCount nodes; kwok makes them Ready.
         const autoscaler = new NodeAutoscaler(controlPlane.client, region, cluster, minimumCounts(cluster), log);
         await autoscaler.scaleTo(minimumCounts(cluster));
         const nodes = await waitNodesReady(controlPlane.client);
         autoscaler.start();
-        environment.regionList.push({ region, cluster: cluster.name, model: cluster, controlPlane, client: controlPlane.client, autoscaler, startSeconds: seconds });
-        log(`region ${region} (${cluster.name}): control plane up in ${seconds.toFixed(1)} s at ${controlPlane.apiServerUrl}; ${nodes} nodes Ready`);
+        environment.regionList.push({
+          region,
+          cluster: cluster.name,
+          model: cluster,
+          controlPlane,
+          client: controlPlane.client,
+          autoscaler,
+          startSeconds: seconds,
+        });
+        log(
+          `region ${region} (${cluster.name}): control plane up in ${seconds.toFixed(1)} s at ${controlPlane.apiServerUrl}; ${nodes} nodes Ready`,
+        );
       }
       return environment;
     } catch (error) {
@@ -140,7 +159,12 @@ export class FleetEnvironment {
    */
   async bootstrap(region: RegionHandle): Promise<void> {
     const url = this.gitServer.url(REPOSITORY_NAME);
-    const { credentialsSecret, gitRepository, rootKustomization } = waveBootstrapObjects(this.spec, region.cluster, url, this.gitServer.credentials);
+    const { credentialsSecret, gitRepository, rootKustomization } = waveBootstrapObjects(
+      this.spec,
+      region.cluster,
+      url,
+      this.gitServer.credentials,
+    );
     await region.client.apply(credentialsSecret, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
     await region.client.apply(gitRepository, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
     await region.client.apply(rootKustomization, { fieldManager: HARNESS_FIELD_MANAGER, force: true });
@@ -171,12 +195,14 @@ export class FleetEnvironment {
     const logs = path.join(E2E_STATE_DIR, 'logs');
     try {
       rmSync(logs, { recursive: true, force: true });
-      for (const region of this.regionList) cpSync(path.join(region.controlPlane.dir, 'logs'), path.join(logs, region.region), { recursive: true });
+      for (const region of this.regionList)
+        cpSync(path.join(region.controlPlane.dir, 'logs'), path.join(logs, region.region), { recursive: true });
     } catch {
       // logs are a convenience
     }
     rmSync(this.runDir, { recursive: true, force: true, maxRetries: 3 });
     // A registry of our own (no runner owns it) is no longer needed once everything is gone.
-    if (!process.env.E2E_REGISTRY_DIR && this.supervisor.list().length === 0) rmSync(REGISTRY_DIR, { recursive: true, force: true });
+    if (!process.env.E2E_REGISTRY_DIR && this.supervisor.list().length === 0)
+      rmSync(REGISTRY_DIR, { recursive: true, force: true });
   }
 }

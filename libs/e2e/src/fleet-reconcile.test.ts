@@ -13,7 +13,15 @@ import { clustersOf, FLUX_SUBSTITUTIONS, type Cluster, type Fleet } from '@aks-f
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEUE_DEPENDENCY } from './control-plane.ts';
-import { describeStatus, fluxStatus, gitRepositoryRef, kustomizationRef, readFluxStatuses, requestReconcile, waitForRevision } from './convergence.ts';
+import {
+  describeStatus,
+  fluxStatus,
+  gitRepositoryRef,
+  kustomizationRef,
+  readFluxStatuses,
+  requestReconcile,
+  waitForRevision,
+} from './convergence.ts';
 import type { DesiredObject, DesiredState } from './desired-state.ts';
 import { E2E_STATE_DIR, FleetEnvironment, type RegionHandle } from './fleet-environment.ts';
 import { deployTimeValues, ROOT_KUSTOMIZATION } from './flux-bootstrap.ts';
@@ -55,12 +63,19 @@ function firstLine(error: unknown): string {
 
 /** Fails with the problems listed one per line (vitest would truncate a deep-equal of a long list). */
 function expectNone(problems: readonly string[], what: string): void {
-  if (problems.length > 0) throw new Error(`${what} (${problems.length}):\n  ${problems.slice(0, 25).join('\n  ')}${problems.length > 25 ? '\n  …' : ''}`);
+  if (problems.length > 0)
+    throw new Error(
+      `${what} (${problems.length}):\n  ${problems.slice(0, 25).join('\n  ')}${problems.length > 25 ? '\n  …' : ''}`,
+    );
   expect(problems).toHaveLength(0);
 }
 
 /** Runs `check` for every region at once; one table row per region; fails the test if any region failed. */
-async function perRegion(scenario: string, regions: readonly RegionHandle[], check: (region: RegionHandle) => Promise<{ seconds?: number; note?: string }>): Promise<void> {
+async function perRegion(
+  scenario: string,
+  regions: readonly RegionHandle[],
+  check: (region: RegionHandle) => Promise<{ seconds?: number; note?: string }>,
+): Promise<void> {
   const outcomes = await Promise.allSettled(regions.map(check));
   const failures: string[] = [];
   outcomes.forEach((outcome, i) => {
@@ -69,13 +84,18 @@ async function perRegion(scenario: string, regions: readonly RegionHandle[], che
       results.add({ scenario, region, cluster, result: 'pass', ...outcome.value });
     } else {
       results.add({ scenario, region, cluster, result: 'FAIL', note: firstLine(outcome.reason) });
-      failures.push(`${region} (${cluster}): ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+      failures.push(
+        `${region} (${cluster}): ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
+      );
     }
   });
-  if (failures.length > 0) throw new Error(`${scenario} failed in ${failures.length} region(s):\n${failures.join('\n\n')}`);
+  if (failures.length > 0)
+    throw new Error(`${scenario} failed in ${failures.length} region(s):\n${failures.join('\n\n')}`);
 }
 
-async function desiredStates(clusters: readonly string[] = env.regions.map((r) => r.cluster)): Promise<Map<string, DesiredState>> {
+async function desiredStates(
+  clusters: readonly string[] = env.regions.map((r) => r.cluster),
+): Promise<Map<string, DesiredState>> {
   return new Map(await Promise.all(clusters.map(async (c) => [c, await env.desiredState(c)] as const)));
 }
 
@@ -103,11 +123,19 @@ async function expectClusterMatches(region: RegionHandle, desired: DesiredState)
   const want = [...desired.objects.keys()].sort();
   const have = [...live.keys()].sort();
   expectNone(
-    [...want.filter((k) => !live.has(k)).map((k) => `missing: ${k}`), ...have.filter((k) => !desired.objects.has(k)).map((k) => `unexpected: ${k}`)],
+    [
+      ...want.filter((k) => !live.has(k)).map((k) => `missing: ${k}`),
+      ...have.filter((k) => !desired.objects.has(k)).map((k) => `unexpected: ${k}`),
+    ],
     `${region.region}: objects applied by Flux differ from the commit's set (group/kind/namespace/name)`,
   );
-  const diffs = await mapLimit([...desired.objects.values()], 8, async (d) => (await diffAgainstLive(region.client, d)).map((diff) => `${objectKey(d.object)}: ${diff}`));
-  expectNone(diffs.flat(), `${region.region}: live objects that differ from the commit (server-side apply dry-run as kustomize-controller)`);
+  const diffs = await mapLimit([...desired.objects.values()], 8, async (d) =>
+    (await diffAgainstLive(region.client, d)).map((diff) => `${objectKey(d.object)}: ${diff}`),
+  );
+  expectNone(
+    diffs.flat(),
+    `${region.region}: live objects that differ from the commit (server-side apply dry-run as kustomize-controller)`,
+  );
   return want.length;
 }
 
@@ -121,10 +149,20 @@ async function fingerprints(region: RegionHandle): Promise<Map<string, string>> 
   const content = (o: KubeObject): string => {
     const { status: _status, metadata, ...rest } = o;
     const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata;
-    return createHash('sha256').update(JSON.stringify({ ...rest, metadata: meta })).digest('hex').slice(0, 12);
+    return createHash('sha256')
+      .update(JSON.stringify({ ...rest, metadata: meta }))
+      .digest('hex')
+      .slice(0, 12);
   };
   // Flux Kustomizations: their generation (reconcile requests annotate them, their status always moves).
-  return new Map([...live].map(([key, o]) => [key, o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? `${o.metadata.uid}@gen${o.metadata.generation}` : `${o.metadata.uid}@${content(o)}`]));
+  return new Map(
+    [...live].map(([key, o]) => [
+      key,
+      o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')
+        ? `${o.metadata.uid}@gen${o.metadata.generation}`
+        : `${o.metadata.uid}@${content(o)}`,
+    ]),
+  );
 }
 
 /** The canary a cluster of the model runs, as the share of its Service's ready endpoints it must get. */
@@ -134,14 +172,24 @@ function canaryOf(model: Fleet, cluster: string): CanaryExpectation | undefined 
   if (!found || !canary) return undefined;
   const stable = found.workload.replicas ?? model.spec.workload.replicas;
   const name = model.spec.workload.name;
-  return { namespace: model.spec.workload.namespace, service: name, canaryDeployment: `${name}-canary`, ratio: canary.replicas / (stable + canary.replicas) };
+  return {
+    namespace: model.spec.workload.namespace,
+    service: name,
+    canaryDeployment: `${name}-canary`,
+    ratio: canary.replicas / (stable + canary.replicas),
+  };
 }
 
 /**
  * Waits for the region to apply `revision` with every layer Ready through Flux's health checks; a timeout also
  * names every pod that is not scheduled (with the scheduler's reason) or not Ready.
  */
-async function converge(region: RegionHandle, desired: DesiredState, revision: string, options: Parameters<typeof waitForRevision>[3]): Promise<number> {
+async function converge(
+  region: RegionHandle,
+  desired: DesiredState,
+  revision: string,
+  options: Parameters<typeof waitForRevision>[3],
+): Promise<number> {
   try {
     return await waitForRevision(region.client, desired, revision, options);
   } catch (error) {
@@ -166,16 +214,26 @@ async function expectWorkloadsRunning(region: RegionHandle, model?: Fleet): Prom
     report = await checkWorkloads(region.client, options);
   }
   expectNone(report.problems, `${region.region}: workloads not running as the manifests say`);
-  const share = report.canaryShare !== undefined ? `; canary ${(report.canaryShare * 100).toFixed(0)} % of ready endpoints` : '';
+  const share =
+    report.canaryShare !== undefined ? `; canary ${(report.canaryShare * 100).toFixed(0)} % of ready endpoints` : '';
   return `${report.deployments} Deployments Available, ${report.pods} pods Ready on ${report.nodes} nodes; PDBs allow ${report.pdbs.join(', ')}${share}`;
 }
 
-function touched(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, keys: Iterable<string>): string[] {
-  return [...keys].filter((k) => before.get(k) !== after.get(k)).map((k) => `${k}: ${before.get(k) ?? 'absent'} → ${after.get(k) ?? 'absent'}`);
+function touched(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+  keys: Iterable<string>,
+): string[] {
+  return [...keys]
+    .filter((k) => before.get(k) !== after.get(k))
+    .map((k) => `${k}: ${before.get(k) ?? 'absent'} → ${after.get(k) ?? 'absent'}`);
 }
 
 function converged(seconds: number): { seconds: number; note: string } {
-  return { seconds, note: `commit→converged ${seconds.toFixed(1)} s${seconds > CONVERGE_TARGET_SECONDS ? ` — OVER the ${CONVERGE_TARGET_SECONDS} s target` : ` (target ≤ ${CONVERGE_TARGET_SECONDS} s)`}` };
+  return {
+    seconds,
+    note: `commit→converged ${seconds.toFixed(1)} s${seconds > CONVERGE_TARGET_SECONDS ? ` — OVER the ${CONVERGE_TARGET_SECONDS} s target` : ` (target ≤ ${CONVERGE_TARGET_SECONDS} s)`}`,
+  };
 }
 
 beforeAll(async () => {
@@ -183,14 +241,32 @@ beforeAll(async () => {
   const clusters = clustersOf(fleet.spec);
   log(`test fleet: ${clusters.map(({ region, cluster }) => `${region}/${cluster.name}`).join(', ')}`);
   env = await FleetEnvironment.start(fleet, { log });
-  results.info('regions', env.regions.map((r) => ({ region: r.region, cluster: r.cluster, controlPlaneStartSeconds: r.startSeconds, apiServer: r.controlPlane.apiServerUrl })));
+  results.info(
+    'regions',
+    env.regions.map((r) => ({
+      region: r.region,
+      cluster: r.cluster,
+      controlPlaneStartSeconds: r.startSeconds,
+      apiServer: r.controlPlane.apiServerUrl,
+    })),
+  );
   const scratch = path.join(env.runDir, 'edit-selection');
   mkdirSync(scratch, { recursive: true });
-  edits = await selectEdits(fleet, clusters.map((c) => c.cluster.name), scratch);
+  edits = await selectEdits(
+    fleet,
+    clusters.map((c) => c.cluster.name),
+    scratch,
+  );
   baseModel = edits.prune.base(fleet);
-  const summary = { change: `${edits.change.name}: ${edits.change.description}`, prune: `${edits.prune.name}: ${edits.prune.description}`, skipped: edits.skipped };
+  const summary = {
+    change: `${edits.change.name}: ${edits.change.description}`,
+    prune: `${edits.prune.name}: ${edits.prune.description}`,
+    skipped: edits.skipped,
+  };
   results.info('modelEdits', summary);
-  log(`model edits: change = ${summary.change}; prune = ${summary.prune}${edits.skipped.length ? `; skipped: ${edits.skipped.join('; ')}` : ''}`);
+  log(
+    `model edits: change = ${summary.change}; prune = ${summary.prune}${edits.skipped.length ? `; skipped: ${edits.skipped.join('; ')}` : ''}`,
+  );
 });
 
 afterAll(async () => {
@@ -198,7 +274,13 @@ afterAll(async () => {
     const memory = env.memoryPeak();
     results.info('memory', memory);
     results.info('gitRequests', env.gitServer.requests());
-    log(`peak memory: ${memory.totalMiB} MiB for ${memory.processes} processes (${Object.entries(memory.byGroup).map(([g, m]) => `${g} ${m}`).join(', ')} MiB); per component ${Object.entries(memory.byComponent).map(([c, m]) => `${c} ${m}`).join(', ')} MiB; harness ${memory.harnessMiB} MiB`);
+    log(
+      `peak memory: ${memory.totalMiB} MiB for ${memory.processes} processes (${Object.entries(memory.byGroup)
+        .map(([g, m]) => `${g} ${m}`)
+        .join(', ')} MiB); per component ${Object.entries(memory.byComponent)
+        .map(([c, m]) => `${c} ${m}`)
+        .join(', ')} MiB; harness ${memory.harnessMiB} MiB`,
+    );
     await env.stop();
   }
   results.info('totalSeconds', secondsSince(started));
@@ -217,16 +299,26 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       const state = desired.get(region.cluster)!;
       const since = performance.now();
       await env.bootstrap(region);
-      const seconds = await converge(region, state, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since });
+      const seconds = await converge(region, state, commit.revision, {
+        timeoutMs: CONVERGE_TIMEOUT_MS,
+        nudge: true,
+        since,
+      });
       const count = await expectClusterMatches(region, state);
 
       // Region values: own labels on every object; own model values present; nothing of another cluster.
       const live = [...(await listFluxManagedObjects(region.client)).values()];
       const wrongLabels = live.filter((o) => {
         const synthesized = state.objects.get(objectKey(o))?.object.metadata.labels ?? {};
-        return (REGION_LABEL in synthesized && o.metadata.labels?.[REGION_LABEL] !== region.region) || (CLUSTER_LABEL in synthesized && o.metadata.labels?.[CLUSTER_LABEL] !== region.cluster);
+        return (
+          (REGION_LABEL in synthesized && o.metadata.labels?.[REGION_LABEL] !== region.region) ||
+          (CLUSTER_LABEL in synthesized && o.metadata.labels?.[CLUSTER_LABEL] !== region.cluster)
+        );
       });
-      expectNone(wrongLabels.map(objectKey), `${region.region}: objects whose region/cluster label is not this cluster's`);
+      expectNone(
+        wrongLabels.map(objectKey),
+        `${region.region}: objects whose region/cluster label is not this cluster's`,
+      );
       const labelled = live.filter((o) => o.metadata.labels?.[REGION_LABEL] === region.region).length;
       expect(labelled, `${region.region}: objects labelled ${REGION_LABEL}=${region.region}`).toBeGreaterThan(0);
       const liveText = objectsText(live);
@@ -237,7 +329,11 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       expectNone(ownMissing, `${region.region}: own values synthesized but not in the cluster`);
       const foreign = [...values.values()]
         .filter((v) => v.cluster !== region.cluster)
-        .flatMap((v) => [...v.tokens].filter(([, value]) => containsToken(liveText, value) || containsToken(desiredText, value)).map(([k, value]) => `${v.cluster} ${k}=${value}`));
+        .flatMap((v) =>
+          [...v.tokens]
+            .filter(([, value]) => containsToken(liveText, value) || containsToken(desiredText, value))
+            .map(([k, value]) => `${v.cluster} ${k}=${value}`),
+        );
       expectNone(foreign, `${region.region}: another cluster's values in this cluster`);
       // Deploy-time values: the bootstrap's client id reached the manifests; no placeholder is left.
       const clientId = deployTimeValues(region.cluster)[FLUX_SUBSTITUTIONS.ingressControllerClientId]!;
@@ -245,7 +341,10 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       expect(liveText.includes('${'), `${region.region}: an unsubstituted \${…} placeholder`).toBe(false);
       const shown = ownExpected.filter(([k]) => !k.startsWith('model')).map(([k]) => k);
       const workloads = await expectWorkloadsRunning(region, baseModel);
-      return { seconds, note: `${count} objects = synthesized set; ${workloads}; own values: ${shown.join(', ') || 'labels only'}; none of ${values.size - 1} other clusters'` };
+      return {
+        seconds,
+        note: `${count} objects = synthesized set; ${workloads}; own values: ${shown.join(', ') || 'labels only'}; none of ${values.size - 1} other clusters'`,
+      };
     });
     // The repository is private: without the bootstrap's credentials the server refuses, so Ready proves they flowed.
     expect((await fetch(`${env.gitServer.url('aks-fleet.git')}/info/refs?service=git-upload-pack`)).status).toBe(401);
@@ -264,9 +363,14 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       ]);
       expectNone(problems, `${region.region}: strict dry-run problems`);
       const kinds = new Set(objects.map((o) => o.kind));
-      return { seconds: secondsSince(since), note: `${objects.length} objects of ${kinds.size} kinds: no error, no warning, every field kept` };
+      return {
+        seconds: secondsSince(since),
+        note: `${objects.length} objects of ${kinds.size} kinds: no error, no warning, every field kept`,
+      };
     });
-    expect(results.rows.filter((r) => r.scenario.startsWith('2 ') && r.result === 'pass')).toHaveLength(env.regions.length);
+    expect(results.rows.filter((r) => r.scenario.startsWith('2 ') && r.result === 'pass')).toHaveLength(
+      env.regions.length,
+    );
   });
 
   it('3 change: a model edit, synthesized and committed, converges in every region', async () => {
@@ -275,13 +379,19 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const desired = await desiredStates();
     for (const region of env.regions) {
       const before = current.desired.get(region.cluster)!.objects;
-      const changed = [...desired.get(region.cluster)!.objects].filter(([k, d]) => JSON.stringify(before.get(k)?.object) !== JSON.stringify(d.object));
+      const changed = [...desired.get(region.cluster)!.objects].filter(
+        ([k, d]) => JSON.stringify(before.get(k)?.object) !== JSON.stringify(d.object),
+      );
       expect(changed.length, `${region.cluster}: objects the change edit changes`).toBeGreaterThan(0);
     }
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
     await perRegion('3 change', env.regions, async (region) => {
       const state = desired.get(region.cluster)!;
-      const seconds = await converge(region, state, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      const seconds = await converge(region, state, commit.revision, {
+        timeoutMs: CONVERGE_TIMEOUT_MS,
+        nudge: true,
+        since: commit.pushedAt,
+      });
       await expectClusterMatches(region, state);
       const result = converged(seconds);
       return { ...result, note: `${result.note}; ${await expectWorkloadsRunning(region)}` };
@@ -291,7 +401,9 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
 
   it('4 prune: an object removed from the model is deleted in every cluster, nothing else is touched', async () => {
     const model = edits.prune.prune(current.model);
-    const before = new Map(await Promise.all(env.regions.map(async (r) => [r.cluster, await fingerprints(r)] as const)));
+    const before = new Map(
+      await Promise.all(env.regions.map(async (r) => [r.cluster, await fingerprints(r)] as const)),
+    );
     const commit = await env.commitModel(model, `prune: ${edits.prune.name}`);
     const desired = await desiredStates();
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
@@ -300,22 +412,40 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       const next = desired.get(region.cluster)!.objects;
       const removed = [...old.keys()].filter((k) => !next.has(k));
       const added = [...next.keys()].filter((k) => !old.has(k));
-      const unchanged = [...next.keys()].filter((k) => old.has(k) && JSON.stringify(old.get(k)!.object) === JSON.stringify(next.get(k)!.object));
+      const unchanged = [...next.keys()].filter(
+        (k) => old.has(k) && JSON.stringify(old.get(k)!.object) === JSON.stringify(next.get(k)!.object),
+      );
       expect(removed.length, `${region.cluster}: objects the prune edit removes`).toBeGreaterThan(0);
       expectNone(edits.prune.pure ? added : [], `${region.cluster}: objects a pure prune edit adds`);
-      await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      await converge(region, desired.get(region.cluster)!, commit.revision, {
+        timeoutMs: CONVERGE_TIMEOUT_MS,
+        nudge: true,
+        since: commit.pushedAt,
+      });
       const seconds = await pollUntil(
         `${region.region}: pruned objects gone`,
         async () => {
-          const still = (await Promise.all(removed.map(async (k) => ((await region.client.get(refOf(old.get(k)!.object))) ? k : undefined)))).filter(Boolean);
-          return still.length === 0 ? { done: true, value: secondsSince(commit.pushedAt) } : { done: false, state: `still present: ${still.join(', ')}` };
+          const still = (
+            await Promise.all(
+              removed.map(async (k) => ((await region.client.get(refOf(old.get(k)!.object))) ? k : undefined)),
+            )
+          ).filter(Boolean);
+          return still.length === 0
+            ? { done: true, value: secondsSince(commit.pushedAt) }
+            : { done: false, state: `still present: ${still.join(', ')}` };
         },
         { timeoutMs: 90_000 },
       );
       await expectClusterMatches(region, desired.get(region.cluster)!);
       const after = await fingerprints(region);
-      expectNone(touched(before.get(region.cluster)!, after, unchanged), `${region.region}: objects the commit does not change but that were modified`);
-      return { seconds, note: `pruned ${removed.map((k) => k.split('/').slice(1).join('/')).join(', ')}${added.length ? `; created ${added.length}` : ''}; ${unchanged.length} unchanged objects untouched` };
+      expectNone(
+        touched(before.get(region.cluster)!, after, unchanged),
+        `${region.region}: objects the commit does not change but that were modified`,
+      );
+      return {
+        seconds,
+        note: `pruned ${removed.map((k) => k.split('/').slice(1).join('/')).join(', ')}${added.length ? `; created ${added.length}` : ''}; ${unchanged.length} unchanged objects untouched`,
+      };
     });
     current = { commit, model, desired };
   });
@@ -323,12 +453,24 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
   it('5 drift: a change made directly in one cluster is reverted by Flux, other clusters untouched', async () => {
     const [target, ...others] = env.regions as [RegionHandle, ...RegionHandle[]];
     const state = current.desired.get(target.cluster)!;
-    const candidates = [...state.objects.values()].filter((d) => d.object.metadata.namespace && !d.object.apiVersion.includes('fluxcd.io') && d.object.kind !== 'Namespace');
-    const byPreference = (kinds: string[]): DesiredObject | undefined => kinds.map((k) => candidates.find((d) => d.object.kind === k)).find(Boolean) ?? candidates[0];
+    const candidates = [...state.objects.values()].filter(
+      (d) => d.object.metadata.namespace && !d.object.apiVersion.includes('fluxcd.io') && d.object.kind !== 'Namespace',
+    );
+    const byPreference = (kinds: string[]): DesiredObject | undefined =>
+      kinds.map((k) => candidates.find((d) => d.object.kind === k)).find(Boolean) ?? candidates[0];
     const modified = byPreference(['Deployment', 'ConfigMap', 'Service', 'NetworkPolicy'])!;
-    const deleted = [...candidates].reverse().find((d) => d !== modified && ['ServiceAccount', 'ConfigMap', 'NetworkPolicy', 'Service', 'RoleBinding'].includes(d.object.kind)) ?? candidates.find((d) => d !== modified)!;
+    const deleted =
+      [...candidates]
+        .reverse()
+        .find(
+          (d) =>
+            d !== modified &&
+            ['ServiceAccount', 'ConfigMap', 'NetworkPolicy', 'Service', 'RoleBinding'].includes(d.object.kind),
+        ) ?? candidates.find((d) => d !== modified)!;
     expect(modified && deleted, 'two namespaced objects to drift').toBeTruthy();
-    const othersBefore = new Map(await Promise.all(others.map(async (r) => [r.cluster, await fingerprints(r)] as const)));
+    const othersBefore = new Map(
+      await Promise.all(others.map(async (r) => [r.cluster, await fingerprints(r)] as const)),
+    );
 
     const drift: Record<string, unknown> = { metadata: { labels: { [REGION_LABEL]: 'drifted-by-hand' } } };
     if (modified.object.kind === 'Deployment') drift.spec = { replicas: 7 };
@@ -339,21 +481,38 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
 
     await perRegion('5 drift', [target], async () => {
       const since = performance.now();
-      await requestReconcile(target.client, owners.map((o) => kustomizationRef(o)));
+      await requestReconcile(
+        target.client,
+        owners.map((o) => kustomizationRef(o)),
+      );
       const seconds = await pollUntil(
         `${target.region}: drift reverted`,
         async () => {
-          const [diff, recreated] = await Promise.all([diffAgainstLive(target.client, modified), target.client.get(refOf(deleted.object))]);
-          return diff.length === 0 && recreated ? { done: true, value: secondsSince(since) } : { done: false, state: `diff: ${diff.join('; ') || 'none'}; deleted object ${recreated ? 'back' : 'missing'}` };
+          const [diff, recreated] = await Promise.all([
+            diffAgainstLive(target.client, modified),
+            target.client.get(refOf(deleted.object)),
+          ]);
+          return diff.length === 0 && recreated
+            ? { done: true, value: secondsSince(since) }
+            : {
+                done: false,
+                state: `diff: ${diff.join('; ') || 'none'}; deleted object ${recreated ? 'back' : 'missing'}`,
+              };
         },
         { timeoutMs: 90_000 },
       );
       await expectClusterMatches(target, state);
-      return { seconds, note: `reconcile request → reverted: ${objectKey(modified.object)} (label${modified.object.kind === 'Deployment' ? ', replicas' : ''}) and re-created deleted ${objectKey(deleted.object)}` };
+      return {
+        seconds,
+        note: `reconcile request → reverted: ${objectKey(modified.object)} (label${modified.object.kind === 'Deployment' ? ', replicas' : ''}) and re-created deleted ${objectKey(deleted.object)}`,
+      };
     });
     await perRegion('5 drift (others)', others, async (region) => {
       const after = await fingerprints(region);
-      expectNone(touched(othersBefore.get(region.cluster)!, after, othersBefore.get(region.cluster)!.keys()), `${region.region}: objects changed`);
+      expectNone(
+        touched(othersBefore.get(region.cluster)!, after, othersBefore.get(region.cluster)!.keys()),
+        `${region.region}: objects changed`,
+      );
       return { note: 'untouched (uid and content, status aside, of every object unchanged)' };
     });
   });
@@ -369,7 +528,11 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const desired = await desiredStates();
     await Promise.all(others.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
     await perRegion('6 region loss', others, async (region) => {
-      const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, {
+        timeoutMs: CONVERGE_TIMEOUT_MS,
+        nudge: true,
+        since: commit.pushedAt,
+      });
       await expectClusterMatches(region, desired.get(region.cluster)!);
       return converged(seconds);
     });
@@ -378,9 +541,16 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     await perRegion('6 region loss (restarted)', [lost], async () => {
       const restart = await lost.controlPlane.start();
       const since = performance.now();
-      const seconds = await converge(lost, desired.get(lost.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: false, since });
+      const seconds = await converge(lost, desired.get(lost.cluster)!, commit.revision, {
+        timeoutMs: CONVERGE_TIMEOUT_MS,
+        nudge: false,
+        since,
+      });
       await expectClusterMatches(lost, desired.get(lost.cluster)!);
-      return { seconds, note: `down during the commit; control plane restarted in ${restart.seconds.toFixed(1)} s, then caught up with no reconcile request (dependency requeue ${REQUEUE_DEPENDENCY})` };
+      return {
+        seconds,
+        note: `down during the commit; control plane restarted in ${restart.seconds.toFixed(1)} s, then caught up with no reconcile request (dependency requeue ${REQUEUE_DEPENDENCY})`,
+      };
     });
     current = { commit, model, desired };
   });
@@ -409,7 +579,11 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       requestReconcile(bad.client, [gitRepositoryRef]),
     ]);
     await perRegion('7 bad commit (other clusters)', good, async (region) => {
-      const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt });
+      const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, {
+        timeoutMs: CONVERGE_TIMEOUT_MS,
+        nudge: true,
+        since: commit.pushedAt,
+      });
       await expectClusterMatches(region, desired.get(region.cluster)!);
       return converged(seconds);
     });
@@ -418,16 +592,25 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
         `${bad.region}: ${broken.name} reports the failed build`,
         async () => {
           const status = fluxStatus(await bad.client.get(kustomizationRef(broken.name, broken.namespace)), broken.name);
-          const visible = status.ready?.status === 'False' && status.lastAttemptedRevision === commit.revision && (status.ready.message ?? '').includes(missing);
-          return visible ? { done: true, value: secondsSince(commit.pushedAt) } : { done: false, state: describeStatus(status) };
+          const visible =
+            status.ready?.status === 'False' &&
+            status.lastAttemptedRevision === commit.revision &&
+            (status.ready.message ?? '').includes(missing);
+          return visible
+            ? { done: true, value: secondsSince(commit.pushedAt) }
+            : { done: false, state: describeStatus(status) };
         },
         { timeoutMs: 90_000 },
       );
       const { kustomizations } = await readFluxStatuses(bad.client, badState);
       const brokenStatus = kustomizations.find((k) => k.name === broken.name)!;
       expect(brokenStatus.ready?.reason, 'reason of the failed layer').toBe('BuildFailed');
-      expect(brokenStatus.lastAppliedRevision, 'the failed layer keeps its last applied revision').toBe(lastGood.commit.revision);
-      for (const layer of kustomizations.filter((k) => k.name !== broken.name && badState.layers.some((l) => l.name === k.name))) {
+      expect(brokenStatus.lastAppliedRevision, 'the failed layer keeps its last applied revision').toBe(
+        lastGood.commit.revision,
+      );
+      for (const layer of kustomizations.filter(
+        (k) => k.name !== broken.name && badState.layers.some((l) => l.name === k.name),
+      )) {
         expect(layer.lastAppliedRevision, `${layer.name}: nothing newer applied`).toBe(lastGood.commit.revision);
       }
       // The last good state is intact: same objects, not one modified, and each still equal to the last good commit.
@@ -444,7 +627,10 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
         ]),
       };
       await expectClusterMatches(bad, expected);
-      return { seconds, note: `${broken.name} Ready=False BuildFailed ("${missing}" not found) at the bad revision; last good state intact (${layerObjects.length} objects unmodified)` };
+      return {
+        seconds,
+        note: `${broken.name} Ready=False BuildFailed ("${missing}" not found) at the bad revision; last good state intact (${layerObjects.length} objects unmodified)`,
+      };
     });
 
     // Recovery: the fix is the same model without the damage; every region converges, the broken one included.
@@ -452,44 +638,69 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const fixed = await desiredStates();
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
     await perRegion('7 bad commit (fix)', env.regions, async (region) => {
-      const seconds = await converge(region, fixed.get(region.cluster)!, fix.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: fix.pushedAt });
+      const seconds = await converge(region, fixed.get(region.cluster)!, fix.revision, {
+        timeoutMs: CONVERGE_TIMEOUT_MS,
+        nudge: true,
+        since: fix.pushedAt,
+      });
       await expectClusterMatches(region, fixed.get(region.cluster)!);
       const result = converged(seconds);
       return { ...result, note: `${result.note}; ${await expectWorkloadsRunning(region)}` };
     });
     current = { commit: fix, model, desired: fixed };
   });
-  it('8 failover drill: what `fleet failover` says a survivor can absorb is what it absorbs at peak', async () => {
-    const lost = env.regions[env.regions.length - 1]!;
-    const survivors = env.regions.filter((r) => r !== lost);
-    const modelCluster = (model: Fleet, name: string): Cluster => clustersOf(model.spec).find((c) => c.cluster.name === name)!.cluster;
-    const drill = async (label: string, model: Fleet, expectAbsorbs: boolean): Promise<void> => {
-      const commit = await env.commitModel(model, `failover drill: ${label}`);
-      const { fleetFile, root } = env.latestSynthesis;
-      const verdicts = await failoverVerdicts(fleetFile, root, lost.region);
-      const up = env.regions.filter((r) => r.controlPlane.running);
-      for (const region of up) region.autoscaler.setCluster(modelCluster(model, region.cluster));
-      const desired = await desiredStates(up.map((r) => r.cluster));
-      await Promise.all(up.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
-      await perRegion(`8 drill ${label}: converge`, up, async (region) => converged(await converge(region, desired.get(region.cluster)!, commit.revision, { timeoutMs: CONVERGE_TIMEOUT_MS, nudge: true, since: commit.pushedAt })));
-      if (lost.controlPlane.running) await lost.controlPlane.stop({ abrupt: true });
-      log(`drill (${label}): ${lost.region} stopped; fleet failover --lose ${lost.region}: exit ${verdicts.exitCode}; ${verdicts.survivors.map((v) => `${v.cluster} ${v.absorbs ? 'absorbs' : `cannot (${v.limitingFactor})`}`).join(', ')}`);
-      expect(verdicts.exitCode, `fleet failover exit code for the ${label} fleet`).toBe(expectAbsorbs ? 0 : 1);
-      await perRegion(`8 drill ${label}`, survivors, async (region) => {
-        const verdict: StaticVerdict | undefined = verdicts.survivors.find((v) => v.cluster === region.cluster);
-        expect(verdict, `fleet failover has a verdict for ${region.cluster}`).toBeDefined();
-        const outcome = await runDrill(region, modelCluster(model, region.cluster), log);
-        const said = verdict!.absorbs ? 'absorbs' : `cannot absorb (${verdict!.limitingFactor}: ${verdict!.findings[0]?.detail})`;
-        const happened = outcome.passed ? outcome.summary : `failed: ${outcome.problems.slice(0, 3).join('; ')}`;
-        if (outcome.passed !== verdict!.absorbs || outcome.passed !== expectAbsorbs) {
-          throw new Error(`fleet failover says ${region.cluster} ${said}; the drill ${happened} (expected ${expectAbsorbs ? 'to absorb' : 'not to fit'})`);
-        }
-        return { seconds: outcome.seconds, note: `command: ${said}; drill (harness as autoscalers: ${outcome.actions.length - 1} steps): ${happened}` };
-      });
-    };
-    // First a fleet whose user pools stop at the failover replicas (no room for the rollout surge), then one with room.
-    await drill('does not fit', tightFleet(baseModel), false);
-    await drill('fits', roomyFleet(baseModel), true);
-  }, DRILL_TEST_TIMEOUT_MS);
+  it(
+    '8 failover drill: what `fleet failover` says a survivor can absorb is what it absorbs at peak',
+    async () => {
+      const lost = env.regions[env.regions.length - 1]!;
+      const survivors = env.regions.filter((r) => r !== lost);
+      const modelCluster = (model: Fleet, name: string): Cluster =>
+        clustersOf(model.spec).find((c) => c.cluster.name === name)!.cluster;
+      const drill = async (label: string, model: Fleet, expectAbsorbs: boolean): Promise<void> => {
+        const commit = await env.commitModel(model, `failover drill: ${label}`);
+        const { fleetFile, root } = env.latestSynthesis;
+        const verdicts = await failoverVerdicts(fleetFile, root, lost.region);
+        const up = env.regions.filter((r) => r.controlPlane.running);
+        for (const region of up) region.autoscaler.setCluster(modelCluster(model, region.cluster));
+        const desired = await desiredStates(up.map((r) => r.cluster));
+        await Promise.all(up.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
+        await perRegion(`8 drill ${label}: converge`, up, async (region) =>
+          converged(
+            await converge(region, desired.get(region.cluster)!, commit.revision, {
+              timeoutMs: CONVERGE_TIMEOUT_MS,
+              nudge: true,
+              since: commit.pushedAt,
+            }),
+          ),
+        );
+        if (lost.controlPlane.running) await lost.controlPlane.stop({ abrupt: true });
+        log(
+          `drill (${label}): ${lost.region} stopped; fleet failover --lose ${lost.region}: exit ${verdicts.exitCode}; ${verdicts.survivors.map((v) => `${v.cluster} ${v.absorbs ? 'absorbs' : `cannot (${v.limitingFactor})`}`).join(', ')}`,
+        );
+        expect(verdicts.exitCode, `fleet failover exit code for the ${label} fleet`).toBe(expectAbsorbs ? 0 : 1);
+        await perRegion(`8 drill ${label}`, survivors, async (region) => {
+          const verdict: StaticVerdict | undefined = verdicts.survivors.find((v) => v.cluster === region.cluster);
+          expect(verdict, `fleet failover has a verdict for ${region.cluster}`).toBeDefined();
+          const outcome = await runDrill(region, modelCluster(model, region.cluster), log);
+          const said = verdict!.absorbs
+            ? 'absorbs'
+            : `cannot absorb (${verdict!.limitingFactor}: ${verdict!.findings[0]?.detail})`;
+          const happened = outcome.passed ? outcome.summary : `failed: ${outcome.problems.slice(0, 3).join('; ')}`;
+          if (outcome.passed !== verdict!.absorbs || outcome.passed !== expectAbsorbs) {
+            throw new Error(
+              `fleet failover says ${region.cluster} ${said}; the drill ${happened} (expected ${expectAbsorbs ? 'to absorb' : 'not to fit'})`,
+            );
+          }
+          return {
+            seconds: outcome.seconds,
+            note: `command: ${said}; drill (harness as autoscalers: ${outcome.actions.length - 1} steps): ${happened}`,
+          };
+        });
+      };
+      // First a fleet whose user pools stop at the failover replicas (no room for the rollout surge), then one with room.
+      await drill('does not fit', tightFleet(baseModel), false);
+      await drill('fits', roomyFleet(baseModel), true);
+    },
+    DRILL_TEST_TIMEOUT_MS,
+  );
 });
-

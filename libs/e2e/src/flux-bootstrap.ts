@@ -36,7 +36,10 @@ export function deployTimeValues(cluster: string): Record<string, string> {
   return Object.fromEntries(
     Object.values(FLUX_SUBSTITUTIONS).map((variable) => {
       const hex = createHash('sha256').update(`${cluster}/${variable}`).digest('hex');
-      return [variable, `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`];
+      return [
+        variable,
+        `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
+      ];
     }),
   );
 }
@@ -74,7 +77,11 @@ export function fluxBootstrapObjects(
       metadata: { name: ROOT_KUSTOMIZATION, namespace: FLUX_BOOTSTRAP.namespace },
       spec: {
         path: entrypointPath(cluster),
-        sourceRef: { kind: 'GitRepository', name: FLUX_BOOTSTRAP.configurationName, namespace: FLUX_BOOTSTRAP.namespace },
+        sourceRef: {
+          kind: 'GitRepository',
+          name: FLUX_BOOTSTRAP.configurationName,
+          namespace: FLUX_BOOTSTRAP.namespace,
+        },
         interval: seconds(FLUX_BOOTSTRAP.syncIntervalSeconds),
         retryInterval: seconds(FLUX_BOOTSTRAP.syncIntervalSeconds),
         timeout: seconds(FLUX_BOOTSTRAP.timeoutSeconds),

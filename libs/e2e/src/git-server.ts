@@ -47,7 +47,9 @@ export async function startGitServer(projectRoot: string): Promise<GitServer> {
   let requests = 0;
   let refused = 0;
   const credentials = { username: 'aks-fleet-e2e', password: randomBytes(24).toString('base64url') };
-  const expected = Buffer.from(`Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`);
+  const expected = Buffer.from(
+    `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`,
+  );
   const authorized = (header: string | undefined): boolean => {
     const given = Buffer.from(header ?? '');
     return given.length === expected.length && timingSafeEqual(given, expected);

@@ -110,7 +110,11 @@ export class KubeClient {
     const options: https.RequestOptions = {};
     await config.applyToHTTPSOptions(options);
     const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: options.ca });
-    return new KubeClient(new URL(cluster.server), { ca: options.ca, headers: { ...(options.headers as Record<string, string>) }, agent }, timeoutMs);
+    return new KubeClient(
+      new URL(cluster.server),
+      { ca: options.ca, headers: { ...(options.headers as Record<string, string>) }, agent },
+      timeoutMs,
+    );
   }
 
   /** Closes kept-alive connections (after the API server was stopped, or at the end). */
@@ -118,7 +122,11 @@ export class KubeClient {
     (this.options.agent as https.Agent).destroy();
   }
 
-  request<T = unknown>(method: string, pathAndQuery: string, { body, contentType }: { body?: unknown; contentType?: string } = {}): Promise<ApiResponse<T>> {
+  request<T = unknown>(
+    method: string,
+    pathAndQuery: string,
+    { body, contentType }: { body?: unknown; contentType?: string } = {},
+  ): Promise<ApiResponse<T>> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const request = https.request(
@@ -129,7 +137,9 @@ export class KubeClient {
           headers: {
             ...(this.options.headers as Record<string, string>),
             Accept: 'application/json',
-            ...(payload !== undefined ? { 'Content-Type': contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+            ...(payload !== undefined
+              ? { 'Content-Type': contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) }
+              : {}),
           },
         },
         (response) => {
@@ -147,14 +157,23 @@ export class KubeClient {
             const status = response.statusCode ?? 0;
             if (status >= 400) {
               const statusBody = parsed as { reason?: string; message?: string } | undefined;
-              reject(new KubeApiError(status, statusBody?.reason ?? String(status), `${method} ${pathAndQuery}: ${status} ${statusBody?.message ?? text}`, parsed));
+              reject(
+                new KubeApiError(
+                  status,
+                  statusBody?.reason ?? String(status),
+                  `${method} ${pathAndQuery}: ${status} ${statusBody?.message ?? text}`,
+                  parsed,
+                ),
+              );
               return;
             }
             resolve({ status, body: parsed as T, warnings: warningsOf(response.rawHeaders) });
           });
         },
       );
-      request.setTimeout(this.timeoutMs, () => request.destroy(new Error(`${method} ${pathAndQuery}: no answer within ${this.timeoutMs} ms`)));
+      request.setTimeout(this.timeoutMs, () =>
+        request.destroy(new Error(`${method} ${pathAndQuery}: no answer within ${this.timeoutMs} ms`)),
+      );
       request.on('error', reject);
       if (payload !== undefined) request.write(payload);
       request.end();
@@ -169,10 +188,20 @@ export class KubeClient {
   private resourcesOf(apiVersion: string): Promise<ResourceInfo[]> {
     let list = this.resourceLists.get(apiVersion);
     if (!list) {
-      list = this.request<{ resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] }>('GET', groupVersionPath(apiVersion)).then(({ body }) =>
+      list = this.request<{ resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] }>(
+        'GET',
+        groupVersionPath(apiVersion),
+      ).then(({ body }) =>
         body.resources
           .filter((r) => !r.name.includes('/'))
-          .map((r) => ({ group: groupOf(apiVersion), version: versionOf(apiVersion), kind: r.kind, plural: r.name, namespaced: r.namespaced, verbs: r.verbs })),
+          .map((r) => ({
+            group: groupOf(apiVersion),
+            version: versionOf(apiVersion),
+            kind: r.kind,
+            plural: r.name,
+            namespaced: r.namespaced,
+            verbs: r.verbs,
+          })),
       );
       list.catch(() => this.resourceLists.delete(apiVersion));
       this.resourceLists.set(apiVersion, list);
@@ -189,7 +218,10 @@ export class KubeClient {
   /** Every listable resource type, in the preferred version of its group. */
   async listableResources(): Promise<ResourceInfo[]> {
     const { body: core } = await this.request<{ versions: string[] }>('GET', '/api');
-    const { body: apis } = await this.request<{ groups: { preferredVersion: { groupVersion: string } }[] }>('GET', '/apis');
+    const { body: apis } = await this.request<{ groups: { preferredVersion: { groupVersion: string } }[] }>(
+      'GET',
+      '/apis',
+    );
     const groupVersions = [...core.versions, ...apis.groups.map((g) => g.preferredVersion.groupVersion)];
     const lists = await Promise.all(groupVersions.map((gv) => this.resourcesOf(gv)));
     return lists.flat().filter((r) => r.verbs.includes('list'));
@@ -213,12 +245,18 @@ export class KubeClient {
   async list(resource: ResourceInfo, { labelSelector }: { labelSelector?: string } = {}): Promise<KubeObject[]> {
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
-    const { body } = await this.request<{ items: KubeObject[] }>('GET', `${groupVersionPath(apiVersion)}/${resource.plural}${query}`);
+    const { body } = await this.request<{ items: KubeObject[] }>(
+      'GET',
+      `${groupVersionPath(apiVersion)}/${resource.plural}${query}`,
+    );
     return body.items.map((item) => ({ ...item, apiVersion, kind: resource.kind }));
   }
 
   /** Server-side apply (`application/apply-patch+yaml`, sent as JSON). */
-  async apply(object: KubeObject, { fieldManager, force = false, dryRun = false, fieldValidation }: ApplyOptions): Promise<ApiResponse<KubeObject>> {
+  async apply(
+    object: KubeObject,
+    { fieldManager, force = false, dryRun = false, fieldValidation }: ApplyOptions,
+  ): Promise<ApiResponse<KubeObject>> {
     const query = new URLSearchParams({ fieldManager });
     if (force) query.set('force', 'true');
     if (dryRun) query.set('dryRun', 'All');
@@ -231,7 +269,12 @@ export class KubeClient {
 
   async mergePatch(ref: ObjectRef, patch: unknown, { fieldManager }: { fieldManager: string }): Promise<KubeObject> {
     const query = new URLSearchParams({ fieldManager });
-    return (await this.request<KubeObject>('PATCH', `${await this.path(ref)}?${query}`, { body: patch, contentType: 'application/merge-patch+json' })).body;
+    return (
+      await this.request<KubeObject>('PATCH', `${await this.path(ref)}?${query}`, {
+        body: patch,
+        contentType: 'application/merge-patch+json',
+      })
+    ).body;
   }
 
   async delete(ref: ObjectRef): Promise<void> {
@@ -245,10 +288,19 @@ export class KubeClient {
 
 /** The reference of an object (apiVersion, kind, namespace, name). */
 export function refOf(object: KubeObject): ObjectRef {
-  return { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
+    namespace: object.metadata.namespace,
+  };
 }
 
 /** Identity independent of the API version: `group/Kind/namespace/name`. */
-export function objectKey(object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): string {
+export function objectKey(object: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): string {
   return `${groupOf(object.apiVersion) || 'core'}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }

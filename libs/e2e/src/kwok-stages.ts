@@ -34,7 +34,13 @@ interface Expression {
   readonly values?: readonly string[];
 }
 
-function stage(name: string, kind: string, expressions: readonly Expression[], steps: readonly object[], delayMs?: number): object {
+function stage(
+  name: string,
+  kind: string,
+  expressions: readonly Expression[],
+  steps: readonly object[],
+  delayMs?: number,
+): object {
   return {
     apiVersion: STAGE_API_VERSION,
     kind: 'Stage',
@@ -148,7 +154,12 @@ status:
 /** Every Stage the e2e's kwok runs with. */
 export function kwokStages(): object[] {
   return [
-    stage('node-ready', 'Node', [{ key: '.status.conditions', operator: 'DoesNotExist' }], [{ patch: { subresource: 'status', type: 'merge', template: NODE_CONDITIONS } }]),
+    stage(
+      'node-ready',
+      'Node',
+      [{ key: '.status.conditions', operator: 'DoesNotExist' }],
+      [{ patch: { subresource: 'status', type: 'merge', template: NODE_CONDITIONS } }],
+    ),
     stage(
       'node-heartbeat',
       'Node',
@@ -166,7 +177,12 @@ export function kwokStages(): object[] {
       ],
       [{ patch: { subresource: 'status', type: 'merge', template: POD_RUNNING } }],
     ),
-    stage('pod-delete', 'Pod', [{ key: '.metadata.deletionTimestamp', operator: 'Exists' }], [{ finalizers: { empty: true } }, { delete: true }]),
+    stage(
+      'pod-delete',
+      'Pod',
+      [{ key: '.metadata.deletionTimestamp', operator: 'Exists' }],
+      [{ finalizers: { empty: true } }, { delete: true }],
+    ),
     stage(
       'service-load-balancer',
       'Service',

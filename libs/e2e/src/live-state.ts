@@ -33,14 +33,19 @@ export async function listFluxManagedObjects(client: KubeClient): Promise<Map<st
   const objects = new Map<string, KubeObject>();
   // Controllers copy a Service's labels (Flux's owner labels included) onto the Endpoints and EndpointSlices they
   // derive from it; what Flux applied is what kustomize-controller manages fields of.
-  const appliedByFlux = (o: KubeObject): boolean => ((o.metadata.managedFields ?? []) as { manager?: string }[]).some((m) => m.manager === FLUX_FIELD_MANAGER);
+  const appliedByFlux = (o: KubeObject): boolean =>
+    ((o.metadata.managedFields ?? []) as { manager?: string }[]).some((m) => m.manager === FLUX_FIELD_MANAGER);
   for (const object of lists.flat().filter(appliedByFlux)) objects.set(objectKey(object), object);
   return objects;
 }
 
 export function withFluxOwnerLabels(desired: DesiredObject): KubeObject {
   const object = structuredClone(desired.object);
-  object.metadata.labels = { ...object.metadata.labels, [FLUX_NAME_LABEL]: desired.owner, [FLUX_NAMESPACE_LABEL]: FLUX_BOOTSTRAP.namespace };
+  object.metadata.labels = {
+    ...object.metadata.labels,
+    [FLUX_NAME_LABEL]: desired.owner,
+    [FLUX_NAMESPACE_LABEL]: FLUX_BOOTSTRAP.namespace,
+  };
   return object;
 }
 
@@ -57,7 +62,14 @@ export function differences(a: unknown, b: unknown, path = '', limit = 6, out: s
   if (out.length >= limit || isDeepStrictEqual(a, b)) return out;
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], path ? `${path}.${key}` : key, limit, out);
+    for (const key of keys)
+      differences(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        path ? `${path}.${key}` : key,
+        limit,
+        out,
+      );
     return out;
   }
   out.push(`${path || '(root)'}: ${JSON.stringify(a)?.slice(0, 80)} → ${JSON.stringify(b)?.slice(0, 80)}`);
@@ -66,15 +78,40 @@ export function differences(a: unknown, b: unknown, path = '', limit = 6, out: s
 
 /** Empty list = the live object is exactly what kustomize-controller would apply. */
 export async function diffAgainstLive(client: KubeClient, desired: DesiredObject): Promise<string[]> {
-  const live = await client.get({ apiVersion: desired.object.apiVersion, kind: desired.object.kind, name: desired.object.metadata.name, namespace: desired.object.metadata.namespace });
+  const live = await client.get({
+    apiVersion: desired.object.apiVersion,
+    kind: desired.object.kind,
+    name: desired.object.metadata.name,
+    namespace: desired.object.metadata.namespace,
+  });
   if (!live) return ['missing'];
   if (live.metadata.deletionTimestamp) return ['being deleted'];
-  const { body: applied } = await client.apply(withFluxOwnerLabels(desired), { fieldManager: FLUX_FIELD_MANAGER, force: true, dryRun: true });
+  const { body: applied } = await client.apply(withFluxOwnerLabels(desired), {
+    fieldManager: FLUX_FIELD_MANAGER,
+    force: true,
+    dryRun: true,
+  });
   return differences(normalizeLive(live), normalizeLive(applied));
 }
 
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
-const SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const SUFFIX: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
 
 /** Kubernetes quantity → number ("500m" → 0.5, "1Gi" → 1073741824), or undefined. */
 export function quantity(value: unknown): number | undefined {
@@ -86,7 +123,9 @@ export function quantity(value: unknown): number | undefined {
 }
 
 const isEmpty = (value: unknown): boolean =>
-  value === null || value === undefined || (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value as object).length === 0);
+  value === null ||
+  value === undefined ||
+  (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value as object).length === 0);
 
 /**
  * A desired value the server may omit without changing anything: empty, or the zero value of a non-pointer Go field
@@ -103,8 +142,16 @@ export function droppedOrRewritten(desired: unknown, actual: unknown, path = '',
     desired.forEach((item, i) => droppedOrRewritten(item, actual[i], `${path}[${i}]`, out));
     return out;
   }
-  if (desired && actual && typeof desired === 'object' && typeof actual === 'object' && !Array.isArray(desired) && !Array.isArray(actual)) {
-    for (const [key, value] of Object.entries(desired)) droppedOrRewritten(value, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key, out);
+  if (
+    desired &&
+    actual &&
+    typeof desired === 'object' &&
+    typeof actual === 'object' &&
+    !Array.isArray(desired) &&
+    !Array.isArray(actual)
+  ) {
+    for (const [key, value] of Object.entries(desired))
+      droppedOrRewritten(value, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key, out);
     return out;
   }
   const [a, b] = [quantity(desired), quantity(actual)];
@@ -124,7 +171,12 @@ export interface StrictResult {
 export async function strictDryRun(client: KubeClient, object: KubeObject): Promise<StrictResult> {
   const key = objectKey(object);
   try {
-    const { body, warnings } = await client.apply(object, { fieldManager: STRICT_FIELD_MANAGER, force: true, dryRun: true, fieldValidation: 'Strict' });
+    const { body, warnings } = await client.apply(object, {
+      fieldManager: STRICT_FIELD_MANAGER,
+      force: true,
+      dryRun: true,
+      fieldValidation: 'Strict',
+    });
     const { status: _status, ...desiredWithoutStatus } = object;
     return { key, warnings, surprises: droppedOrRewritten(desiredWithoutStatus, body) };
   } catch (error) {

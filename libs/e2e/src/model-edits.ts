@@ -25,7 +25,10 @@ export interface PruneEdit {
   prune(fleet: Readonly<Fleet>): Fleet;
 }
 
-function eachCluster(fleet: Readonly<Fleet>, edit: (cluster: Fleet['spec']['regions'][string]['clusters'][number], index: number) => void): Fleet {
+function eachCluster(
+  fleet: Readonly<Fleet>,
+  edit: (cluster: Fleet['spec']['regions'][string]['clusters'][number], index: number) => void,
+): Fleet {
   const copy = structuredClone(fleet) as Fleet;
   let index = 0;
   for (const region of Object.values(copy.spec.regions)) for (const cluster of region.clusters) edit(cluster, index++);
@@ -36,7 +39,8 @@ export const CHANGE_EDITS: readonly ChangeEdit[] = [
   {
     // Down, never up: the model ties replicas to node-pool capacity (failover), and fewer replicas always fit.
     name: 'replicas',
-    description: 'workload replicas − 1 on odd steps, the original on even steps (fleet-wide value and every per-cluster override above 1)',
+    description:
+      'workload replicas − 1 on odd steps, the original on even steps (fleet-wide value and every per-cluster override above 1)',
     apply: (base, step) => {
       const lower = (replicas: number): number => (step % 2 === 1 && replicas > 1 ? replicas - 1 : replicas);
       const copy = eachCluster(base, (cluster) => {
@@ -61,11 +65,15 @@ export const CHANGE_EDITS: readonly ChangeEdit[] = [
   {
     name: 'fleet-name',
     description: 'fleet metadata.name (the aks-fleet.io/fleet label of every object)',
-    apply: (base, step) => ({ ...(structuredClone(base) as Fleet), metadata: { name: `${base.metadata.name}-s${step}` } }),
+    apply: (base, step) => ({
+      ...(structuredClone(base) as Fleet),
+      metadata: { name: `${base.metadata.name}-s${step}` },
+    }),
   },
 ];
 
-const groupId = (kind: number, index: number): string => `00000000-0000-0000-00e2-${String(kind).padStart(4, '0')}${String(index).padStart(8, '0')}`;
+const groupId = (kind: number, index: number): string =>
+  `00000000-0000-0000-00e2-${String(kind).padStart(4, '0')}${String(index).padStart(8, '0')}`;
 
 export const PRUNE_EDITS: readonly PruneEdit[] = [
   {
@@ -101,7 +109,13 @@ export const PRUNE_EDITS: readonly PruneEdit[] = [
     description: 'fallback: renames the workload, which removes every object named after the old name',
     pure: false,
     base: (fleet) => structuredClone(fleet) as Fleet,
-    prune: (fleet) => ({ ...(structuredClone(fleet) as Fleet), spec: { ...structuredClone(fleet.spec), workload: { ...fleet.spec.workload, name: `${fleet.spec.workload.name}-v2` } } }),
+    prune: (fleet) => ({
+      ...(structuredClone(fleet) as Fleet),
+      spec: {
+        ...structuredClone(fleet.spec),
+        workload: { ...fleet.spec.workload, name: `${fleet.spec.workload.name}-v2` },
+      },
+    }),
   },
 ];
 
@@ -120,7 +134,12 @@ export function delta(before: ReadonlyMap<string, string>, after: ReadonlyMap<st
 }
 
 /** Synthesizes `fleet` into `<scratch>/<label>` and returns every cluster's objects. */
-async function synthObjects(fleet: Readonly<Fleet>, scratch: string, label: string, clusters: readonly string[]): Promise<Map<string, Map<string, string>>> {
+async function synthObjects(
+  fleet: Readonly<Fleet>,
+  scratch: string,
+  label: string,
+  clusters: readonly string[],
+): Promise<Map<string, Map<string, string>>> {
   const root = path.join(scratch, label);
   const file = path.join(scratch, `${label}.fleet.yaml`);
   writeFleetFile(fleet, file);
@@ -139,19 +158,28 @@ export interface EditSelection {
   readonly skipped: readonly string[];
 }
 
-export async function selectEdits(fleet: Readonly<Fleet>, clusters: readonly string[], scratch: string): Promise<EditSelection> {
+export async function selectEdits(
+  fleet: Readonly<Fleet>,
+  clusters: readonly string[],
+  scratch: string,
+): Promise<EditSelection> {
   const skipped: string[] = [];
-  let chosenPrune: { edit: PruneEdit; deltas: Map<string, ObjectDelta>; base: Map<string, Map<string, string>> } | undefined;
+  let chosenPrune:
+    { edit: PruneEdit; deltas: Map<string, ObjectDelta>; base: Map<string, Map<string, string>> } | undefined;
   for (const edit of PRUNE_EDITS) {
     const base = await synthObjects(edit.base(fleet), scratch, `prune-${edit.name}-base`, clusters);
     const pruned = await synthObjects(edit.prune(edit.base(fleet)), scratch, `prune-${edit.name}-pruned`, clusters);
     const deltas = new Map(clusters.map((c) => [c, delta(base.get(c)!, pruned.get(c)!)]));
-    const bad = clusters.filter((c) => deltas.get(c)!.removed.length === 0 || (edit.pure && deltas.get(c)!.added.length > 0));
+    const bad = clusters.filter(
+      (c) => deltas.get(c)!.removed.length === 0 || (edit.pure && deltas.get(c)!.added.length > 0),
+    );
     if (bad.length === 0) {
       chosenPrune = { edit, deltas, base };
       break;
     }
-    skipped.push(`prune "${edit.name}": removes nothing${edit.pure ? ' (or also adds objects)' : ''} in ${bad.join(', ')}`);
+    skipped.push(
+      `prune "${edit.name}": removes nothing${edit.pure ? ' (or also adds objects)' : ''} in ${bad.join(', ')}`,
+    );
   }
   if (!chosenPrune) throw new Error(`no model edit removes an object from every cluster: ${skipped.join('; ')}`);
 
@@ -159,8 +187,11 @@ export async function selectEdits(fleet: Readonly<Fleet>, clusters: readonly str
   for (const edit of CHANGE_EDITS) {
     const changed = await synthObjects(edit.apply(baseModel, 1), scratch, `change-${edit.name}`, clusters);
     const deltas = new Map(clusters.map((c) => [c, delta(chosenPrune.base.get(c)!, changed.get(c)!)]));
-    const bad = clusters.filter((c) => deltas.get(c)!.changed.length === 0 || deltas.get(c)!.added.length + deltas.get(c)!.removed.length > 0);
-    if (bad.length === 0) return { change: edit, prune: chosenPrune.edit, pruneDelta: chosenPrune.deltas, changeDelta: deltas, skipped };
+    const bad = clusters.filter(
+      (c) => deltas.get(c)!.changed.length === 0 || deltas.get(c)!.added.length + deltas.get(c)!.removed.length > 0,
+    );
+    if (bad.length === 0)
+      return { change: edit, prune: chosenPrune.edit, pruneDelta: chosenPrune.deltas, changeDelta: deltas, skipped };
     skipped.push(`change "${edit.name}": changes nothing (or adds/removes objects) in ${bad.join(', ')}`);
   }
   throw new Error(`no model edit changes every cluster in place: ${skipped.join('; ')}`);

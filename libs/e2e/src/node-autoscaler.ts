@@ -49,7 +49,10 @@ export class NodeAutoscaler {
 
   /** Sets the pools to `counts` nodes (never fewer than already exist): AKS or the drill scaling a pool. */
   async scaleTo(counts: NodeCounts): Promise<string[]> {
-    this.counts = { system: Math.max(this.counts.system, counts.system), user: Math.max(this.counts.user, counts.user) };
+    this.counts = {
+      system: Math.max(this.counts.system, counts.system),
+      user: Math.max(this.counts.user, counts.user),
+    };
     return ensureNodes(this.client, this.region, this.cluster, this.counts);
   }
 
@@ -67,8 +70,17 @@ export class NodeAutoscaler {
     this.busy = true;
     try {
       const selector = encodeURIComponent('spec.nodeName=');
-      const { body } = await this.client.request<{ items: PendingPod[] }>('GET', `/api/v1/pods?fieldSelector=${selector}`);
-      const unschedulable = body.items.filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'));
+      const { body } = await this.client.request<{ items: PendingPod[] }>(
+        'GET',
+        `/api/v1/pods?fieldSelector=${selector}`,
+      );
+      const unschedulable = body.items.filter(
+        (p) =>
+          !p.metadata.deletionTimestamp &&
+          p.status?.conditions?.some(
+            (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+          ),
+      );
       const pools = new Set(unschedulable.map(poolFor).filter((p): p is PoolMode => !!p));
       for (const pool of pools) {
         const max = this.cluster.nodePools[pool].maxCount;

@@ -96,7 +96,9 @@ export function nodeStatus(cluster: Cluster, mode: PoolMode, index: number, ordi
   const pool = poolOf(cluster, mode);
   const sizing = nodeCapacity(pool.vmSize, AKS_NODE_MAX_PODS);
   if (!sizing) {
-    throw new Error(`nodePools.${mode}.vmSize of ${cluster.name}: ${pool.vmSize} is not in the VM size table (libs/fleet/src/capacity/vm-sizes.ts) — add its vCPUs and memory there`);
+    throw new Error(
+      `nodePools.${mode}.vmSize of ${cluster.name}: ${pool.vmSize} is not in the VM size table (libs/fleet/src/capacity/vm-sizes.ts) — add its vCPUs and memory there`,
+    );
   }
   const resources = (r: { cpuMillicores: number; memoryMiB: number; pods: number }): Record<string, string> => ({
     cpu: `${r.cpuMillicores}m`,
@@ -131,7 +133,12 @@ export function nodeStatus(cluster: Cluster, mode: PoolMode, index: number, ordi
  * sets it): registers the missing Nodes and reports their machine status. Existing nodes are left alone.
  * Returns the names of the nodes added.
  */
-export async function ensureNodes(client: KubeClient, region: string, cluster: Cluster, counts: NodeCounts): Promise<string[]> {
+export async function ensureNodes(
+  client: KubeClient,
+  region: string,
+  cluster: Cluster,
+  counts: NodeCounts,
+): Promise<string[]> {
   const added: string[] = [];
   const modes: PoolMode[] = ['system', 'user'];
   for (const mode of modes) {
@@ -163,13 +170,23 @@ export function maximumCounts(cluster: Cluster): NodeCounts {
 }
 
 /** Waits until every node of the cluster reports Ready (kwok's node stage); returns how many there are. */
-export async function waitNodesReady(client: KubeClient, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<number> {
+export async function waitNodesReady(
+  client: KubeClient,
+  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+): Promise<number> {
   return pollUntil(
     'every node Ready',
     async () => {
       const { body } = await client.request<{ items: KubeObject[] }>('GET', '/api/v1/nodes');
-      const notReady = body.items.filter((n) => !((n.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
-      return notReady.length === 0 && body.items.length > 0 ? { done: true, value: body.items.length } : { done: false, state: `not Ready: ${notReady.map((n) => n.metadata.name).join(', ') || 'no nodes'}` };
+      const notReady = body.items.filter(
+        (n) =>
+          !((n.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+            (c) => c.type === 'Ready' && c.status === 'True',
+          ),
+      );
+      return notReady.length === 0 && body.items.length > 0
+        ? { done: true, value: body.items.length }
+        : { done: false, state: `not Ready: ${notReady.map((n) => n.metadata.name).join(', ') || 'no nodes'}` };
     },
     { timeoutMs },
   );

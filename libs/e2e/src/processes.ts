@@ -87,7 +87,12 @@ export class ProcessSupervisor {
     const fd = openSync(options.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
+      child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      });
     } finally {
       closeSync(fd);
     }
@@ -100,7 +105,10 @@ export class ProcessSupervisor {
   }
 
   /** Stops one process group: SIGTERM (or SIGKILL when `abrupt`), SIGKILL after `graceMs`, bounded in time. */
-  async stop(managed: ManagedProcess, { abrupt = false, graceMs = 5_000 }: { abrupt?: boolean; graceMs?: number } = {}): Promise<void> {
+  async stop(
+    managed: ManagedProcess,
+    { abrupt = false, graceMs = 5_000 }: { abrupt?: boolean; graceMs?: number } = {},
+  ): Promise<void> {
     this.processes.delete(managed);
     if (managed.pid <= 0) return;
     signalGroup(managed.pid, abrupt ? 'SIGKILL' : 'SIGTERM');

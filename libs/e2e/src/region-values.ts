@@ -20,7 +20,8 @@ export interface ClusterValues {
 function modelStrings(value: unknown, path = 'model'): [string, string][] {
   if (typeof value === 'string') return value.length >= 6 ? [[path, value]] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => modelStrings(item, `${path}[${i}]`));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => modelStrings(v, `${path}.${k}`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => modelStrings(v, `${path}.${k}`));
   return [];
 }
 
@@ -42,8 +43,13 @@ export function clusterValues(fleet: Readonly<Fleet>): ClusterValues[] {
     return { region, cluster: cluster.name, tokens };
   });
   const count = new Map<string, number>();
-  for (const { tokens } of all) for (const value of new Set(tokens.values())) count.set(value, (count.get(value) ?? 0) + 1);
-  return all.map(({ region, cluster, tokens }) => ({ region, cluster, tokens: new Map([...tokens].filter(([, v]) => count.get(v) === 1)) }));
+  for (const { tokens } of all)
+    for (const value of new Set(tokens.values())) count.set(value, (count.get(value) ?? 0) + 1);
+  return all.map(({ region, cluster, tokens }) => ({
+    region,
+    cluster,
+    tokens: new Map([...tokens].filter(([, v]) => count.get(v) === 1)),
+  }));
 }
 
 function escape(value: string): string {

@@ -49,8 +49,21 @@ export class ResultTable {
 
 export function formatTable(rows: readonly ResultRow[]): string {
   const header = ['scenario', 'region', 'cluster', 'result', 'seconds', 'note'];
-  const body = rows.map((r) => [r.scenario, r.region, r.cluster, r.result, r.seconds === undefined ? '-' : r.seconds.toFixed(1), r.note ?? '']);
+  const body = rows.map((r) => [
+    r.scenario,
+    r.region,
+    r.cluster,
+    r.result,
+    r.seconds === undefined ? '-' : r.seconds.toFixed(1),
+    r.note ?? '',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === 5 ? 0 : row[i]!.length))));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ').trimEnd();
-  return [line(header), widths.map((w, i) => (i === 5 ? '----' : '-'.repeat(w))).join('-+-'), ...body.map(line)].join('\n');
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join(' | ')
+      .trimEnd();
+  return [line(header), widths.map((w, i) => (i === 5 ? '----' : '-'.repeat(w))).join('-+-'), ...body.map(line)].join(
+    '\n',
+  );
 }

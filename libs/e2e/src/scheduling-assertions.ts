@@ -21,21 +21,53 @@ interface PodSpec {
   readonly nodeName?: string;
   readonly nodeSelector?: Record<string, string>;
   readonly tolerations?: readonly { key?: string; operator?: string; value?: string; effect?: string }[];
-  readonly affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: readonly { labelSelector?: LabelSelector; topologyKey: string }[] } };
-  readonly topologySpreadConstraints?: readonly { maxSkew: number; topologyKey: string; whenUnsatisfiable?: string; labelSelector?: LabelSelector }[];
+  readonly affinity?: {
+    podAntiAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: readonly {
+        labelSelector?: LabelSelector;
+        topologyKey: string;
+      }[];
+    };
+  };
+  readonly topologySpreadConstraints?: readonly {
+    maxSkew: number;
+    topologyKey: string;
+    whenUnsatisfiable?: string;
+    labelSelector?: LabelSelector;
+  }[];
 }
 
 type Pod = KubeObject & { spec: PodSpec; status?: { phase?: string; conditions?: Condition[] } };
 type Deployment = KubeObject & {
-  spec: { replicas?: number; selector: LabelSelector; template: { metadata?: { labels?: Record<string, string> }; spec: PodSpec } };
-  status?: { replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number; conditions?: Condition[] };
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: { metadata?: { labels?: Record<string, string> }; spec: PodSpec };
+  };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    conditions?: Condition[];
+  };
 };
-type NodeObject = KubeObject & { spec?: { taints?: readonly { key: string; value?: string; effect: string }[]; unschedulable?: boolean } };
+type NodeObject = KubeObject & {
+  spec?: { taints?: readonly { key: string; value?: string; effect: string }[]; unschedulable?: boolean };
+};
 type Pdb = KubeObject & {
   spec: { maxUnavailable?: number | string; minAvailable?: number | string; selector?: LabelSelector };
-  status?: { expectedPods?: number; currentHealthy?: number; desiredHealthy?: number; disruptionsAllowed?: number; observedGeneration?: number };
+  status?: {
+    expectedPods?: number;
+    currentHealthy?: number;
+    desiredHealthy?: number;
+    disruptionsAllowed?: number;
+    observedGeneration?: number;
+  };
 };
-type EndpointSlice = KubeObject & { endpoints?: readonly { conditions?: { ready?: boolean }; targetRef?: { kind?: string; name?: string } }[] };
+type EndpointSlice = KubeObject & {
+  endpoints?: readonly { conditions?: { ready?: boolean }; targetRef?: { kind?: string; name?: string } }[];
+};
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -46,7 +78,8 @@ async function items<T extends KubeObject>(client: KubeClient, path: string): Pr
 }
 
 function ownerOf(o: KubeObject, kind: string): string | undefined {
-  return (o.metadata.ownerReferences as { kind: string; name: string }[] | undefined)?.find((r) => r.kind === kind)?.name;
+  return (o.metadata.ownerReferences as { kind: string; name: string }[] | undefined)?.find((r) => r.kind === kind)
+    ?.name;
 }
 
 function key(o: KubeObject): string {
@@ -69,7 +102,13 @@ function eligibleNodes(spec: PodSpec, nodes: readonly NodeObject[]): NodeObject[
       matches({ matchLabels: spec.nodeSelector ?? {} }, node.metadata.labels) &&
       (node.spec?.taints ?? [])
         .filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
-        .every((t) => (spec.tolerations ?? []).some((tol) => (tol.operator === 'Exists' && (!tol.key || tol.key === t.key)) || (tol.key === t.key && (tol.value ?? '') === (t.value ?? '')))),
+        .every((t) =>
+          (spec.tolerations ?? []).some(
+            (tol) =>
+              (tol.operator === 'Exists' && (!tol.key || tol.key === t.key)) ||
+              (tol.key === t.key && (tol.value ?? '') === (t.value ?? '')),
+          ),
+        ),
   );
 }
 
@@ -78,7 +117,10 @@ async function schedulingReason(client: KubeClient, pod: Pod): Promise<string> {
   const scheduled = condition(pod.status?.conditions, 'PodScheduled');
   if (scheduled?.message) return `${scheduled.reason ?? 'Unschedulable'}: ${scheduled.message}`;
   const selector = encodeURIComponent(`involvedObject.kind=Pod,involvedObject.name=${pod.metadata.name}`);
-  const events = await items<KubeObject & { reason?: string; message?: string; lastTimestamp?: string }>(client, `/api/v1/namespaces/${pod.metadata.namespace}/events?fieldSelector=${selector}`);
+  const events = await items<KubeObject & { reason?: string; message?: string; lastTimestamp?: string }>(
+    client,
+    `/api/v1/namespaces/${pod.metadata.namespace}/events?fieldSelector=${selector}`,
+  );
   const failed = events.filter((e) => e.reason === 'FailedScheduling').at(-1);
   return failed ? `FailedScheduling: ${failed.message ?? ''}` : 'no scheduling decision yet';
 }
@@ -88,8 +130,10 @@ export async function unscheduledPods(client: KubeClient): Promise<string[]> {
   const pods = await items<Pod>(client, '/api/v1/pods');
   const problems: string[] = [];
   for (const pod of pods.filter((p) => !p.metadata.deletionTimestamp)) {
-    if (!pod.spec.nodeName) problems.push(`pod ${key(pod)} Pending, not scheduled — ${await schedulingReason(client, pod)}`);
-    else if (condition(pod.status?.conditions, 'Ready')?.status !== 'True') problems.push(`pod ${key(pod)} on ${pod.spec.nodeName} not Ready (phase ${pod.status?.phase ?? '?'})`);
+    if (!pod.spec.nodeName)
+      problems.push(`pod ${key(pod)} Pending, not scheduled — ${await schedulingReason(client, pod)}`);
+    else if (condition(pod.status?.conditions, 'Ready')?.status !== 'True')
+      problems.push(`pod ${key(pod)} on ${pod.spec.nodeName} not Ready (phase ${pod.status?.phase ?? '?'})`);
   }
   return problems;
 }
@@ -112,8 +156,14 @@ async function podsByDeployment(client: KubeClient): Promise<Map<string, Pod[]>>
 
 /** Allowed disruptions a PDB must report for `expected` healthy pods (kube's rounding: percentages round up). */
 export function expectedDisruptionsAllowed(spec: Pdb['spec'], expected: number, healthy: number): number {
-  const scaled = (value: number | string): number => (typeof value === 'number' ? value : Math.ceil((Number.parseFloat(value) / 100) * expected));
-  const desiredHealthy = spec.maxUnavailable !== undefined ? expected - scaled(spec.maxUnavailable) : spec.minAvailable !== undefined ? scaled(spec.minAvailable) : expected;
+  const scaled = (value: number | string): number =>
+    typeof value === 'number' ? value : Math.ceil((Number.parseFloat(value) / 100) * expected);
+  const desiredHealthy =
+    spec.maxUnavailable !== undefined
+      ? expected - scaled(spec.maxUnavailable)
+      : spec.minAvailable !== undefined
+        ? scaled(spec.minAvailable)
+        : expected;
   return Math.max(0, healthy - Math.max(0, desiredHealthy));
 }
 
@@ -138,7 +188,10 @@ export interface WorkloadReport {
  * Every check above, for one region. `softSpread: false` skips the zone check of `ScheduleAnyway` constraints
  * (a preference the scheduler may trade away, e.g. after a rolling update at peak); `DoNotSchedule` is always held.
  */
-export async function checkWorkloads(client: KubeClient, { canary, softSpread = true }: { canary?: CanaryExpectation; softSpread?: boolean } = {}): Promise<WorkloadReport> {
+export async function checkWorkloads(
+  client: KubeClient,
+  { canary, softSpread = true }: { canary?: CanaryExpectation; softSpread?: boolean } = {},
+): Promise<WorkloadReport> {
   const problems = await unscheduledPods(client);
   const [deployments, nodes, pdbs, byDeployment] = await Promise.all([
     items<Deployment>(client, '/apis/apps/v1/deployments'),
@@ -148,11 +201,18 @@ export async function checkWorkloads(client: KubeClient, { canary, softSpread = 
   ]);
   const nodeByName = new Map(nodes.map((n) => [n.metadata.name, n]));
   // The HPA controller raises its target to minReplicas on its own schedule: until then the Deployment is not settled.
-  const hpas = await items<KubeObject & { spec: { minReplicas?: number; scaleTargetRef: { kind: string; name: string } } }>(client, '/apis/autoscaling/v2/horizontalpodautoscalers');
+  const hpas = await items<
+    KubeObject & { spec: { minReplicas?: number; scaleTargetRef: { kind: string; name: string } } }
+  >(client, '/apis/autoscaling/v2/horizontalpodautoscalers');
   for (const hpa of hpas.filter((h) => h.spec.scaleTargetRef.kind === 'Deployment')) {
-    const target = deployments.find((d) => d.metadata.namespace === hpa.metadata.namespace && d.metadata.name === hpa.spec.scaleTargetRef.name);
+    const target = deployments.find(
+      (d) => d.metadata.namespace === hpa.metadata.namespace && d.metadata.name === hpa.spec.scaleTargetRef.name,
+    );
     const min = hpa.spec.minReplicas ?? 1;
-    if (target && (target.spec.replicas ?? 1) < min) problems.push(`Deployment ${key(target)}: ${target.spec.replicas ?? 1} replicas, below its HPA's minReplicas ${min} (not scaled yet)`);
+    if (target && (target.spec.replicas ?? 1) < min)
+      problems.push(
+        `Deployment ${key(target)}: ${target.spec.replicas ?? 1} replicas, below its HPA's minReplicas ${min} (not scaled yet)`,
+      );
   }
   let podCount = 0;
   for (const deployment of deployments) {
@@ -162,22 +222,33 @@ export async function checkWorkloads(client: KubeClient, { canary, softSpread = 
     const available = condition(status.conditions, 'Available');
     const failure = condition(status.conditions, 'ReplicaFailure');
     if (available?.status !== 'True' || (status.readyReplicas ?? 0) < want || (status.updatedReplicas ?? 0) < want) {
-      problems.push(`Deployment ${id} not Available: ${status.readyReplicas ?? 0}/${want} ready, ${status.updatedReplicas ?? 0} updated${failure?.status === 'True' ? `; ReplicaFailure: ${failure.message}` : ''}`);
+      problems.push(
+        `Deployment ${id} not Available: ${status.readyReplicas ?? 0}/${want} ready, ${status.updatedReplicas ?? 0} updated${failure?.status === 'True' ? `; ReplicaFailure: ${failure.message}` : ''}`,
+      );
     }
     const pods = byDeployment.get(id) ?? [];
     podCount += pods.length;
     const placed = pods.filter((p) => p.spec.nodeName);
     const template = deployment.spec.template;
     const ownLabels = template.metadata?.labels;
-    const oneByHost = (template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some((t) => t.topologyKey === HOSTNAME_LABEL && matches(t.labelSelector, ownLabels));
+    const oneByHost = (
+      template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []
+    ).some((t) => t.topologyKey === HOSTNAME_LABEL && matches(t.labelSelector, ownLabels));
     if (oneByHost) {
       const hosts = placed.map((p) => p.spec.nodeName!);
-      if (new Set(hosts).size !== hosts.length) problems.push(`Deployment ${id}: required anti-affinity on ${HOSTNAME_LABEL}, but pods share nodes (${hosts.sort().join(', ')})`);
+      if (new Set(hosts).size !== hosts.length)
+        problems.push(
+          `Deployment ${id}: required anti-affinity on ${HOSTNAME_LABEL}, but pods share nodes (${hosts.sort().join(', ')})`,
+        );
     }
     for (const spread of template.spec.topologySpreadConstraints ?? []) {
       if (spread.topologyKey !== ZONE_LABEL || !matches(spread.labelSelector, ownLabels)) continue;
       if (!softSpread && spread.whenUnsatisfiable === 'ScheduleAnyway') continue;
-      const zones = new Set(eligibleNodes(template.spec, nodes).map((n) => n.metadata.labels?.[ZONE_LABEL]).filter((z): z is string => !!z));
+      const zones = new Set(
+        eligibleNodes(template.spec, nodes)
+          .map((n) => n.metadata.labels?.[ZONE_LABEL])
+          .filter((z): z is string => !!z),
+      );
       const counts = new Map([...zones].map((z) => [z, 0]));
       for (const pod of placed) {
         const zone = nodeByName.get(pod.spec.nodeName!)?.metadata.labels?.[ZONE_LABEL];
@@ -185,29 +256,59 @@ export async function checkWorkloads(client: KubeClient, { canary, softSpread = 
       }
       const values = [...counts.values()];
       const skew = values.length > 0 ? Math.max(...values) - Math.min(...values) : 0;
-      if (skew > spread.maxSkew) problems.push(`Deployment ${id}: zone skew ${skew} > maxSkew ${spread.maxSkew} (${[...counts].map(([z, n]) => `${z}=${n}`).join(', ')})`);
+      if (skew > spread.maxSkew)
+        problems.push(
+          `Deployment ${id}: zone skew ${skew} > maxSkew ${spread.maxSkew} (${[...counts].map(([z, n]) => `${z}=${n}`).join(', ')})`,
+        );
     }
   }
   const pdbNotes: string[] = [];
   for (const pdb of pdbs) {
     const s = pdb.status ?? {};
     const expected = expectedDisruptionsAllowed(pdb.spec, s.expectedPods ?? 0, s.currentHealthy ?? 0);
-    if (s.observedGeneration !== pdb.metadata.generation) problems.push(`PDB ${key(pdb)}: not observed by the disruption controller (generation ${pdb.metadata.generation}, observed ${s.observedGeneration ?? 'none'})`);
+    if (s.observedGeneration !== pdb.metadata.generation)
+      problems.push(
+        `PDB ${key(pdb)}: not observed by the disruption controller (generation ${pdb.metadata.generation}, observed ${s.observedGeneration ?? 'none'})`,
+      );
     else if ((s.expectedPods ?? 0) === 0) problems.push(`PDB ${key(pdb)}: selects no pods`);
-    else if (s.disruptionsAllowed !== expected || expected < 1) problems.push(`PDB ${key(pdb)}: ${s.disruptionsAllowed} disruptions allowed, expected ${expected} (≥ 1, else node drains block) for ${s.currentHealthy}/${s.expectedPods} healthy`);
+    else if (s.disruptionsAllowed !== expected || expected < 1)
+      problems.push(
+        `PDB ${key(pdb)}: ${s.disruptionsAllowed} disruptions allowed, expected ${expected} (≥ 1, else node drains block) for ${s.currentHealthy}/${s.expectedPods} healthy`,
+      );
     pdbNotes.push(`${pdb.metadata.name} ${s.disruptionsAllowed ?? 0}/${s.expectedPods ?? 0}`);
   }
   let canaryShare: number | undefined;
   if (canary) {
-    const slices = await items<EndpointSlice>(client, `/apis/discovery.k8s.io/v1/namespaces/${canary.namespace}/endpointslices?labelSelector=${encodeURIComponent(`${SERVICE_NAME_LABEL}=${canary.service}`)}`);
-    const canaryPods = new Set((byDeployment.get(`${canary.namespace}/${canary.canaryDeployment}`) ?? []).map((p) => p.metadata.name));
-    const ready = slices.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready === true && e.targetRef?.kind === 'Pod');
+    const slices = await items<EndpointSlice>(
+      client,
+      `/apis/discovery.k8s.io/v1/namespaces/${canary.namespace}/endpointslices?labelSelector=${encodeURIComponent(`${SERVICE_NAME_LABEL}=${canary.service}`)}`,
+    );
+    const canaryPods = new Set(
+      (byDeployment.get(`${canary.namespace}/${canary.canaryDeployment}`) ?? []).map((p) => p.metadata.name),
+    );
+    const ready = slices
+      .flatMap((s) => s.endpoints ?? [])
+      .filter((e) => e.conditions?.ready === true && e.targetRef?.kind === 'Pod');
     const fromCanary = ready.filter((e) => canaryPods.has(e.targetRef!.name!)).length;
     canaryShare = ready.length > 0 ? fromCanary / ready.length : 0;
     if (Math.abs(canaryShare - canary.ratio) > 1e-9) {
-      problems.push(`Service ${canary.namespace}/${canary.service}: canary share of ready endpoints ${fromCanary}/${ready.length} = ${canaryShare.toFixed(3)}, model ratio ${canary.ratio.toFixed(3)}`);
+      problems.push(
+        `Service ${canary.namespace}/${canary.service}: canary share of ready endpoints ${fromCanary}/${ready.length} = ${canaryShare.toFixed(3)}, model ratio ${canary.ratio.toFixed(3)}`,
+      );
     }
   }
-  const usedNodes = new Set([...byDeployment.values()].flat().map((p) => p.spec.nodeName).filter(Boolean));
-  return { problems, deployments: deployments.length, pods: podCount, nodes: usedNodes.size, pdbs: pdbNotes, ...(canaryShare !== undefined ? { canaryShare } : {}) };
+  const usedNodes = new Set(
+    [...byDeployment.values()]
+      .flat()
+      .map((p) => p.spec.nodeName)
+      .filter(Boolean),
+  );
+  return {
+    problems,
+    deployments: deployments.length,
+    pods: podCount,
+    nodes: usedNodes.size,
+    pdbs: pdbNotes,
+    ...(canaryShare !== undefined ? { canaryShare } : {}),
+  };
 }

@@ -39,7 +39,13 @@ export function synthesizedObjects(root: string, cluster: string): Map<string, s
     for (const file of listFiles(root, path.join(top, cluster)).filter((f) => /\.ya?ml$/.test(f))) {
       for (const doc of parseAllDocuments(readFileSync(path.join(root, file), 'utf8'))) {
         const object = doc.toJS() as KubeObject | null;
-        if (!object || typeof object !== 'object' || !object.apiVersion || object.apiVersion.startsWith('kustomize.config.k8s.io/')) continue;
+        if (
+          !object ||
+          typeof object !== 'object' ||
+          !object.apiVersion ||
+          object.apiVersion.startsWith('kustomize.config.k8s.io/')
+        )
+          continue;
         objects.set(objectKey(object), JSON.stringify(object));
       }
     }

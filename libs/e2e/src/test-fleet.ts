@@ -50,31 +50,51 @@ const GUID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-)[0-9a-fA-F]{4}(-[0
  * cluster: every GUID of the copy except the tenant gets its fourth group replaced by `e2<instance>`.
  */
 function distinctIdentifiers(value: unknown, instance: string, key = ''): unknown {
-  if (typeof value === 'string') return key !== 'tenantId' && GUID.test(value) ? value.replace(GUID, `$1e2${instance.slice(-2)}$2`) : value;
+  if (typeof value === 'string')
+    return key !== 'tenantId' && GUID.test(value) ? value.replace(GUID, `$1e2${instance.slice(-2)}$2`) : value;
   if (Array.isArray(value)) return value.map((item) => distinctIdentifiers(item, instance));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, distinctIdentifiers(v, instance, k)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, distinctIdentifiers(v, instance, k)]));
   return value;
 }
 
 export function cloneRegion(fleet: Readonly<Fleet>, clone: RegionClone): Fleet {
   const copy = structuredClone(fleet) as Fleet;
   const source = copy.spec.regions[clone.from];
-  if (!source) throw new Error(`cannot clone region ${clone.from}: not in the fleet (${Object.keys(copy.spec.regions).join(', ')})`);
+  if (!source)
+    throw new Error(
+      `cannot clone region ${clone.from}: not in the fleet (${Object.keys(copy.spec.regions).join(', ')})`,
+    );
   if (copy.spec.regions[clone.region]) throw new Error(`region ${clone.region} already exists`);
   const hub = source.hub;
   const sourceCluster = source.clusters[0]!;
   const spoke = sourceCluster.spoke;
   const subnets = <K extends string>(record: Record<K, string>, from: string, to: string): Record<K, string> =>
-    Object.fromEntries(Object.entries(record).map(([key, cidr]) => [key, rebase(cidr as string, from, to)])) as Record<K, string>;
+    Object.fromEntries(Object.entries(record).map(([key, cidr]) => [key, rebase(cidr as string, from, to)])) as Record<
+      K,
+      string
+    >;
   const cluster: Cluster = {
     ...(distinctIdentifiers(structuredClone(sourceCluster), clone.instance) as Cluster),
     name: clone.cluster,
     instance: clone.instance,
-    spoke: { addressSpace: clone.spokeAddressSpace, subnets: subnets(spoke.subnets, spoke.addressSpace, clone.spokeAddressSpace) },
-    ingress: { internalLoadBalancerIp: rebase(sourceCluster.ingress.internalLoadBalancerIp, spoke.addressSpace, clone.spokeAddressSpace) },
+    spoke: {
+      addressSpace: clone.spokeAddressSpace,
+      subnets: subnets(spoke.subnets, spoke.addressSpace, clone.spokeAddressSpace),
+    },
+    ingress: {
+      internalLoadBalancerIp: rebase(
+        sourceCluster.ingress.internalLoadBalancerIp,
+        spoke.addressSpace,
+        clone.spokeAddressSpace,
+      ),
+    },
   };
   copy.spec.regions[clone.region] = {
-    hub: { addressSpace: clone.hubAddressSpace, subnets: subnets(hub.subnets, hub.addressSpace, clone.hubAddressSpace) },
+    hub: {
+      addressSpace: clone.hubAddressSpace,
+      subnets: subnets(hub.subnets, hub.addressSpace, clone.hubAddressSpace),
+    },
     clusters: [cluster],
   };
   return copy;
@@ -86,7 +106,9 @@ export function cloneRegion(fleet: Readonly<Fleet>, clone: RegionClone): Fleet {
  */
 export function loadTestFleet(): Fleet {
   const fleet = cloneRegion(loadFleet().fleet, THIRD_REGION);
-  fleet.spec.rollout = { waves: [{ name: 'all', regions: Object.keys(fleet.spec.regions), clusters: [], soak: '0s', approval: false }] };
+  fleet.spec.rollout = {
+    waves: [{ name: 'all', regions: Object.keys(fleet.spec.regions), clusters: [], soak: '0s', approval: false }],
+  };
   return fleet;
 }
 

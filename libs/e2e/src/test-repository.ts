@@ -53,7 +53,12 @@ export class TestRepository {
   }
 
   private async git(cwd: string, args: readonly string[]): Promise<string> {
-    const { stdout } = await execFileAsync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd, env: this.env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync('git', ['-c', 'commit.gpgsign=false', ...args], {
+      cwd,
+      env: this.env,
+      timeout: 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout.trim();
   }
 

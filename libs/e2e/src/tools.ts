@@ -15,7 +15,16 @@ const execFileAsync = promisify(execFile);
 /** The workspace root (this file is libs/e2e/src/tools.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller', 'kustomize'] as const;
+export const BINARIES = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kwok',
+  'source-controller',
+  'kustomize-controller',
+  'kustomize',
+] as const;
 export type Binary = (typeof BINARIES)[number];
 
 /** The AKS Key Vault CSI add-on installs this CRD; the cluster content emits SecretProviderClass objects. */
@@ -43,11 +52,15 @@ async function pinnedModuleDir(wrapper: string, module: string): Promise<string>
   try {
     ({ stdout } = await execFileAsync('go', ['list', '-m', '-f', '{{.Dir}}', module], { cwd, timeout: 60_000 }));
   } catch (error) {
-    throw new Error(`cannot locate ${module} pinned by tools/e2e/${wrapper}: ${(error as Error).message.split('\n')[0]} — fix: run scripts/build-e2e-tools.sh (it downloads the pinned modules)`);
+    throw new Error(
+      `cannot locate ${module} pinned by tools/e2e/${wrapper}: ${(error as Error).message.split('\n')[0]} — fix: run scripts/build-e2e-tools.sh (it downloads the pinned modules)`,
+    );
   }
   const dir = stdout.trim();
   if (!dir || !existsSync(dir)) {
-    throw new Error(`module ${module} (pinned by tools/e2e/${wrapper}) is not in the Go module cache — fix: run scripts/build-e2e-tools.sh`);
+    throw new Error(
+      `module ${module} (pinned by tools/e2e/${wrapper}) is not in the Go module cache — fix: run scripts/build-e2e-tools.sh`,
+    );
   }
   return dir;
 }
@@ -63,7 +76,9 @@ export async function locateTools(): Promise<E2ETools> {
     }
   });
   if (missing.length > 0) {
-    throw new Error(`missing e2e binaries in ${dir}: ${missing.join(', ')} — fix: run scripts/build-e2e-tools.sh (cold build about 20 min)`);
+    throw new Error(
+      `missing e2e binaries in ${dir}: ${missing.join(', ')} — fix: run scripts/build-e2e-tools.sh (cold build about 20 min)`,
+    );
   }
   const [source, kustomize] = await Promise.all([
     pinnedModuleDir('source-controller', 'github.com/fluxcd/source-controller'),
@@ -75,7 +90,9 @@ export async function locateTools(): Promise<E2ETools> {
   }
   const spc = path.join(schemaLocation(), SECRET_PROVIDER_CLASS_CRD);
   if (!existsSync(spc)) {
-    throw new Error(`SecretProviderClass CRD not found at ${spc} — fix: set FLEET_SCHEMA_LOCATION to the schema location (CI: ../shared/schemas)`);
+    throw new Error(
+      `SecretProviderClass CRD not found at ${spc} — fix: set FLEET_SCHEMA_LOCATION to the schema location (CI: ../shared/schemas)`,
+    );
   }
   return { binDir: dir, bin: (name) => path.join(dir, name), fluxCrdDirs, addOnCrdFiles: [spc] };
 }

@@ -25,12 +25,17 @@ export function verifyUnmodified(originalRoot: string, copyRoot: string, tops: r
   for (const top of tops) {
     const before = listFiles(originalRoot, top);
     const after = listFiles(copyRoot, top);
-    if (!isDeepStrictEqual(before, after)) problems.push(`${top}/: file lists differ (${before.length} synthesized, ${after.length} in the test repository)`);
+    if (!isDeepStrictEqual(before, after))
+      problems.push(
+        `${top}/: file lists differ (${before.length} synthesized, ${after.length} in the test repository)`,
+      );
     for (const file of before.filter((f) => after.includes(f))) {
       count++;
-      if (!readFileSync(path.join(originalRoot, file)).equals(readFileSync(path.join(copyRoot, file)))) problems.push(`${file}: not byte-identical to the synthesized file`);
+      if (!readFileSync(path.join(originalRoot, file)).equals(readFileSync(path.join(copyRoot, file))))
+        problems.push(`${file}: not byte-identical to the synthesized file`);
     }
   }
-  if (problems.length > 0) throw new Error(`the test repository differs from the synthesized tree:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new Error(`the test repository differs from the synthesized tree:\n  ${problems.join('\n  ')}`);
   return count;
 }

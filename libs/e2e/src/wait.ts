@@ -5,7 +5,9 @@ export { sleep };
 
 export class WaitTimeoutError extends Error {
   constructor(what: string, timeoutMs: number, lastState: string) {
-    super(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${lastState ? `; last state: ${lastState}` : ''}`);
+    super(
+      `timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${lastState ? `; last state: ${lastState}` : ''}`,
+    );
     this.name = 'WaitTimeoutError';
   }
 }

@@ -4,7 +4,11 @@
  */
 import { contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
 import type { Cluster } from './schema.ts';
-import { AKS_NODE_POOL_NETWORK, APP_GATEWAY_MAX_INSTANCES, AZURE_RESERVED_ADDRESSES_PER_SUBNET } from './stamp-settings.ts';
+import {
+  AKS_NODE_POOL_NETWORK,
+  APP_GATEWAY_MAX_INSTANCES,
+  AZURE_RESERVED_ADDRESSES_PER_SUBNET,
+} from './stamp-settings.ts';
 
 type Add = (path: string, value: unknown, expected: string, fix: string) => void;
 
@@ -39,14 +43,23 @@ export const SERVICE_CIDR_RESERVED_RANGES: readonly ReservedRange[] = [
 /** Largest service CIDR Kubernetes accepts for IPv4 (kube-apiserver --service-cluster-ip-range: at most 2^20). */
 const SERVICE_CIDR_MIN_PREFIX = 12;
 
-export function reservedOverlap(range: Ipv4Range, reserved: readonly ReservedRange[] = VNET_RESERVED_RANGES): ReservedRange | undefined {
+export function reservedOverlap(
+  range: Ipv4Range,
+  reserved: readonly ReservedRange[] = VNET_RESERVED_RANGES,
+): ReservedRange | undefined {
   return reserved.find((entry) => overlaps(range, parseRange(entry.cidr)));
 }
 
 /** A VNet's address space uses no reserved range. */
 export function checkVnetRange(path: string, range: Ipv4Range, add: Add): void {
   const hit = reservedOverlap(range);
-  if (hit) add(path, range.cidr, `an address space outside ${hit.cidr} (${hit.what})`, 'use a private range (RFC 1918), e.g. 10.243.0.0/16');
+  if (hit)
+    add(
+      path,
+      range.cidr,
+      `an address space outside ${hit.cidr} (${hit.what})`,
+      'use a private range (RFC 1918), e.g. 10.243.0.0/16',
+    );
 }
 
 /**
@@ -63,10 +76,15 @@ const HUB_SUBNET_WHY = {
   gateway: 'a virtual network gateway needs a GatewaySubnet of /29 or larger (/27 recommended)',
 } as const;
 
-export function checkHubSubnetSizes(hubPath: string, subnets: Record<keyof typeof HUB_SUBNET_MINIMUM_PREFIX, string>, add: Add): void {
+export function checkHubSubnetSizes(
+  hubPath: string,
+  subnets: Record<keyof typeof HUB_SUBNET_MINIMUM_PREFIX, string>,
+  add: Add,
+): void {
   for (const name of Object.keys(HUB_SUBNET_MINIMUM_PREFIX) as Array<keyof typeof HUB_SUBNET_MINIMUM_PREFIX>) {
     const max = HUB_SUBNET_MINIMUM_PREFIX[name];
-    if (parseRange(subnets[name]).prefix > max) add(`${hubPath}.subnets.${name}`, subnets[name], HUB_SUBNET_WHY[name], `use a /${max} or larger subnet`);
+    if (parseRange(subnets[name]).prefix > max)
+      add(`${hubPath}.subnets.${name}`, subnets[name], HUB_SUBNET_WHY[name], `use a /${max} or larger subnet`);
   }
 }
 
@@ -82,7 +100,8 @@ function nodesDuringUpgrade(maxCount: number): number {
  * @see https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure (subnet size)
  */
 export function checkSpokeCapacity(clusterPath: string, cluster: Cluster, add: Add): void {
-  const nodes = nodesDuringUpgrade(cluster.nodePools.system.maxCount) + nodesDuringUpgrade(cluster.nodePools.user.maxCount);
+  const nodes =
+    nodesDuringUpgrade(cluster.nodePools.system.maxCount) + nodesDuringUpgrade(cluster.nodePools.user.maxCount);
   const needed = nodes * (AKS_NODE_POOL_NETWORK.maxPods + 1) + AZURE_RESERVED_ADDRESSES_PER_SUBNET;
   const nodesSubnet = parseRange(cluster.spoke.subnets.nodes);
   const size = nodesSubnet.last - nodesSubnet.first + 1;
@@ -111,7 +130,12 @@ export function checkSpokeCapacity(clusterPath: string, cluster: Cluster, add: A
  * The Kubernetes service network: a range AKS accepts, overlapping no VNet of the fleet (pods would route service
  * traffic into the VNet or the other way round), with the DNS service address inside it and not its first address.
  */
-export function checkServiceNetwork(clusterPath: string, cluster: Cluster, vnets: ReadonlyArray<{ path: string; range: Ipv4Range }>, add: Add): void {
+export function checkServiceNetwork(
+  clusterPath: string,
+  cluster: Cluster,
+  vnets: ReadonlyArray<{ path: string; range: Ipv4Range }>,
+  add: Add,
+): void {
   const path = `${clusterPath}.network.serviceCidr`;
   const { serviceCidr, dnsServiceIp } = cluster.network;
   const service = parseRange(serviceCidr);
@@ -120,18 +144,45 @@ export function checkServiceNetwork(clusterPath: string, cluster: Cluster, vnets
     return;
   }
   const reserved = reservedOverlap(service, [...VNET_RESERVED_RANGES, ...SERVICE_CIDR_RESERVED_RANGES]);
-  if (reserved) add(path, serviceCidr, `a service range outside ${reserved.cidr} (${reserved.what})`, 'use a private range no VNet uses, e.g. 172.16.0.0/16');
-  if (service.prefix < SERVICE_CIDR_MIN_PREFIX) add(path, serviceCidr, `a service range of /${SERVICE_CIDR_MIN_PREFIX} or smaller (Kubernetes' limit)`, 'use a /16, e.g. 172.16.0.0/16');
+  if (reserved)
+    add(
+      path,
+      serviceCidr,
+      `a service range outside ${reserved.cidr} (${reserved.what})`,
+      'use a private range no VNet uses, e.g. 172.16.0.0/16',
+    );
+  if (service.prefix < SERVICE_CIDR_MIN_PREFIX)
+    add(
+      path,
+      serviceCidr,
+      `a service range of /${SERVICE_CIDR_MIN_PREFIX} or smaller (Kubernetes' limit)`,
+      'use a /16, e.g. 172.16.0.0/16',
+    );
   for (const vnet of vnets) {
     if (overlaps(service, vnet.range)) {
-      add(path, serviceCidr, `a service range that overlaps no VNet of the fleet (overlaps ${vnet.path} = ${vnet.range.cidr})`, 'use a private range no hub or spoke uses, e.g. 172.16.0.0/16');
+      add(
+        path,
+        serviceCidr,
+        `a service range that overlaps no VNet of the fleet (overlaps ${vnet.path} = ${vnet.range.cidr})`,
+        'use a private range no hub or spoke uses, e.g. 172.16.0.0/16',
+      );
     }
   }
   const dns = ipv4ToInt(dnsServiceIp);
   const dnsPath = `${clusterPath}.network.dnsServiceIp`;
   if (!contains(service, { cidr: dnsServiceIp, prefix: 32, first: dns, last: dns })) {
-    add(dnsPath, dnsServiceIp, `an address inside network.serviceCidr (${serviceCidr})`, `use e.g. ${intToIpv4(service.first + 10)}`);
+    add(
+      dnsPath,
+      dnsServiceIp,
+      `an address inside network.serviceCidr (${serviceCidr})`,
+      `use e.g. ${intToIpv4(service.first + 10)}`,
+    );
   } else if (dns <= service.first + 1 || dns === service.last) {
-    add(dnsPath, dnsServiceIp, `neither the network address, the first address (the kubernetes API service) nor the last of ${serviceCidr}`, `use e.g. ${intToIpv4(service.first + 10)}`);
+    add(
+      dnsPath,
+      dnsServiceIp,
+      `neither the network address, the first address (the kubernetes API service) nor the last of ${serviceCidr}`,
+      `use e.g. ${intToIpv4(service.first + 10)}`,
+    );
   }
 }

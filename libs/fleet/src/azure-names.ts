@@ -27,7 +27,11 @@ export const KEY_VAULT_SECRETS = {
 } as const;
 
 /** Short lowercase hex hash of the fleet identity plus `parts`; stable across runs and machines. */
-export function fleetHash(spec: Pick<FleetSpec, 'organization' | 'gitSource'>, length: number, ...parts: readonly string[]): string {
+export function fleetHash(
+  spec: Pick<FleetSpec, 'organization' | 'gitSource'>,
+  length: number,
+  ...parts: readonly string[]
+): string {
   return createHash('sha256')
     .update([spec.organization.appId.toLowerCase(), spec.gitSource.url, ...parts].join('\n'))
     .digest('hex')
@@ -134,10 +138,24 @@ export interface ClusterAzureNames {
   /** Public FQDN of the App Gateway: the Front Door origin host and the listener host name. */
   readonly appGatewayFqdn: string;
   readonly spokeVnet: string;
-  readonly subnets: { readonly nodes: string; readonly ingress: string; readonly appGateway: string; readonly privateEndpoints: string };
-  readonly networkSecurityGroups: { readonly nodes: string; readonly ingress: string; readonly appGateway: string; readonly privateEndpoints: string };
+  readonly subnets: {
+    readonly nodes: string;
+    readonly ingress: string;
+    readonly appGateway: string;
+    readonly privateEndpoints: string;
+  };
+  readonly networkSecurityGroups: {
+    readonly nodes: string;
+    readonly ingress: string;
+    readonly appGateway: string;
+    readonly privateEndpoints: string;
+  };
   readonly routeTable: string;
-  readonly identities: { readonly controlPlane: string; readonly appGateway: string; readonly ingressController: string };
+  readonly identities: {
+    readonly controlPlane: string;
+    readonly appGateway: string;
+    readonly ingressController: string;
+  };
   readonly ingressFederatedCredential: string;
   readonly frontDoorOrigin: string;
   /**
@@ -164,7 +182,9 @@ export function clusterRegion(spec: FleetSpec, clusterName: string): { region: s
   const found = clusterIndex(spec).get(clusterName);
   if (!found) {
     const known = clustersOf(spec).map(({ cluster }) => cluster.name);
-    throw new Error(`cluster "${clusterName}" is not in the fleet; expected one of ${known.join(', ')} — fix: use a cluster name from regions.<region>.clusters`);
+    throw new Error(
+      `cluster "${clusterName}" is not in the fleet; expected one of ${known.join(', ')} — fix: use a cluster name from regions.<region>.clusters`,
+    );
   }
   return { region: found.region, cluster: found.cluster };
 }
@@ -177,7 +197,11 @@ export function clusterAzureNames(spec: FleetSpec, clusterName: string): Cluster
  * The names of one cluster in `region`, without looking the cluster up (the model's rules check them before the
  * fleet is known to be valid). Only the fleet identity parts of `spec` are read.
  */
-export function deriveClusterAzureNames(spec: Pick<FleetSpec, 'organization' | 'gitSource' | 'sharedServices'>, region: string, clusterName: string): ClusterAzureNames {
+export function deriveClusterAzureNames(
+  spec: Pick<FleetSpec, 'organization' | 'gitSource' | 'sharedServices'>,
+  region: string,
+  clusterName: string,
+): ClusterAzureNames {
   const aks = fit('aks-', clusterName, '', 63);
   const spokeVnet = fit('vnet-spoke-', clusterName, '', 64);
   const keyVault = fit('kv-', clusterName, `-${fleetHash(spec, 5, clusterName, 'kv')}`, 24);
@@ -198,10 +222,24 @@ export function deriveClusterAzureNames(spec: Pick<FleetSpec, 'organization' | '
     appGatewayDnsLabel: dnsLabel,
     appGatewayFqdn: `${dnsLabel}.${region}.cloudapp.azure.com`,
     spokeVnet,
-    subnets: { nodes: 'snet-clusternodes', ingress: 'snet-clusteringressservices', appGateway: 'snet-applicationgateway', privateEndpoints: 'snet-privatelinkendpoints' },
-    networkSecurityGroups: { nodes: `nsg-${spokeVnet}-nodepools`, ingress: `nsg-${spokeVnet}-aksilbs`, appGateway: `nsg-${spokeVnet}-appgw`, privateEndpoints: fit('nsg-', spokeVnet, '-privatelinkendpoints', 80) },
+    subnets: {
+      nodes: 'snet-clusternodes',
+      ingress: 'snet-clusteringressservices',
+      appGateway: 'snet-applicationgateway',
+      privateEndpoints: 'snet-privatelinkendpoints',
+    },
+    networkSecurityGroups: {
+      nodes: `nsg-${spokeVnet}-nodepools`,
+      ingress: `nsg-${spokeVnet}-aksilbs`,
+      appGateway: `nsg-${spokeVnet}-appgw`,
+      privateEndpoints: fit('nsg-', spokeVnet, '-privatelinkendpoints', 80),
+    },
     routeTable: fit('route-', clusterName, `-to-${region}-hub-fw`, 80),
-    identities: { controlPlane: `mi-${aks}-controlplane`, appGateway: `mi-${aks}-appgateway`, ingressController: `mi-${aks}-ingress-controller` },
+    identities: {
+      controlPlane: `mi-${aks}-controlplane`,
+      appGateway: `mi-${aks}-appgateway`,
+      ingressController: `mi-${aks}-ingress-controller`,
+    },
     ingressFederatedCredential: 'ingress-controller',
     frontDoorOrigin: `origin-${clusterName}`,
     containerInsightsDataCollectionRule: fit(`MSCI-${spec.sharedServices.location}-`, aks, '', 64),

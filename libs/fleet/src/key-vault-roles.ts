@@ -21,6 +21,16 @@ export type KeyVaultObjectType = 'secret' | 'cert' | 'key';
 /** Roles whose data actions read each object type's content. */
 export const KEY_VAULT_READ_ROLES: Readonly<Record<KeyVaultObjectType, readonly string[]>> = {
   secret: [KEY_VAULT_ROLES.secretsUser, KEY_VAULT_ROLES.secretsOfficer, KEY_VAULT_ROLES.administrator],
-  cert: [KEY_VAULT_ROLES.certificateUser, KEY_VAULT_ROLES.certificatesOfficer, KEY_VAULT_ROLES.administrator, KEY_VAULT_ROLES.reader],
-  key: [KEY_VAULT_ROLES.cryptoUser, KEY_VAULT_ROLES.cryptoOfficer, KEY_VAULT_ROLES.administrator, KEY_VAULT_ROLES.reader],
+  cert: [
+    KEY_VAULT_ROLES.certificateUser,
+    KEY_VAULT_ROLES.certificatesOfficer,
+    KEY_VAULT_ROLES.administrator,
+    KEY_VAULT_ROLES.reader,
+  ],
+  key: [
+    KEY_VAULT_ROLES.cryptoUser,
+    KEY_VAULT_ROLES.cryptoOfficer,
+    KEY_VAULT_ROLES.administrator,
+    KEY_VAULT_ROLES.reader,
+  ],
 };

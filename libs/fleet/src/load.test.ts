@@ -45,7 +45,10 @@ describe('loadFleet', () => {
   it('names the cluster file an error comes from', () => {
     const dir = copyOfDefault();
     const file = path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('internalLoadBalancerIp: 10.244.4.4', 'internalLoadBalancerIp: 10.244.9.4'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('internalLoadBalancerIp: 10.244.4.4', 'internalLoadBalancerIp: 10.244.9.4'),
+    );
     const [issue] = rejection(dir).issues;
     expect(issue!.path).toBe('regions.centralus.clusters[0].ingress.internalLoadBalancerIp');
     expect(issue!.source).toMatch(/clusters\/bu0001a0042-04\/cluster\.yaml$/);
@@ -71,7 +74,11 @@ describe('loadFleet', () => {
     const dir = copyOfDefault();
     writeFileSync(path.join(dir, 'fleet.yaml'), 'apiVersion: a\napiVersion: b\n');
     const [issue] = rejection(dir).issues;
-    expect(issue).toMatchObject({ path: 'apiVersion', expected: 'each key once in a mapping (duplicate key)', value: 'line 2, column 1' });
+    expect(issue).toMatchObject({
+      path: 'apiVersion',
+      expected: 'each key once in a mapping (duplicate key)',
+      value: 'line 2, column 1',
+    });
     writeFileSync(path.join(dir, 'fleet.yaml'), 'apiVersion: [a\n');
     expect(rejection(dir).issues[0]).toMatchObject({ path: '(document)', expected: 'valid YAML' });
   });
@@ -93,10 +100,26 @@ describe('loadFleet on a fleet directory is strict', () => {
   const centralFile = (dir: string) => path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml');
 
   it.each([
-    ['a cluster file spelled cluster.yml', (dir: string) => renameSync(centralFile(dir), path.join(dir, 'clusters/bu0001a0042-04/cluster.yml')), 'cluster.yml'],
-    ['a cluster folder without cluster.yaml', (dir: string) => mkdirSync(path.join(dir, 'clusters/bu0001a0042-05')), 'bu0001a0042-05'],
-    ['a stray file in clusters/', (dir: string) => writeFileSync(path.join(dir, 'clusters/notes.yaml'), 'a: 1\n'), 'notes.yaml'],
-    ['an unknown file next to fleet.yaml', (dir: string) => writeFileSync(path.join(dir, 'fleet.yml'), 'a: 1\n'), 'fleet.yml'],
+    [
+      'a cluster file spelled cluster.yml',
+      (dir: string) => renameSync(centralFile(dir), path.join(dir, 'clusters/bu0001a0042-04/cluster.yml')),
+      'cluster.yml',
+    ],
+    [
+      'a cluster folder without cluster.yaml',
+      (dir: string) => mkdirSync(path.join(dir, 'clusters/bu0001a0042-05')),
+      'bu0001a0042-05',
+    ],
+    [
+      'a stray file in clusters/',
+      (dir: string) => writeFileSync(path.join(dir, 'clusters/notes.yaml'), 'a: 1\n'),
+      'notes.yaml',
+    ],
+    [
+      'an unknown file next to fleet.yaml',
+      (dir: string) => writeFileSync(path.join(dir, 'fleet.yml'), 'a: 1\n'),
+      'fleet.yml',
+    ],
     ['an unknown folder next to fleet.yaml', (dir: string) => mkdirSync(path.join(dir, 'cluster')), 'cluster'],
   ])('refuses %s with the fix', (_name, change, value) => {
     const dir = copyOfDefault();
@@ -106,23 +129,32 @@ describe('loadFleet on a fleet directory is strict', () => {
     expect(issue!.fix).toMatch(/remove|add|move|rename/);
   });
 
-  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('refuses spec.region %s without losing the cluster or polluting prototypes', (region) => {
-    const dir = copyOfDefault();
-    edit(centralFile(dir), 'region: centralus', `region: ${region}`);
-    const issues = rejection(dir).issues;
-    expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({ value: region, expected: expect.stringContaining('a region defined in fleet.yaml (eastus2, centralus)') });
-    expect(({} as Record<string, unknown>).clusters).toBeUndefined();
-  });
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    'refuses spec.region %s without losing the cluster or polluting prototypes',
+    (region) => {
+      const dir = copyOfDefault();
+      edit(centralFile(dir), 'region: centralus', `region: ${region}`);
+      const issues = rejection(dir).issues;
+      expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({
+        value: region,
+        expected: expect.stringContaining('a region defined in fleet.yaml (eastus2, centralus)'),
+      });
+      expect(({} as Record<string, unknown>).clusters).toBeUndefined();
+    },
+  );
 
   it('refuses a region whose value is not a mapping, with no TypeError', () => {
     const dir = copyOfDefault();
     edit(path.join(dir, 'fleet.yaml'), /centralus:\n(\s+hub:[\s\S]*)$/, 'centralus: 5\n');
     const issues = rejection(dir).issues;
     expect(issues.find((i) => i.path === 'regions.centralus')).toMatchObject({ value: 5, expected: 'an object' });
-    expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({ value: 'centralus', expected: expect.stringContaining('mapping') });
+    expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({
+      value: 'centralus',
+      expected: expect.stringContaining('mapping'),
+    });
   });
 
-  it('reports every file\'s problems together: an envelope error, a structural error and a cross-field error', () => {
+  it("reports every file's problems together: an envelope error, a structural error and a cross-field error", () => {
     const dir = copyOfDefault();
     edit(eastFile(dir), 'kind: Cluster', 'kind: Clusters');
     edit(centralFile(dir), 'instance: "04"', 'instance: 4');
@@ -158,7 +190,13 @@ describe('loadFleet on hostile documents', () => {
     const file = path.join(dir, 'big.yaml');
     writeFileSync(file, `# ${'x'.repeat(FLEET_FILE_MAX_BYTES)}\n`);
     expect(rejection(file).issues).toStrictEqual([
-      { path: '(document)', value: `${FLEET_FILE_MAX_BYTES + 3} bytes`, expected: `a fleet file of at most ${FLEET_FILE_MAX_BYTES} bytes`, fix: expect.stringContaining('fleet directory'), source: expect.any(String) },
+      {
+        path: '(document)',
+        value: `${FLEET_FILE_MAX_BYTES + 3} bytes`,
+        expected: `a fleet file of at most ${FLEET_FILE_MAX_BYTES} bytes`,
+        fix: expect.stringContaining('fleet directory'),
+        source: expect.any(String),
+      },
     ]);
   });
 
@@ -166,7 +204,12 @@ describe('loadFleet on hostile documents', () => {
     const dir = copyOfDefault();
     const file = path.join(dir, 'laughs.yaml');
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     writeFileSync(file, `${levels.join('\n')}\n`);
     const issues = rejection(file).issues;
     expect(issues).toHaveLength(1);
@@ -187,7 +230,10 @@ describe('loadFleet on hostile documents', () => {
     keys.push('k7: again');
     writeFileSync(file, `${keys.join('\n')}\n`);
     const issues = rejection(file).issues;
-    expect(issues.find((i) => i.expected.includes('duplicate key'))).toMatchObject({ path: 'k7', value: 'line 20001, column 1' });
+    expect(issues.find((i) => i.expected.includes('duplicate key'))).toMatchObject({
+      path: 'k7',
+      value: 'line 20001, column 1',
+    });
   });
 
   it('reads aliases of valid parts as copies: the default fleet with an aliased hub loads', () => {

@@ -34,7 +34,10 @@ const ClusterEnvelopeSchema = ClusterDocumentSchema.pick({ apiVersion: true, kin
 /** The embedded fleet that ships with aks-fleet: the reference implementation's two regions. */
 export function defaultFleetLocation(): string {
   // Resolved through the package (not this file's URL) so that it also holds when the CLI runs from a bundle.
-  return path.join(path.dirname(createRequire(import.meta.url).resolve('@aks-fleet/fleet/package.json')), 'default-fleet');
+  return path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@aks-fleet/fleet/package.json')),
+    'default-fleet',
+  );
 }
 
 /** Loads and parses a fleet file or fleet directory; throws `FleetValidationError` with every issue. */
@@ -42,7 +45,13 @@ export function loadFleet(location: string = defaultFleetLocation()): LoadedFlee
   const absolute = path.resolve(location);
   if (!existsSync(absolute)) {
     throw new FleetValidationError([
-      { path: '(document)', value: location, expected: 'an existing fleet file or fleet directory', fix: 'check the --fleet path', source: location },
+      {
+        path: '(document)',
+        value: location,
+        expected: 'an existing fleet file or fleet directory',
+        fix: 'check the --fleet path',
+        source: location,
+      },
     ]);
   }
   if (statSync(absolute).isDirectory()) return loadFleetDirectory(absolute);
@@ -67,14 +76,26 @@ function loadFleetDirectory(directory: string): LoadedFleet {
   const fleetFile = path.join(directory, FLEET_FILE);
   if (!existsSync(fleetFile)) {
     throw new FleetValidationError([
-      { path: '(document)', value: directory, expected: 'a fleet directory with a fleet.yaml', fix: 'create fleet.yaml or point --fleet at a fleet file', source: relative(directory) },
+      {
+        path: '(document)',
+        value: directory,
+        expected: 'a fleet directory with a fleet.yaml',
+        fix: 'create fleet.yaml or point --fleet at a fleet file',
+        source: relative(directory),
+      },
     ]);
   }
   const issues: FleetIssue[] = [];
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     if (entry.name === FLEET_FILE && entry.isFile()) continue;
     if (entry.name === CLUSTERS_FOLDER && entry.isDirectory()) continue;
-    issues.push(unexpected(path.join(directory, entry.name), `only ${FLEET_FILE} and ${CLUSTERS_FOLDER}/ in a fleet directory`, `remove ${entry.name}, or move a cluster to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE}`));
+    issues.push(
+      unexpected(
+        path.join(directory, entry.name),
+        `only ${FLEET_FILE} and ${CLUSTERS_FOLDER}/ in a fleet directory`,
+        `remove ${entry.name}, or move a cluster to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE}`,
+      ),
+    );
   }
 
   const read = readYamlFile(fleetFile, relative(fleetFile), specPath);
@@ -86,21 +107,41 @@ function loadFleetDirectory(directory: string): LoadedFleet {
   const files = [fleetFile];
 
   const clustersDir = path.join(directory, CLUSTERS_FOLDER);
-  const entries = existsSync(clustersDir) ? readdirSync(clustersDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : [];
+  const entries = existsSync(clustersDir)
+    ? readdirSync(clustersDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    : [];
   for (const entry of entries) {
     const folder = path.join(clustersDir, entry.name);
     if (!entry.isDirectory()) {
-      issues.push(unexpected(folder, `only cluster folders in ${CLUSTERS_FOLDER}/`, `move it to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} or remove it`));
+      issues.push(
+        unexpected(
+          folder,
+          `only cluster folders in ${CLUSTERS_FOLDER}/`,
+          `move it to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} or remove it`,
+        ),
+      );
       continue;
     }
     const inside = readdirSync(folder, { withFileTypes: true });
     for (const item of inside) {
       if ((item.name === CLUSTER_FILE || item.name === CLUSTER_PROJECT_FILE) && item.isFile()) continue;
-      issues.push(unexpected(path.join(folder, item.name), `only ${CLUSTER_FILE} (and the nx ${CLUSTER_PROJECT_FILE}) in a cluster folder`, `remove ${item.name}${/^cluster\.ya?ml$/i.test(item.name) ? ` or rename it to ${CLUSTER_FILE}` : ''}`));
+      issues.push(
+        unexpected(
+          path.join(folder, item.name),
+          `only ${CLUSTER_FILE} (and the nx ${CLUSTER_PROJECT_FILE}) in a cluster folder`,
+          `remove ${item.name}${/^cluster\.ya?ml$/i.test(item.name) ? ` or rename it to ${CLUSTER_FILE}` : ''}`,
+        ),
+      );
     }
     const file = path.join(folder, CLUSTER_FILE);
     if (!inside.some((item) => item.name === CLUSTER_FILE && item.isFile())) {
-      issues.push(unexpected(folder, `a cluster folder with a ${CLUSTER_FILE}`, `add ${CLUSTERS_FOLDER}/${entry.name}/${CLUSTER_FILE} or remove the folder`));
+      issues.push(
+        unexpected(
+          folder,
+          `a cluster folder with a ${CLUSTER_FILE}`,
+          `add ${CLUSTERS_FOLDER}/${entry.name}/${CLUSTER_FILE} or remove the folder`,
+        ),
+      );
       continue;
     }
     files.push(file);
@@ -113,8 +154,14 @@ function loadFleetDirectory(directory: string): LoadedFleet {
       issues.push({
         path: 'spec.region',
         value: regionName,
-        expected: region === undefined ? `a region defined in fleet.yaml (${known.join(', ') || 'none defined'})` : `a region whose value in fleet.yaml is a mapping (hub: …)`,
-        fix: region === undefined ? `add regions.${regionName} with its hub to fleet.yaml, or correct spec.region` : `correct regions.${regionName} in fleet.yaml`,
+        expected:
+          region === undefined
+            ? `a region defined in fleet.yaml (${known.join(', ') || 'none defined'})`
+            : `a region whose value in fleet.yaml is a mapping (hub: …)`,
+        fix:
+          region === undefined
+            ? `add regions.${regionName} with its hub to fleet.yaml, or correct spec.region`
+            : `correct regions.${regionName} in fleet.yaml`,
         source: relative(file),
       });
       continue;
@@ -129,7 +176,11 @@ function loadFleetDirectory(directory: string): LoadedFleet {
 }
 
 /** Reads a Cluster document: its envelope is checked here, the cluster itself with the fleet. */
-function readClusterFile(file: string, folder: string, issues: FleetIssue[]): { region: string; rest: Record<string, unknown> } | undefined {
+function readClusterFile(
+  file: string,
+  folder: string,
+  issues: FleetIssue[],
+): { region: string; rest: Record<string, unknown> } | undefined {
   const { value, issues: readIssues } = readYamlFile(file, relative(file), formatPath);
   issues.push(...readIssues);
   if (value === undefined) return undefined;
@@ -138,13 +189,25 @@ function readClusterFile(file: string, folder: string, issues: FleetIssue[]): { 
     for (const issue of envelope.error.issues) {
       const input = (issue as { input?: unknown }).input;
       const where = formatPath(issue.path);
-      issues.push({ path: where, value: input, expected: issue.message.replace(/^Invalid input: expected /, ''), fix: `correct ${where} in the ${CLUSTER_KIND} document`, source: relative(file) });
+      issues.push({
+        path: where,
+        value: input,
+        expected: issue.message.replace(/^Invalid input: expected /, ''),
+        fix: `correct ${where} in the ${CLUSTER_KIND} document`,
+        source: relative(file),
+      });
     }
     return undefined;
   }
   const { metadata, spec } = envelope.data;
   if (metadata.name !== folder) {
-    issues.push({ path: 'metadata.name', value: metadata.name, expected: `the folder name "${folder}"`, fix: `rename the folder or set metadata.name: ${folder}`, source: relative(file) });
+    issues.push({
+      path: 'metadata.name',
+      value: metadata.name,
+      expected: `the folder name "${folder}"`,
+      fix: `rename the folder or set metadata.name: ${folder}`,
+      source: relative(file),
+    });
   }
   // From the document itself (null-prototype), not the envelope's output: zod drops a `__proto__` key silently.
   const rest = Object.create(null) as Record<string, unknown>;

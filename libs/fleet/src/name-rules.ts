@@ -18,14 +18,22 @@ const DNS_LABEL_MAX = 63;
 function checkAzureName(path: string, kind: AzureNameKind, name: string, what: string, add: Add): void {
   const rule = AZURE_NAME_RULES[kind];
   const problem = azureNameProblem(rule, name);
-  if (problem) add(path, name, `a ${rule.type} name (${what}) of ${problem === rule.characters ? problem : `${rule.min}–${rule.max} characters`}: ${problem}`, `shorten or rename ${path} so that the derived name "${name}" fits`);
+  if (problem)
+    add(
+      path,
+      name,
+      `a ${rule.type} name (${what}) of ${problem === rule.characters ? problem : `${rule.min}–${rule.max} characters`}: ${problem}`,
+      `shorten or rename ${path} so that the derived name "${name}" fits`,
+    );
 }
 
 /** A DNS name whose labels are at most 63 characters and the whole at most 253. */
 export function dnsNameProblem(name: string): string | undefined {
   if (name.length > DNS_NAME_MAX) return `at most ${DNS_NAME_MAX} characters in all (it has ${name.length})`;
   const long = name.split('.').find((label) => label.length > DNS_LABEL_MAX);
-  return long ? `labels of at most ${DNS_LABEL_MAX} characters ("${long.slice(0, 20)}…" has ${long.length})` : undefined;
+  return long
+    ? `labels of at most ${DNS_LABEL_MAX} characters ("${long.slice(0, 20)}…" has ${long.length})`
+    : undefined;
 }
 
 export type NameInput = Pick<FleetSpec, 'organization' | 'gitSource' | 'sharedServices' | 'dns' | 'workload'>;
@@ -34,17 +42,52 @@ export type NameInput = Pick<FleetSpec, 'organization' | 'gitSource' | 'sharedSe
 export function checkFleetNames(spec: NameInput, regions: readonly string[], add: Add): void {
   const shared = sharedAzureNames(spec);
   checkAzureName('sharedServices.location', 'resourceGroup', shared.resourceGroup, 'shared resource group', add);
-  checkAzureName('sharedServices.frontDoor.name', 'frontDoorProfile', shared.frontDoorProfile, 'Front Door profile', add);
-  checkAzureName('sharedServices.frontDoor.name', 'frontDoorEndpoint', shared.frontDoorEndpoint, 'Front Door endpoint', add);
+  checkAzureName(
+    'sharedServices.frontDoor.name',
+    'frontDoorProfile',
+    shared.frontDoorProfile,
+    'Front Door profile',
+    add,
+  );
+  checkAzureName(
+    'sharedServices.frontDoor.name',
+    'frontDoorEndpoint',
+    shared.frontDoorEndpoint,
+    'Front Door endpoint',
+    add,
+  );
   checkAzureName('organization.appId', 'frontDoorWafPolicy', shared.frontDoorWafPolicy, 'Front Door WAF policy', add);
-  checkAzureName('sharedServices.containerRegistry.name', 'containerRegistry', shared.containerRegistry, 'container registry', add);
-  checkAzureName('sharedServices.logAnalytics.workspaceName', 'logAnalyticsWorkspace', shared.logAnalyticsWorkspace, 'Log Analytics workspace', add);
+  checkAzureName(
+    'sharedServices.containerRegistry.name',
+    'containerRegistry',
+    shared.containerRegistry,
+    'container registry',
+    add,
+  );
+  checkAzureName(
+    'sharedServices.logAnalytics.workspaceName',
+    'logAnalyticsWorkspace',
+    shared.logAnalyticsWorkspace,
+    'Log Analytics workspace',
+    add,
+  );
   if (!DNS_1035_LABEL.test(spec.workload.name)) {
-    add('workload.name', spec.workload.name, 'a name that starts with a letter: it is also the Service name, an RFC 1035 label', `e.g. app-${spec.workload.name}`);
+    add(
+      'workload.name',
+      spec.workload.name,
+      'a name that starts with a letter: it is also the Service name, an RFC 1035 label',
+      `e.g. app-${spec.workload.name}`,
+    );
   }
   const backend = `${spec.organization.appId.toLowerCase()}.aks-ingress.${spec.dns.domain}`;
   const dnsProblem = dnsNameProblem(backend);
-  if (dnsProblem) add('dns.domain', spec.dns.domain, `a domain whose derived ingress host name "${backend.slice(0, 40)}…" has ${dnsProblem}`, 'use a shorter domain');
+  if (dnsProblem)
+    add(
+      'dns.domain',
+      spec.dns.domain,
+      `a domain whose derived ingress host name "${backend.slice(0, 40)}…" has ${dnsProblem}`,
+      'use a shorter domain',
+    );
   for (const region of regions) {
     const names = regionAzureNames(region);
     const path = `regions.${region}`;
@@ -57,13 +100,22 @@ export function checkFleetNames(spec: NameInput, regions: readonly string[], add
 }
 
 /** Per-cluster names, Kubernetes label values included; collisions between clusters reported naming both. */
-export function checkClusterNames(spec: NameInput, clusters: ReadonlyArray<{ path: string; region: string; cluster: Cluster }>, add: Add): void {
+export function checkClusterNames(
+  spec: NameInput,
+  clusters: ReadonlyArray<{ path: string; region: string; cluster: Cluster }>,
+  add: Add,
+): void {
   const taken = new Map<string, string>();
   const claim = (path: string, scope: string, what: string, name: string) => {
     const key = `${scope}\n${what}\n${name.toLowerCase()}`;
     const previous = taken.get(key);
     if (previous && previous !== path) {
-      add(`${path}.name`, name, `a ${what} name of its own (${previous} derives the same "${name}" after truncation or case folding)`, `rename one of ${previous} and ${path} so that they differ earlier in the name`);
+      add(
+        `${path}.name`,
+        name,
+        `a ${what} name of its own (${previous} derives the same "${name}" after truncation or case folding)`,
+        `rename one of ${previous} and ${path} so that they differ earlier in the name`,
+      );
     } else {
       taken.set(key, path);
     }
@@ -84,14 +136,17 @@ export function checkClusterNames(spec: NameInput, clusters: ReadonlyArray<{ pat
     checkAzureName(at, 'publicIpDnsLabel', names.appGatewayDnsLabel, 'App Gateway DNS label', add);
     checkAzureName(at, 'virtualNetwork', names.spokeVnet, 'spoke VNet', add);
     checkAzureName(at, 'virtualNetworkPeering', `to_${names.spokeVnet}`, 'hub-to-spoke peering', add);
-    for (const nsg of Object.values(names.networkSecurityGroups)) checkAzureName(at, 'networkSecurityGroup', nsg, 'network security group', add);
+    for (const nsg of Object.values(names.networkSecurityGroups))
+      checkAzureName(at, 'networkSecurityGroup', nsg, 'network security group', add);
     for (const subnet of Object.values(names.subnets)) checkAzureName(at, 'subnet', subnet, 'subnet', add);
     checkAzureName(at, 'routeTable', names.routeTable, 'route table', add);
-    for (const identity of Object.values(names.identities)) checkAzureName(at, 'userAssignedIdentity', identity, 'managed identity', add);
+    for (const identity of Object.values(names.identities))
+      checkAzureName(at, 'userAssignedIdentity', identity, 'managed identity', add);
     checkAzureName(at, 'federatedCredential', names.ingressFederatedCredential, 'federated credential', add);
     checkAzureName(at, 'frontDoorChild', names.frontDoorOrigin, 'Front Door origin', add);
     const fqdnProblem = dnsNameProblem(names.appGatewayFqdn);
-    if (fqdnProblem) add(at, names.appGatewayFqdn, `an App Gateway host name with ${fqdnProblem}`, 'use a shorter cluster name');
+    if (fqdnProblem)
+      add(at, names.appGatewayFqdn, `an App Gateway host name with ${fqdnProblem}`, 'use a shorter cluster name');
 
     // Names in one scope must differ: subscription-wide resource groups, globally unique vaults and DNS labels,
     // the spoke VNet peered into its region's hub, the origin in the fleet's one origin group.
@@ -108,7 +163,12 @@ export function checkClusterNames(spec: NameInput, clusters: ReadonlyArray<{ pat
     if (cluster.workload.canary) {
       const canary = `${spec.workload.name}-canary`;
       if (canary.length > DNS_LABEL_MAX || !DNS_LABEL.test(canary)) {
-        add('workload.name', spec.workload.name, `a name whose canary Deployment "${canary}" is a label value of at most ${DNS_LABEL_MAX} characters`, `shorten workload.name to at most ${DNS_LABEL_MAX - '-canary'.length} characters`);
+        add(
+          'workload.name',
+          spec.workload.name,
+          `a name whose canary Deployment "${canary}" is a label value of at most ${DNS_LABEL_MAX} characters`,
+          `shorten workload.name to at most ${DNS_LABEL_MAX - '-canary'.length} characters`,
+        );
       }
     }
   }

@@ -17,7 +17,9 @@ export function backendHostname(spec: FleetSpec): string {
 
 /** Every cluster of the fleet with its region, in a stable order (region key order, then cluster order). */
 export function clustersOf(spec: FleetSpec): ReadonlyArray<{ readonly region: string; readonly cluster: Cluster }> {
-  return Object.entries(spec.regions).flatMap(([region, { clusters }]) => clusters.map((cluster) => ({ region, cluster })));
+  return Object.entries(spec.regions).flatMap(([region, { clusters }]) =>
+    clusters.map((cluster) => ({ region, cluster })),
+  );
 }
 
 /**

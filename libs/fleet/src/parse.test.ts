@@ -7,7 +7,6 @@ import { parseFleet } from './parse.ts';
 import type { Fleet } from './schema.ts';
 import { central, defaultFleetDocument, east, INVALID_FLEETS } from './testing/invalid-fleets.ts';
 
-
 function issuesOf(mutate: (fleet: Fleet) => void): FleetIssue[] {
   const document = defaultFleetDocument();
   mutate(document);
@@ -29,32 +28,84 @@ describe('the embedded default fleet', () => {
     expect(Object.keys(fleet.spec.regions)).toEqual(['eastus2', 'centralus']);
     expect(fleet.spec.regions.eastus2!.hub.addressSpace).toBe('10.200.3.0/24');
     expect(fleet.spec.regions.centralus!.hub.addressSpace).toBe('10.200.4.0/24');
-    expect(clustersOf(fleet.spec).map(({ region, cluster }) => [region, cluster.instance, cluster.spoke.addressSpace, cluster.spoke.subnets, cluster.ingress.internalLoadBalancerIp])).toStrictEqual([
-      ['eastus2', '03', '10.243.0.0/16', { nodes: '10.243.0.0/22', ingress: '10.243.4.0/28', appGateway: '10.243.5.0/24', privateEndpoints: '10.243.4.32/28' }, '10.243.4.4'],
-      ['centralus', '04', '10.244.0.0/16', { nodes: '10.244.0.0/22', ingress: '10.244.4.0/28', appGateway: '10.244.5.0/24', privateEndpoints: '10.244.4.32/28' }, '10.244.4.4'],
+    expect(
+      clustersOf(fleet.spec).map(({ region, cluster }) => [
+        region,
+        cluster.instance,
+        cluster.spoke.addressSpace,
+        cluster.spoke.subnets,
+        cluster.ingress.internalLoadBalancerIp,
+      ]),
+    ).toStrictEqual([
+      [
+        'eastus2',
+        '03',
+        '10.243.0.0/16',
+        {
+          nodes: '10.243.0.0/22',
+          ingress: '10.243.4.0/28',
+          appGateway: '10.243.5.0/24',
+          privateEndpoints: '10.243.4.32/28',
+        },
+        '10.243.4.4',
+      ],
+      [
+        'centralus',
+        '04',
+        '10.244.0.0/16',
+        {
+          nodes: '10.244.0.0/22',
+          ingress: '10.244.4.0/28',
+          appGateway: '10.244.5.0/24',
+          privateEndpoints: '10.244.4.32/28',
+        },
+        '10.244.4.4',
+      ],
     ]);
     expect(backendHostname(fleet.spec)).toBe('bu0001a0042.aks-ingress.contoso.com');
   });
 
   it('holds the cluster content settings: Traefik v3 from the fleet registry, the ingress namespace, identities and groups', () => {
     const { fleet } = loadFleet();
-    expect(fleet.spec.ingressController).toStrictEqual({ namespace: 'traefik-ingress', image: { repository: 'library/traefik', tag: 'v3.7.11' }, replicas: 2 });
+    expect(fleet.spec.ingressController).toStrictEqual({
+      namespace: 'traefik-ingress',
+      image: { repository: 'library/traefik', tag: 'v3.7.11' },
+      replicas: 2,
+    });
     expect(fleet.spec.workload.healthPath).toBe('/healthz');
-    expect(fleet.spec.workload.resources).toStrictEqual({ requests: { cpuMillicores: 50, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } });
-    expect(clustersOf(fleet.spec).map(({ cluster }) => [cluster.workloadIdentity, cluster.entra.operatorGroupObjectId, cluster.entra.readerGroupObjectId])).toStrictEqual([
+    expect(fleet.spec.workload.resources).toStrictEqual({
+      requests: { cpuMillicores: 50, memoryMiB: 128 },
+      limits: { cpuMillicores: 100, memoryMiB: 256 },
+    });
+    expect(
+      clustersOf(fleet.spec).map(({ cluster }) => [
+        cluster.workloadIdentity,
+        cluster.entra.operatorGroupObjectId,
+        cluster.entra.readerGroupObjectId,
+      ]),
+    ).toStrictEqual([
       [{}, '00000000-0000-0000-0003-000000000010', '00000000-0000-0000-0003-000000000020'],
       [{}, '00000000-0000-0000-0004-000000000010', '00000000-0000-0000-0004-000000000020'],
     ]);
   });
 
   it('defaults the ingress controller and the workload settings a fleet leaves out', () => {
-    const document = defaultFleetDocument() as unknown as { spec: Record<string, unknown> & { workload: Record<string, unknown>; regions: Record<string, { clusters: Array<Record<string, unknown>> }> } };
+    const document = defaultFleetDocument() as unknown as {
+      spec: Record<string, unknown> & {
+        workload: Record<string, unknown>;
+        regions: Record<string, { clusters: Array<Record<string, unknown>> }>;
+      };
+    };
     delete document.spec.ingressController;
     delete document.spec.workload.healthPath;
     delete document.spec.workload.resources;
     delete document.spec.regions.eastus2!.clusters[0]!.workloadIdentity;
     const fleet = parseFleet(document);
-    expect(fleet.spec.ingressController).toStrictEqual({ namespace: 'traefik-ingress', image: { repository: 'library/traefik', tag: 'v3.7.11' }, replicas: 2 });
+    expect(fleet.spec.ingressController).toStrictEqual({
+      namespace: 'traefik-ingress',
+      image: { repository: 'library/traefik', tag: 'v3.7.11' },
+      replicas: 2,
+    });
     expect(fleet.spec.workload.healthPath).toBe('/healthz');
     expect(fleet.spec.workload.resources.limits).toStrictEqual({ cpuMillicores: 100, memoryMiB: 256 });
     expect(east(fleet as Fleet).workloadIdentity).toStrictEqual({});
@@ -63,7 +114,11 @@ describe('the embedded default fleet', () => {
   it('accepts a partial ingress controller and fills in the rest', () => {
     const document = defaultFleetDocument() as unknown as { spec: { ingressController: unknown } };
     document.spec.ingressController = { replicas: 3 };
-    expect(parseFleet(document).spec.ingressController).toStrictEqual({ namespace: 'traefik-ingress', image: { repository: 'library/traefik', tag: 'v3.7.11' }, replicas: 3 });
+    expect(parseFleet(document).spec.ingressController).toStrictEqual({
+      namespace: 'traefik-ingress',
+      image: { repository: 'library/traefik', tag: 'v3.7.11' },
+      replicas: 3,
+    });
   });
 
   it('applies defaults and freezes the parsed model', () => {
@@ -163,7 +218,9 @@ describe('parseFleet rejects invalid fleets with the field path, the value, what
       east(f).kubernetesVersion = 130 as unknown as string;
       (central(f) as unknown as Record<string, unknown>).zone = '1';
     });
-    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['regions.eastus2.clusters[0].kubernetesVersion', 'regions.centralus.clusters[0].zone']));
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['regions.eastus2.clusters[0].kubernetesVersion', 'regions.centralus.clusters[0].zone']),
+    );
   });
 
   it('suggests the region name a typo was meant to be', () => {

@@ -16,7 +16,11 @@ export type SourceMap = ReadonlyMap<string, string>;
  * Parses and checks a fleet document; throws `FleetValidationError` listing every issue, `earlier` (problems the
  * loader found, e.g. in the files) included.
  */
-export function parseFleet(input: unknown, sources: SourceMap = new Map(), earlier: readonly FleetIssue[] = []): Readonly<Fleet> {
+export function parseFleet(
+  input: unknown,
+  sources: SourceMap = new Map(),
+  earlier: readonly FleetIssue[] = [],
+): Readonly<Fleet> {
   const result = FleetSchema.safeParse(input, { reportInput: true });
   const issues: FleetIssue[] = [...earlier];
   const structural = result.success ? [] : result.error.issues.flatMap(fromZodIssue);
@@ -43,7 +47,14 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
   const path = specPath(issue.path);
   const input = (issue as { input?: unknown }).input;
   if (input instanceof GivenNumber) {
-    return [{ path, value: input, expected: `${expectedOf(issue)}; ${input.source} is beyond the numbers the model can hold exactly (±${Number.MAX_SAFE_INTEGER})`, fix: `set ${path} to a value in range` }];
+    return [
+      {
+        path,
+        value: input,
+        expected: `${expectedOf(issue)}; ${input.source} is beyond the numbers the model can hold exactly (±${Number.MAX_SAFE_INTEGER})`,
+        fix: `set ${path} to a value in range`,
+      },
+    ];
   }
   switch (issue.code) {
     case 'unrecognized_keys':
@@ -54,24 +65,49 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
         fix: `remove "${key}" or correct its spelling (see libs/fleet/src/schema.ts)`,
       }));
     case 'invalid_key':
-      return [{ path, value: input, expected: issue.issues[0]?.message ?? 'a valid name', fix: `rename the key ${JSON.stringify(input)}` }];
+      return [
+        {
+          path,
+          value: input,
+          expected: issue.issues[0]?.message ?? 'a valid name',
+          fix: `rename the key ${JSON.stringify(input)}`,
+        },
+      ];
     case 'invalid_type':
       if (input === undefined) {
         return [{ path, value: undefined, expected: `${article(issue.expected)} (required)`, fix: `add ${path}` }];
       }
-      return [{ path, value: input, expected: article(issue.expected), fix: `set ${path} to ${article(issue.expected)}` }];
+      return [
+        { path, value: input, expected: article(issue.expected), fix: `set ${path} to ${article(issue.expected)}` },
+      ];
     case 'invalid_value':
-      return [{ path, value: input, expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, fix: `set ${path} to ${JSON.stringify(issue.values[0])}` }];
+      return [
+        {
+          path,
+          value: input,
+          expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+          fix: `set ${path} to ${JSON.stringify(issue.values[0])}`,
+        },
+      ];
     case 'too_small':
     case 'too_big':
-      return [{ path, value: input, expected: issue.message.replace(/^Too (small|big): expected /, ''), fix: `change ${path} to fit: ${issue.message}` }];
+      return [
+        {
+          path,
+          value: input,
+          expected: issue.message.replace(/^Too (small|big): expected /, ''),
+          fix: `change ${path} to fit: ${issue.message}`,
+        },
+      ];
     default:
       return [{ path, value: input, expected: expectedOf(issue), fix: `set ${path} to ${expectedOf(issue)}` }];
   }
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string {
-  return issue.code === 'invalid_type' ? article(issue.expected) : issue.message.replace(/^Invalid input: expected /, '');
+  return issue.code === 'invalid_type'
+    ? article(issue.expected)
+    : issue.message.replace(/^Invalid input: expected /, '');
 }
 
 function article(noun: string): string {
@@ -91,7 +127,12 @@ function prototypeKeys(input: unknown): FleetIssue[] {
     if (!value || typeof value !== 'object' || visited.has(value)) return;
     visited.add(value);
     if (!Array.isArray(value) && Object.hasOwn(value, PROTOTYPE_KEY)) {
-      issues.push({ path: specPath([...path, PROTOTYPE_KEY]), value: PROTOTYPE_KEY, expected: 'a name that is not a JavaScript built-in property (__proto__, constructor, toString …)', fix: 'rename the key' });
+      issues.push({
+        path: specPath([...path, PROTOTYPE_KEY]),
+        value: PROTOTYPE_KEY,
+        expected: 'a name that is not a JavaScript built-in property (__proto__, constructor, toString …)',
+        fix: 'rename the key',
+      });
     }
     for (const [key, child] of Object.entries(value)) walk(child, [...path, Array.isArray(value) ? Number(key) : key]);
   };
@@ -165,7 +206,11 @@ function withSource(issue: FleetIssue, sources: SourceMap): FleetIssue {
   let best: string | undefined;
   let bestLength = -1;
   for (const [prefix, file] of sources) {
-    const matches = issue.path === prefix || issue.path.startsWith(`${prefix}.`) || issue.path.startsWith(`${prefix}[`) || prefix === '';
+    const matches =
+      issue.path === prefix ||
+      issue.path.startsWith(`${prefix}.`) ||
+      issue.path.startsWith(`${prefix}[`) ||
+      prefix === '';
     if (matches && prefix.length > bestLength) {
       best = file;
       bestLength = prefix.length;

@@ -74,7 +74,13 @@ export function waveBranch(spec: FleetSpec, name: string, first: boolean): strin
 function declaredWaves(spec: FleetSpec): RolloutWaveInput[] {
   return (
     spec.rollout?.waves ??
-    Object.keys(spec.regions).map((region) => ({ name: region, regions: [region], clusters: [], soak: DEFAULT_SOAK, approval: false }))
+    Object.keys(spec.regions).map((region) => ({
+      name: region,
+      regions: [region],
+      clusters: [],
+      soak: DEFAULT_SOAK,
+      approval: false,
+    }))
   );
 }
 
@@ -84,8 +90,16 @@ export function rolloutWaves(spec: FleetSpec): RolloutWave[] {
   return declaredWaves(spec).map((wave, i) => ({
     name: wave.name,
     index: i + 1,
-    clusters: all.filter(({ region, cluster }) => wave.regions.includes(region) || wave.clusters.includes(cluster.name)).map(({ cluster }) => cluster.name),
-    regions: [...new Set(all.filter(({ region, cluster }) => wave.regions.includes(region) || wave.clusters.includes(cluster.name)).map(({ region }) => region))],
+    clusters: all
+      .filter(({ region, cluster }) => wave.regions.includes(region) || wave.clusters.includes(cluster.name))
+      .map(({ cluster }) => cluster.name),
+    regions: [
+      ...new Set(
+        all
+          .filter(({ region, cluster }) => wave.regions.includes(region) || wave.clusters.includes(cluster.name))
+          .map(({ region }) => region),
+      ),
+    ],
     soak: wave.soak,
     soakSeconds: parseDuration(wave.soak) ?? 0,
     approval: wave.approval,
@@ -113,36 +127,83 @@ export function checkRolloutRules(spec: {
   const waves = spec.rollout?.waves;
   if (!waves) return [];
   const issues: FleetIssue[] = [];
-  const add = (path: string, value: unknown, expected: string, fix: string) => issues.push({ path, value, expected, fix });
-  if (waves.length === 0) add('rollout.waves', waves, 'at least one wave', 'remove rollout.waves (one wave per region) or list the waves');
-  const all = Object.entries(spec.regions).flatMap(([region, { clusters }]) => clusters.map((cluster) => ({ region, cluster })));
+  const add = (path: string, value: unknown, expected: string, fix: string) =>
+    issues.push({ path, value, expected, fix });
+  if (waves.length === 0)
+    add('rollout.waves', waves, 'at least one wave', 'remove rollout.waves (one wave per region) or list the waves');
+  const all = Object.entries(spec.regions).flatMap(([region, { clusters }]) =>
+    clusters.map((cluster) => ({ region, cluster })),
+  );
   const clusterNames = new Set(all.map(({ cluster }) => cluster.name));
   const names = new Map<string, number>();
   const owner = new Map<string, string>();
   waves.forEach((wave, i) => {
     const path = `rollout.waves[${i}]`;
     const previous = names.get(wave.name);
-    if (previous !== undefined) add(`${path}.name`, wave.name, `a wave name used once (already rollout.waves[${previous}])`, 'rename one of the waves');
+    if (previous !== undefined)
+      add(
+        `${path}.name`,
+        wave.name,
+        `a wave name used once (already rollout.waves[${previous}])`,
+        'rename one of the waves',
+      );
     else names.set(wave.name, i);
-    if (parseDuration(wave.soak) === undefined) add(`${path}.soak`, wave.soak, 'a duration like "90s", "15m" or "1h30m"', 'write the soak as hours, minutes and seconds, e.g. "10m"');
+    if (parseDuration(wave.soak) === undefined)
+      add(
+        `${path}.soak`,
+        wave.soak,
+        'a duration like "90s", "15m" or "1h30m"',
+        'write the soak as hours, minutes and seconds, e.g. "10m"',
+      );
     wave.regions.forEach((region, j) => {
-      if (!(region in spec.regions)) add(`${path}.regions[${j}]`, region, `a region of the fleet (${Object.keys(spec.regions).join(', ')})`, 'name a region listed under regions');
+      if (!(region in spec.regions))
+        add(
+          `${path}.regions[${j}]`,
+          region,
+          `a region of the fleet (${Object.keys(spec.regions).join(', ')})`,
+          'name a region listed under regions',
+        );
     });
     wave.clusters.forEach((cluster, j) => {
-      if (!clusterNames.has(cluster)) add(`${path}.clusters[${j}]`, cluster, `a cluster of the fleet (${[...clusterNames].join(', ')})`, 'name a cluster of the fleet');
+      if (!clusterNames.has(cluster))
+        add(
+          `${path}.clusters[${j}]`,
+          cluster,
+          `a cluster of the fleet (${[...clusterNames].join(', ')})`,
+          'name a cluster of the fleet',
+        );
     });
-    const members = all.filter(({ region, cluster }) => wave.regions.includes(region) || wave.clusters.includes(cluster.name));
-    if (members.length === 0) add(path, wave.name, 'a wave with at least one cluster', 'add a region or cluster to the wave, or remove the wave');
+    const members = all.filter(
+      ({ region, cluster }) => wave.regions.includes(region) || wave.clusters.includes(cluster.name),
+    );
+    if (members.length === 0)
+      add(
+        path,
+        wave.name,
+        'a wave with at least one cluster',
+        'add a region or cluster to the wave, or remove the wave',
+      );
     for (const { cluster } of members) {
       const first = owner.get(cluster.name);
       if (first !== undefined && first !== path) {
-        add(`${path}`, wave.name, `every cluster in exactly one wave (${cluster.name} is already in ${first})`, `remove ${cluster.name} (or its region) from one of the waves`);
+        add(
+          `${path}`,
+          wave.name,
+          `every cluster in exactly one wave (${cluster.name} is already in ${first})`,
+          `remove ${cluster.name} (or its region) from one of the waves`,
+        );
       } else {
         owner.set(cluster.name, path);
       }
     }
   });
   const missing = all.filter(({ cluster }) => !owner.has(cluster.name)).map(({ cluster }) => cluster.name);
-  if (missing.length > 0) add('rollout.waves', missing, 'every cluster of the fleet in a wave', `add ${missing.join(', ')} (or their regions) to a wave`);
+  if (missing.length > 0)
+    add(
+      'rollout.waves',
+      missing,
+      'every cluster of the fleet in a wave',
+      `add ${missing.join(', ')} (or their regions) to a wave`,
+    );
   return issues;
 }

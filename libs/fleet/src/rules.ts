@@ -3,10 +3,26 @@
  * Each rule appends issues; none stops at the first problem.
  */
 import { AZURE_REGIONS, suggestRegions } from './azure-regions.ts';
-import { azureUsableRange, canonicalCidr, contains, intToIpv4, ipv4ToInt, overlaps, parseRange, type Ipv4Range } from './cidr.ts';
+import {
+  azureUsableRange,
+  canonicalCidr,
+  contains,
+  intToIpv4,
+  ipv4ToInt,
+  overlaps,
+  parseRange,
+  type Ipv4Range,
+} from './cidr.ts';
 import { checkHubSubnetSizes, checkServiceNetwork, checkSpokeCapacity, checkVnetRange } from './address-rules.ts';
 import { redactUrlCredentials, type FleetIssue } from './errors.ts';
-import { DEFAULT_KUBERNETES_MINOR, KUBERNETES_SUPPORT_AS_OF, KUBERNETES_SUPPORT_SOURCE, longTermSupportMinors, minorOf, standardSupportMinors } from './kubernetes-support.ts';
+import {
+  DEFAULT_KUBERNETES_MINOR,
+  KUBERNETES_SUPPORT_AS_OF,
+  KUBERNETES_SUPPORT_SOURCE,
+  longTermSupportMinors,
+  minorOf,
+  standardSupportMinors,
+} from './kubernetes-support.ts';
 import { checkClusterNames, checkFleetNames } from './name-rules.ts';
 import { FAILOVER_FACTOR, WORKLOAD_MAX_SURGE, type Cluster, type FleetSpec, type Region } from './schema.ts';
 import { POLICY_EXCEPTION_RULE_IDS } from './security-rule-ids.ts';
@@ -14,7 +30,16 @@ import { BASELINE_NAMESPACE } from './names.ts';
 import { checkRolloutRules } from './rollout.ts';
 
 /** Namespaces the platform owns; the workload may not take them. */
-const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', BASELINE_NAMESPACE, 'gatekeeper-system', 'azure-arc'];
+const RESERVED_NAMESPACES = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'flux-system',
+  BASELINE_NAMESPACE,
+  'gatekeeper-system',
+  'azure-arc',
+];
 
 /** Kubernetes minor (1.35) or patch (1.35.2) version. */
 const KUBERNETES_VERSION = /^1\.(\d{1,2})(\.\d{1,3})?$/;
@@ -40,21 +65,37 @@ export type RuleInput = { readonly [K in Exclude<keyof FleetSpec, 'regions'>]?: 
 
 export function checkFleetRules(spec: RuleInput): FleetIssue[] {
   const issues: FleetIssue[] = [];
-  const add = (path: string, value: unknown, expected: string, fix: string) => issues.push({ path, value, expected, fix });
+  const add = (path: string, value: unknown, expected: string, fix: string) =>
+    issues.push({ path, value, expected, fix });
 
   if (spec.sharedServices) checkRegionName(spec.sharedServices.location, 'sharedServices.location', add);
   if (spec.gitSource) checkGitUrl(spec.gitSource.url, add);
   spec.policyExceptions?.forEach((exception, index) => {
     if (!POLICY_EXCEPTION_RULE_IDS.includes(exception.rule)) {
-      add(`policyExceptions[${index}].rule`, exception.rule, `a rule that exceptions can name: ${POLICY_EXCEPTION_RULE_IDS.join(', ')}`, 'correct the rule id (`fleet validate --list-rules` lists them) or remove the exception');
+      add(
+        `policyExceptions[${index}].rule`,
+        exception.rule,
+        `a rule that exceptions can name: ${POLICY_EXCEPTION_RULE_IDS.join(', ')}`,
+        'correct the rule id (`fleet validate --list-rules` lists them) or remove the exception',
+      );
     }
   });
   if (spec.workload && RESERVED_NAMESPACES.includes(spec.workload.namespace)) {
-    add('workload.namespace', spec.workload.namespace, `a namespace of the workload's own, not one of ${RESERVED_NAMESPACES.join(', ')}`, 'choose a namespace such as "a0042"');
+    add(
+      'workload.namespace',
+      spec.workload.namespace,
+      `a namespace of the workload's own, not one of ${RESERVED_NAMESPACES.join(', ')}`,
+      'choose a namespace such as "a0042"',
+    );
   }
   const ingressNamespace = spec.ingressController?.namespace ?? '';
   if (RESERVED_NAMESPACES.includes(ingressNamespace)) {
-    add('ingressController.namespace', ingressNamespace, `a namespace of the ingress controller's own, not one of ${RESERVED_NAMESPACES.join(', ')}`, 'choose a namespace such as "traefik-ingress"');
+    add(
+      'ingressController.namespace',
+      ingressNamespace,
+      `a namespace of the ingress controller's own, not one of ${RESERVED_NAMESPACES.join(', ')}`,
+      'choose a namespace such as "traefik-ingress"',
+    );
   } else if (spec.workload && ingressNamespace === spec.workload.namespace) {
     add(
       'ingressController.namespace',
@@ -67,12 +108,22 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
     if (!spec.workload) break;
     const { requests, limits } = spec.workload.resources;
     if (requests[kind] > limits[kind]) {
-      add(`workload.resources.requests.${kind}`, requests[kind], `requests <= limits (${limits[kind]})`, `lower the request or raise workload.resources.limits.${kind} to at least ${requests[kind]}`);
+      add(
+        `workload.resources.requests.${kind}`,
+        requests[kind],
+        `requests <= limits (${limits[kind]})`,
+        `lower the request or raise workload.resources.limits.${kind} to at least ${requests[kind]}`,
+      );
     }
   }
   if (!spec.regions) return issues;
   if (Object.keys(spec.regions).length === 0) {
-    add('regions', spec.regions, 'at least one region', 'add a region, e.g. regions.eastus2 with a hub and one cluster');
+    add(
+      'regions',
+      spec.regions,
+      'at least one region',
+      'add a region, e.g. regions.eastus2 with a hub and one cluster',
+    );
   }
 
   const clusterNames = new Map<string, string>();
@@ -96,7 +147,12 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
 
       const previous = clusterNames.get(cluster.name);
       if (previous) {
-        add(`${path}.name`, cluster.name, `a cluster name unique in the fleet (already used at ${previous})`, 'rename one of the clusters, e.g. aks-<region>-<instance>');
+        add(
+          `${path}.name`,
+          cluster.name,
+          `a cluster name unique in the fleet (already used at ${previous})`,
+          'rename one of the clusters, e.g. aks-<region>-<instance>',
+        );
       } else {
         clusterNames.set(cluster.name, `${path}.name`);
       }
@@ -104,7 +160,12 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
       const instanceKey = `${regionName}/${cluster.instance}`;
       const previousInstance = instances.get(instanceKey);
       if (previousInstance) {
-        add(`${path}.instance`, cluster.instance, `an instance id unique within region ${regionName} (already used at ${previousInstance})`, 'give every cluster of a region its own instance id, e.g. "05"');
+        add(
+          `${path}.instance`,
+          cluster.instance,
+          `an instance id unique within region ${regionName} (already used at ${previousInstance})`,
+          'give every cluster of a region its own instance id, e.g. "05"',
+        );
       } else {
         instances.set(instanceKey, `${path}.instance`);
       }
@@ -114,14 +175,20 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
       for (const pool of ['system', 'user'] as const) {
         const nodePool = cluster.nodePools[pool];
         if (nodePool.minCount > nodePool.maxCount) {
-          add(`${path}.nodePools.${pool}.minCount`, nodePool.minCount, `minCount <= maxCount (${nodePool.maxCount})`, `lower minCount or raise maxCount to at least ${nodePool.minCount}`);
+          add(
+            `${path}.nodePools.${pool}.minCount`,
+            nodePool.minCount,
+            `minCount <= maxCount (${nodePool.maxCount})`,
+            `lower minCount or raise maxCount to at least ${nodePool.minCount}`,
+          );
         }
         if (new Set(nodePool.zones).size !== nodePool.zones.length) {
           add(`${path}.nodePools.${pool}.zones`, nodePool.zones, 'each zone listed once', 'remove the duplicate zones');
         }
       }
 
-      if (spec.workload && spec.ingressController) checkFailoverCapacity(path, spec.workload, spec.ingressController, cluster, add);
+      if (spec.workload && spec.ingressController)
+        checkFailoverCapacity(path, spec.workload, spec.ingressController, cluster, add);
 
       const spoke = checkVnet(`${path}.spoke`, cluster.spoke.addressSpace, cluster.spoke.subnets, add);
       if (spoke) addressSpaces.push({ path: `${path}.spoke.addressSpace`, range: spoke });
@@ -152,7 +219,12 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
       const a = addressSpaces[i]!;
       const b = addressSpaces[j]!;
       if (overlaps(a.range, b.range)) {
-        add(b.path, b.range.cidr, `an address space that overlaps no other in the fleet (overlaps ${a.path} = ${a.range.cidr})`, 'give every hub and spoke its own range, e.g. the next free /16 for a spoke');
+        add(
+          b.path,
+          b.range.cidr,
+          `an address space that overlaps no other in the fleet (overlaps ${a.path} = ${a.range.cidr})`,
+          'give every hub and spoke its own range, e.g. the next free /16 for a spoke',
+        );
       }
     }
   }
@@ -168,7 +240,13 @@ type Add = (path: string, value: unknown, expected: string, fix: string) => void
  * than the largest of them leaves pods pending exactly when the other region is down. (The gate's deploy/peak-fits
  * rule checks the same on the synthesized objects.)
  */
-function checkFailoverCapacity(clusterPath: string, workload: FleetSpec['workload'], ingressController: FleetSpec['ingressController'], cluster: Cluster, add: Add): void {
+function checkFailoverCapacity(
+  clusterPath: string,
+  workload: FleetSpec['workload'],
+  ingressController: FleetSpec['ingressController'],
+  cluster: Cluster,
+  add: Add,
+): void {
   const spec = { workload, ingressController };
   const maxCount = cluster.nodePools.user.maxCount;
   const replicas = cluster.workload.replicas ?? spec.workload.replicas;
@@ -180,12 +258,25 @@ function checkFailoverCapacity(clusterPath: string, workload: FleetSpec['workloa
       `${FAILOVER_FACTOR} × the workload's ${replicas} replicas + ${WORKLOAD_MAX_SURGE} rollout surge (${peak}): at failover the surviving region runs ${FAILOVER_FACTOR}× its load, one pod per node, and a rollout then adds its surge`,
       'lower the workload replicas',
     ],
-    [canary === undefined ? 0 : canary + WORKLOAD_MAX_SURGE, `the canary's ${canary} replicas + ${WORKLOAD_MAX_SURGE} rollout surge, one per node`, 'lower the canary replicas'],
-    [spec.ingressController.replicas, `the ingress controller's ${spec.ingressController.replicas} replicas, one per node`, 'lower ingressController.replicas'],
+    [
+      canary === undefined ? 0 : canary + WORKLOAD_MAX_SURGE,
+      `the canary's ${canary} replicas + ${WORKLOAD_MAX_SURGE} rollout surge, one per node`,
+      'lower the canary replicas',
+    ],
+    [
+      spec.ingressController.replicas,
+      `the ingress controller's ${spec.ingressController.replicas} replicas, one per node`,
+      'lower ingressController.replicas',
+    ],
   ];
   const [needed, expected, alternative] = needs.reduce((a, b) => (b[0] > a[0] ? b : a));
   if (maxCount < needed) {
-    add(`${clusterPath}.nodePools.user.maxCount`, maxCount, `at least ${expected}`, `raise nodePools.user.maxCount to ${needed}, or ${alternative}`);
+    add(
+      `${clusterPath}.nodePools.user.maxCount`,
+      maxCount,
+      `at least ${expected}`,
+      `raise nodePools.user.maxCount to ${needed}, or ${alternative}`,
+    );
   }
 }
 
@@ -196,7 +287,9 @@ function checkRegionName(name: string, path: string, add: Add): void {
     path,
     name,
     'a known Azure region name (lowercase, no spaces, e.g. eastus2)',
-    suggestions.length > 0 ? `did you mean ${suggestions.join(' or ')}?` : 'use the name `az account list-locations -o table` shows in its Name column',
+    suggestions.length > 0
+      ? `did you mean ${suggestions.join(' or ')}?`
+      : 'use the name `az account list-locations -o table` shows in its Name column',
   );
 }
 
@@ -210,12 +303,22 @@ function checkKubernetesVersion(clusterPath: string, cluster: Cluster, add: Add)
   const standard = standardSupportMinors();
   const newest = DEFAULT_KUBERNETES_MINOR;
   if (!KUBERNETES_VERSION.test(version)) {
-    add(path, version, `a Kubernetes version like "${newest}" or "${newest}.2"`, `write the version without a "v" prefix, e.g. "${newest}"`);
+    add(
+      path,
+      version,
+      `a Kubernetes version like "${newest}" or "${newest}.2"`,
+      `write the version without a "v" prefix, e.g. "${newest}"`,
+    );
     return;
   }
   const lts = cluster.supportPlan === 'AKSLongTermSupport';
   if (lts && cluster.tier !== 'Premium') {
-    add(`${clusterPath}.tier`, cluster.tier, 'tier Premium: AKS long-term support (supportPlan AKSLongTermSupport) is a Premium tier feature', 'set tier: Premium, or supportPlan: KubernetesOfficial');
+    add(
+      `${clusterPath}.tier`,
+      cluster.tier,
+      'tier Premium: AKS long-term support (supportPlan AKSLongTermSupport) is a Premium tier feature',
+      'set tier: Premium, or supportPlan: KubernetesOfficial',
+    );
   }
   const minor = minorOf(version);
   const source = `AKS release calendar as of ${KUBERNETES_SUPPORT_AS_OF}, ${KUBERNETES_SUPPORT_SOURCE}`;
@@ -253,7 +356,12 @@ function checkGitUrl(url: string, add: Add): void {
     return;
   }
   if (parsed.password || (parsed.username && parsed.protocol !== 'ssh:')) {
-    add('gitSource.url', redactUrlCredentials(url), 'a URL without credentials (user:token@ would be written into the infrastructure templates)', 'remove the credentials from the URL; give Flux access through a deploy key or the Git host\'s app, not the URL');
+    add(
+      'gitSource.url',
+      redactUrlCredentials(url),
+      'a URL without credentials (user:token@ would be written into the infrastructure templates)',
+      "remove the credentials from the URL; give Flux access through a deploy key or the Git host's app, not the URL",
+    );
   }
 }
 
@@ -262,7 +370,12 @@ function checkMinimumSize(path: string, cidr: string, maxPrefix: number, expecte
 }
 
 /** A VNet's subnets lie inside its address space and do not overlap each other. */
-function checkVnet(path: string, addressSpace: string, subnets: Record<string, string>, add: Add): Ipv4Range | undefined {
+function checkVnet(
+  path: string,
+  addressSpace: string,
+  subnets: Record<string, string>,
+  add: Add,
+): Ipv4Range | undefined {
   const vnet = checkCanonical(`${path}.addressSpace`, addressSpace, add);
   if (vnet) checkVnetRange(`${path}.addressSpace`, vnet, add);
   const seen: NamedRange[] = [];
@@ -271,11 +384,21 @@ function checkVnet(path: string, addressSpace: string, subnets: Record<string, s
     const subnet = checkCanonical(subnetPath, cidr, add);
     if (!subnet) continue;
     if (vnet && !contains(vnet, subnet)) {
-      add(subnetPath, cidr, `a subnet inside the address space ${addressSpace}`, `move the subnet into ${addressSpace} or widen ${path}.addressSpace`);
+      add(
+        subnetPath,
+        cidr,
+        `a subnet inside the address space ${addressSpace}`,
+        `move the subnet into ${addressSpace} or widen ${path}.addressSpace`,
+      );
     }
     for (const other of seen) {
       if (overlaps(other.range, subnet)) {
-        add(subnetPath, cidr, `a subnet that does not overlap ${other.path} (${other.range.cidr})`, 'pick a free range inside the address space');
+        add(
+          subnetPath,
+          cidr,
+          `a subnet that does not overlap ${other.path} (${other.range.cidr})`,
+          'pick a free range inside the address space',
+        );
       }
     }
     seen.push({ path: subnetPath, range: subnet });
@@ -291,7 +414,12 @@ function checkIngressIp(clusterPath: string, ingressSubnet: string, ip: string, 
   const value = ipv4ToInt(ip);
   const path = `${clusterPath}.ingress.internalLoadBalancerIp`;
   if (value < subnet.first || value > subnet.last) {
-    add(path, ip, `an address inside spoke.subnets.ingress (${ingressSubnet})`, `use an address between ${intToIpv4(usable.first)} and ${intToIpv4(usable.last)}`);
+    add(
+      path,
+      ip,
+      `an address inside spoke.subnets.ingress (${ingressSubnet})`,
+      `use an address between ${intToIpv4(usable.first)} and ${intToIpv4(usable.last)}`,
+    );
   } else if (value < usable.first || value > usable.last) {
     add(
       path,

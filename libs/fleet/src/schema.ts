@@ -16,7 +16,10 @@ export const CLUSTER_KIND = 'Cluster';
 /** DNS-1123 label: what Kubernetes accepts for names and namespaces. */
 const dnsLabel = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label (lowercase letters, digits and "-", starting and ending alphanumeric)')
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'a DNS-1123 label (lowercase letters, digits and "-", starting and ending alphanumeric)',
+  )
   .max(63, 'at most 63 characters');
 
 /** Dotted-quad IPv4 address (zod's validator); range checks happen in the rules. */
@@ -67,7 +70,10 @@ export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'traefik-ingress';
  */
 const mapKey = z
   .string()
-  .refine((key) => !(key in Object.prototype), 'a name that is not a JavaScript built-in property (__proto__, constructor, toString …)');
+  .refine(
+    (key) => !(key in Object.prototype),
+    'a name that is not a JavaScript built-in property (__proto__, constructor, toString …)',
+  );
 
 /** Azure availability zones used by a node pool. */
 const zones = z.array(z.enum(['1', '2', '3'])).min(1, 'at least one zone');
@@ -108,11 +114,17 @@ const computeResources = z.strictObject({
   cpuMillicores: z
     .int()
     .min(1)
-    .max(CONTAINER_LIMIT_MAXIMA.cpuMillicores, `at most ${CONTAINER_LIMIT_MAXIMA.cpuMillicores} (the cluster policy denies CPU limits above ${CONTAINER_LIMIT_MAXIMA.cpuMillicores}m)`),
+    .max(
+      CONTAINER_LIMIT_MAXIMA.cpuMillicores,
+      `at most ${CONTAINER_LIMIT_MAXIMA.cpuMillicores} (the cluster policy denies CPU limits above ${CONTAINER_LIMIT_MAXIMA.cpuMillicores}m)`,
+    ),
   memoryMiB: z
     .int()
     .min(16)
-    .max(CONTAINER_LIMIT_MAXIMA.memoryMiB, `at most ${CONTAINER_LIMIT_MAXIMA.memoryMiB} (the cluster policy denies memory limits above ${CONTAINER_LIMIT_MAXIMA.memoryMiB}Mi)`),
+    .max(
+      CONTAINER_LIMIT_MAXIMA.memoryMiB,
+      `at most ${CONTAINER_LIMIT_MAXIMA.memoryMiB} (the cluster policy denies memory limits above ${CONTAINER_LIMIT_MAXIMA.memoryMiB}Mi)`,
+    ),
 });
 
 /** Requests and limits of the workload container; requests <= limits is checked by the rules. */
@@ -222,7 +234,10 @@ export const WorkloadSchema = z.strictObject({
    * Requests and limits of one application container; quotas are sized from them for failover (2× load).
    * @default - the reference's 50m/128Mi requests and 100m/256Mi limits
    */
-  resources: ResourcesSchema.default({ requests: { cpuMillicores: 50, memoryMiB: 128 }, limits: { cpuMillicores: 100, memoryMiB: 256 } }),
+  resources: ResourcesSchema.default({
+    requests: { cpuMillicores: 50, memoryMiB: 128 },
+    limits: { cpuMillicores: 100, memoryMiB: 256 },
+  }),
 });
 
 /**
@@ -243,7 +258,10 @@ export const IngressControllerSchema = z.strictObject({
       /** Repository inside the fleet's container registry. @default 'library/traefik' */
       repository: z
         .string()
-        .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'a registry repository path like library/traefik')
+        .regex(
+          /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+          'a registry repository path like library/traefik',
+        )
         .default('library/traefik'),
       /** Pinned Traefik v3 release tag: the configuration uses v3 names (e.g. the ipAllowList middleware). @default 'v3.7.11' */
       tag: z
@@ -267,13 +285,23 @@ export const GitAuthSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('https-token'),
     /** HTTPS user name sent with the token (not secret). @default 'git' */
-    username: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a user name of letters, digits, ".", "_" or "-"').default('git'),
+    username: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'a user name of letters, digits, ".", "_" or "-"')
+      .default('git'),
   }),
   z.strictObject({
     kind: z.literal('ssh'),
     /** known_hosts lines of the Git host (public keys, pinned in review), e.g. "github.com ssh-ed25519 AAAA…". */
     knownHosts: z
-      .array(z.string().regex(/^[^\s#]+ (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, 'a known_hosts line "<host> <key type> <base64 key>"'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^[^\s#]+ (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/,
+            'a known_hosts line "<host> <key type> <base64 key>"',
+          ),
+      )
       .min(1, 'at least one known_hosts line of the Git host'),
   }),
 ]);
@@ -297,7 +325,8 @@ export const GitSourceSchema = z
         code: 'custom',
         path: ['url'],
         input: source.url.replace(userInfo, '<redacted>'),
-        message: 'a URL without credentials (user:token@): name them in gitSource.auth and pass the secret to `fleet infra deploy`',
+        message:
+          'a URL without credentials (user:token@): name them in gitSource.auth and pass the secret to `fleet infra deploy`',
       });
       return;
     }
@@ -311,7 +340,12 @@ export const GitSourceSchema = z
       });
     }
     if (source.url.startsWith('https://') && /^https:\/\/[^/]*@/.test(source.url)) {
-      context.addIssue({ code: 'custom', path: ['url'], input: source.url, message: 'an https:// URL without a user (put it in auth.username)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['url'],
+        input: source.url,
+        message: 'an https:// URL without a user (put it in auth.username)',
+      });
     }
   });
 
@@ -333,7 +367,12 @@ export const FleetSpecSchema = z.strictObject({
       name: z.string().regex(/^[a-z0-9]{5,50}$/, '5–50 lowercase letters or digits (Azure Container Registry naming)'),
     }),
     frontDoor: z.strictObject({
-      name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,258}[a-zA-Z0-9]$/, 'letters, digits and hyphens (Front Door profile naming)'),
+      name: z
+        .string()
+        .regex(
+          /^[a-zA-Z0-9][a-zA-Z0-9-]{0,258}[a-zA-Z0-9]$/,
+          'letters, digits and hyphens (Front Door profile naming)',
+        ),
     }),
     logAnalytics: z.strictObject({
       workspaceName: z
@@ -354,7 +393,12 @@ export const FleetSpecSchema = z.strictObject({
   policyExceptions: z
     .array(
       z.strictObject({
-        rule: z.string().regex(/^security\/[a-z-]+$/, 'a security rule id like security/read-only-root-fs (see `fleet validate --list-rules`)'),
+        rule: z
+          .string()
+          .regex(
+            /^security\/[a-z-]+$/,
+            'a security rule id like security/read-only-root-fs (see `fleet validate --list-rules`)',
+          ),
         namespace: z.string(),
         name: z.string(),
         reason: z.string().min(10, 'a reason of at least 10 characters a reviewer can judge'),

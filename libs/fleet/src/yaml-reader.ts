@@ -32,7 +32,15 @@ export function readYamlFile(file: string, source: string, formatPath: PathForma
   if (size > FLEET_FILE_MAX_BYTES) {
     return {
       value: undefined,
-      issues: [{ path: '(document)', value: `${size} bytes`, expected: `a fleet file of at most ${FLEET_FILE_MAX_BYTES} bytes`, fix: 'split the fleet into a fleet directory (fleet.yaml + clusters/<name>/cluster.yaml)', source }],
+      issues: [
+        {
+          path: '(document)',
+          value: `${size} bytes`,
+          expected: `a fleet file of at most ${FLEET_FILE_MAX_BYTES} bytes`,
+          fix: 'split the fleet into a fleet directory (fleet.yaml + clusters/<name>/cluster.yaml)',
+          source,
+        },
+      ],
     };
   }
   return readYamlText(readFileSync(file, 'utf8'), source, formatPath);
@@ -72,13 +80,29 @@ class Converter {
   convert(node: unknown, path: PropertyKey[], viaAlias = false): unknown {
     if (this.aborted || node === null || node === undefined) return null;
     if (viaAlias && ++this.expanded > MAX_ALIAS_EXPANSION) {
-      this.abort(path, `aliases that expand to at most ${MAX_ALIAS_EXPANSION} values`, 'write the values out instead of nesting aliases');
+      this.abort(
+        path,
+        `aliases that expand to at most ${MAX_ALIAS_EXPANSION} values`,
+        'write the values out instead of nesting aliases',
+      );
       return null;
     }
     if (isAlias(node)) {
       const target = node.resolve(this.document);
-      if (!target) return this.report(path, `*${node.source}`, 'an alias to an anchor defined earlier', `define &${node.source} before using it`);
-      if (this.resolving.has(target)) return this.report(path, `*${node.source}`, 'an alias that does not contain itself', 'remove the self-reference');
+      if (!target)
+        return this.report(
+          path,
+          `*${node.source}`,
+          'an alias to an anchor defined earlier',
+          `define &${node.source} before using it`,
+        );
+      if (this.resolving.has(target))
+        return this.report(
+          path,
+          `*${node.source}`,
+          'an alias that does not contain itself',
+          'remove the self-reference',
+        );
       this.resolving.add(target);
       const value = this.convert(target, path, true);
       this.resolving.delete(target);
@@ -99,7 +123,12 @@ class Converter {
         }
         if (seen.has(key)) {
           const [line, col] = this.position(keyNode);
-          this.report([...path, key], `line ${line}, column ${col}`, 'each key once in a mapping (duplicate key)', `remove or merge the second "${key}"`);
+          this.report(
+            [...path, key],
+            `line ${line}, column ${col}`,
+            'each key once in a mapping (duplicate key)',
+            `remove or merge the second "${key}"`,
+          );
           continue;
         }
         seen.add(key);
@@ -112,7 +141,10 @@ class Converter {
 
   private scalar(value: unknown, written: string | undefined): unknown {
     if (typeof value === 'bigint') return new GivenNumber(written ?? String(value));
-    if (typeof value === 'number' && !(Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value)))) {
+    if (
+      typeof value === 'number' &&
+      !(Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value)))
+    ) {
       return new GivenNumber(written ?? String(value));
     }
     return value;

@@ -28,7 +28,10 @@ export interface ClusterTree {
 export type TreeFiles = ReadonlyMap<string, string>;
 
 /** The synthesized folders of the working tree (`manifests`, `clusters`, `infrastructure` by default). */
-export function readWorkingTree(root: string, folders: readonly string[] = ['manifests', 'clusters', 'infrastructure']): TreeFiles {
+export function readWorkingTree(
+  root: string,
+  folders: readonly string[] = ['manifests', 'clusters', 'infrastructure'],
+): TreeFiles {
   const out = new Map<string, string>();
   const walk = (folder: string) => {
     const absolute = path.join(root, folder);
@@ -46,7 +49,10 @@ export function readWorkingTree(root: string, folders: readonly string[] = ['man
 
 /** Every cluster that has files under manifests/ or clusters/, with its objects and kustomization folders. */
 export function clusterTreesFromFiles(files: TreeFiles): ClusterTree[] {
-  const trees = new Map<string, { objects: TreeObject[]; unreadable: Array<{ file: string; error: string }>; folders: Set<string> }>();
+  const trees = new Map<
+    string,
+    { objects: TreeObject[]; unreadable: Array<{ file: string; error: string }>; folders: Set<string> }
+  >();
   for (const [file, content] of files) {
     const parts = file.split('/');
     const [top, name] = parts;
@@ -64,7 +70,8 @@ export function clusterTreesFromFiles(files: TreeFiles): ClusterTree[] {
         continue;
       }
       const object = document.toJS() as KubernetesObject | null;
-      if (object) tree.objects.push({ file, cluster: name, layer: top === 'clusters' ? 'entrypoint' : (parts[2] ?? ''), object });
+      if (object)
+        tree.objects.push({ file, cluster: name, layer: top === 'clusters' ? 'entrypoint' : (parts[2] ?? ''), object });
     }
   }
   return [...trees.keys()].sort().map((name) => {

@@ -16,10 +16,19 @@ export interface ValidateResult {
 
 export function validate(context: GateContext, rules: readonly Rule[] = RULES): ValidateResult {
   const findings = rules.flatMap((rule) => rule.check(context)).sort(compareFindings);
-  return { findings, rules: rules.length, objects: context.clusters.reduce((n, c) => n + c.objects.length, 0), clusters: context.clusters.length };
+  return {
+    findings,
+    rules: rules.length,
+    objects: context.clusters.reduce((n, c) => n + c.objects.length, 0),
+    clusters: context.clusters.length,
+  };
 }
 
 /** The container policy the infrastructure assigns (Azure Policy): limits ≤ 1000m / 512Mi, images from the fleet ACR or MCR. */
 export function defaultContainerPolicy(registryName: string): GateContext['policy'] {
-  return { maxCpu: CONTAINER_LIMIT_MAXIMA.cpuMillicores / 1000, maxMemory: CONTAINER_LIMIT_MAXIMA.memoryMiB * 2 ** 20, allowedRegistries: [`${registryName}.azurecr.io`, 'mcr.microsoft.com'] };
+  return {
+    maxCpu: CONTAINER_LIMIT_MAXIMA.cpuMillicores / 1000,
+    maxMemory: CONTAINER_LIMIT_MAXIMA.memoryMiB * 2 ** 20,
+    allowedRegistries: [`${registryName}.azurecr.io`, 'mcr.microsoft.com'],
+  };
 }

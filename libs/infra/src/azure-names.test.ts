@@ -43,13 +43,18 @@ describe('Azure names derived from the model (libs/fleet azure-names.ts)', () =>
   it('are deterministic, and globally unique names change with the fleet identity (another fork)', () => {
     const a = clusterAzureNames(defaultFleet().spec, 'bu0001a0042-03');
     expect(clusterAzureNames(defaultFleet().spec, 'bu0001a0042-03')).toStrictEqual(a);
-    const fork = clusterAzureNames(withClusterName('bu0001a0042-03', 'https://github.com/fabrikam/aks-fleet').spec, 'bu0001a0042-03');
+    const fork = clusterAzureNames(
+      withClusterName('bu0001a0042-03', 'https://github.com/fabrikam/aks-fleet').spec,
+      'bu0001a0042-03',
+    );
     expect(fork.keyVault).not.toBe(a.keyVault);
     expect(fork.appGatewayDnsLabel).not.toBe(a.appGatewayDnsLabel);
     expect(fork.aksCluster).toBe(a.aksCluster);
   });
 
   it('fails with the known clusters for an unknown one', () => {
-    expect(() => clusterAzureNames(defaultFleet().spec, 'nope')).toThrow('cluster "nope" is not in the fleet; expected one of bu0001a0042-03, bu0001a0042-04');
+    expect(() => clusterAzureNames(defaultFleet().spec, 'nope')).toThrow(
+      'cluster "nope" is not in the fleet; expected one of bu0001a0042-03, bu0001a0042-04',
+    );
   });
 });

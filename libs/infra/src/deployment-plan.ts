@@ -3,8 +3,20 @@
  * Vaults (then `deploy` imports their certificates) → cluster stamps → Front Door origins — each with its scope, resource group, template and parameters. One list drives the files
  * under `infrastructure/`, `plan.json`, and `deploy`/`whatIf`.
  */
-import { armDeploymentName, clusterAzureNames, clustersOf, regionAzureNames, sharedAzureNames, type Fleet } from '@aks-fleet/fleet';
-import { CONTENT_VERSION, DEPLOYMENT_PARAMETERS_SCHEMA, type ArmParametersFile, type ArmTemplate } from './arm/arm-template.ts';
+import {
+  armDeploymentName,
+  clusterAzureNames,
+  clustersOf,
+  regionAzureNames,
+  sharedAzureNames,
+  type Fleet,
+} from '@aks-fleet/fleet';
+import {
+  CONTENT_VERSION,
+  DEPLOYMENT_PARAMETERS_SCHEMA,
+  type ArmParametersFile,
+  type ArmTemplate,
+} from './arm/arm-template.ts';
 import { frontDoorTemplate } from './frontdoor/frontdoor-template.ts';
 import { hubEgressTemplate } from './region-hub/hub-egress-template.ts';
 import { hubTemplate } from './region-hub/hub-template.ts';
@@ -21,7 +33,8 @@ import { clusterTags, fleetTags, TAGS_PARAMETER } from './arm/template-helpers.t
 export const INFRASTRUCTURE_ROOT = 'infrastructure';
 export const PLAN_PATH = `${INFRASTRUCTURE_ROOT}/plan.json`;
 
-export type DeploymentStepKind = 'resource-groups' | 'shared' | 'hub' | 'spoke' | 'hub-egress' | 'key-vault' | 'stamp' | 'frontdoor';
+export type DeploymentStepKind =
+  'resource-groups' | 'shared' | 'hub' | 'spoke' | 'hub-egress' | 'key-vault' | 'stamp' | 'frontdoor';
 
 /** A certificate `deploy` imports into a step's Key Vault after the step (data plane; ARM cannot create one). */
 export interface CertificateImport {
@@ -64,7 +77,11 @@ export interface FleetDeployment {
 }
 
 function parametersFile(tags: Record<string, string>): ArmParametersFile {
-  return { $schema: DEPLOYMENT_PARAMETERS_SCHEMA, contentVersion: CONTENT_VERSION, parameters: { [TAGS_PARAMETER]: { value: tags } } };
+  return {
+    $schema: DEPLOYMENT_PARAMETERS_SCHEMA,
+    contentVersion: CONTENT_VERSION,
+    parameters: { [TAGS_PARAMETER]: { value: tags } },
+  };
 }
 
 function deployment(
@@ -98,25 +115,71 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
   const clusters = clustersOf(spec);
   const regionTags = (region: string) => fleetTags(spec, { 'aks-fleet-region': region });
   return [
-    deployment({ id: 'resource-groups', kind: 'resource-groups', scope: 'subscription', location: shared.location, folder: 'resource-groups' }, resourceGroupsTemplate(fleet), fleetTags(spec)),
-    deployment({ id: 'shared', kind: 'shared', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'shared' }, sharedTemplate(fleet), fleetTags(spec)),
+    deployment(
+      {
+        id: 'resource-groups',
+        kind: 'resource-groups',
+        scope: 'subscription',
+        location: shared.location,
+        folder: 'resource-groups',
+      },
+      resourceGroupsTemplate(fleet),
+      fleetTags(spec),
+    ),
+    deployment(
+      {
+        id: 'shared',
+        kind: 'shared',
+        scope: 'resourceGroup',
+        resourceGroup: shared.resourceGroup,
+        location: shared.location,
+        folder: 'shared',
+      },
+      sharedTemplate(fleet),
+      fleetTags(spec),
+    ),
     ...regions.map((region) =>
       deployment(
-        { id: `hub/${region}`, kind: 'hub', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).hubResourceGroup, location: region, region, folder: `regions/${region}/hub` },
+        {
+          id: `hub/${region}`,
+          kind: 'hub',
+          scope: 'resourceGroup',
+          resourceGroup: regionAzureNames(region).hubResourceGroup,
+          location: region,
+          region,
+          folder: `regions/${region}/hub`,
+        },
         hubTemplate(fleet, region),
         regionTags(region),
       ),
     ),
     ...clusters.map(({ region, cluster }) =>
       deployment(
-        { id: `spoke/${cluster.name}`, kind: 'spoke', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).spokeResourceGroup, location: region, region, cluster: cluster.name, folder: `clusters/${cluster.name}/spoke` },
+        {
+          id: `spoke/${cluster.name}`,
+          kind: 'spoke',
+          scope: 'resourceGroup',
+          resourceGroup: regionAzureNames(region).spokeResourceGroup,
+          location: region,
+          region,
+          cluster: cluster.name,
+          folder: `clusters/${cluster.name}/spoke`,
+        },
         spokeTemplate(fleet, cluster.name),
         clusterTags(spec, cluster.name),
       ),
     ),
     ...regions.map((region) =>
       deployment(
-        { id: `hub-egress/${region}`, kind: 'hub-egress', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).hubResourceGroup, location: region, region, folder: `regions/${region}/hub-egress` },
+        {
+          id: `hub-egress/${region}`,
+          kind: 'hub-egress',
+          scope: 'resourceGroup',
+          resourceGroup: regionAzureNames(region).hubResourceGroup,
+          location: region,
+          region,
+          folder: `regions/${region}/hub-egress`,
+        },
         hubEgressTemplate(fleet, region),
         regionTags(region),
       ),
@@ -156,13 +219,26 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
           region,
           cluster: cluster.name,
           folder: `clusters/${cluster.name}/stamp`,
-          secureParameters: [gitCredentialParameter(spec.gitSource.auth)?.name].filter((name): name is string => name !== undefined),
+          secureParameters: [gitCredentialParameter(spec.gitSource.auth)?.name].filter(
+            (name): name is string => name !== undefined,
+          ),
         },
         stampTemplate(fleet, cluster.name),
         clusterTags(spec, cluster.name),
       ),
     ),
-    deployment({ id: 'frontdoor', kind: 'frontdoor', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'frontdoor' }, frontDoorTemplate(fleet), fleetTags(spec)),
+    deployment(
+      {
+        id: 'frontdoor',
+        kind: 'frontdoor',
+        scope: 'resourceGroup',
+        resourceGroup: shared.resourceGroup,
+        location: shared.location,
+        folder: 'frontdoor',
+      },
+      frontDoorTemplate(fleet),
+      fleetTags(spec),
+    ),
   ];
 }
 
@@ -179,7 +255,9 @@ export interface PlanOptions {
 /** Validates a region filter against the model. */
 export function assertRegion(fleet: Readonly<Fleet>, region: string | undefined): void {
   if (region !== undefined && !(region in fleet.spec.regions)) {
-    throw new Error(`unknown region "${region}"; the fleet has ${Object.keys(fleet.spec.regions).join(', ')} — fix: pass one of these to --region`);
+    throw new Error(
+      `unknown region "${region}"; the fleet has ${Object.keys(fleet.spec.regions).join(', ')} — fix: pass one of these to --region`,
+    );
   }
 }
 
@@ -187,7 +265,9 @@ export function assertRegion(fleet: Readonly<Fleet>, region: string | undefined)
 export function selectDeployments(fleet: Readonly<Fleet>, options: PlanOptions = {}): FleetDeployment[] {
   assertRegion(fleet, options.region);
   return fleetDeployments(fleet).filter(({ step }) =>
-    options.sharedOnly ? step.region === undefined : options.region === undefined || step.region === undefined || step.region === options.region,
+    options.sharedOnly
+      ? step.region === undefined
+      : options.region === undefined || step.region === undefined || step.region === options.region,
   );
 }
 

@@ -17,7 +17,12 @@ export { keyVaultTemplate } from './stamp/key-vault-template.ts';
 export * from './stamp/key-vault-objects.ts';
 export { GIT_CREDENTIAL_PARAMETERS, gitCredentialParameter } from './stamp/stamp-flux.ts';
 export * from './arm/deploy.ts';
-export { parseResourceId, parseParameterReference, DeclaredResources, type ResourceReference } from './arm/arm-references.ts';
+export {
+  parseResourceId,
+  parseParameterReference,
+  DeclaredResources,
+  type ResourceReference,
+} from './arm/arm-references.ts';
 export * from './topology/fleet-topology.ts';
 export * from './topology/render-topology.ts';
 export { SYSTEM_POOL, USER_POOL, SYSTEM_POOL_TAINT } from './stamp/stamp-aks.ts';

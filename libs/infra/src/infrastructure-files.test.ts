@@ -15,7 +15,11 @@ function byPath(files: ReadonlyArray<{ path: string; content: string }>): Map<st
 
 describe('infrastructureFiles', () => {
   it('lays out one folder per deployment plus plan.json', () => {
-    expect(infrastructureFiles(fleet).map((f) => f.path).sort()).toStrictEqual([
+    expect(
+      infrastructureFiles(fleet)
+        .map((f) => f.path)
+        .sort(),
+    ).toStrictEqual([
       'infrastructure/clusters/bu0001a0042-03/key-vault/parameters.json',
       'infrastructure/clusters/bu0001a0042-03/key-vault/template.json',
       'infrastructure/clusters/bu0001a0042-03/spoke/parameters.json',
@@ -60,17 +64,25 @@ describe('infrastructureFiles', () => {
   it('marks every file as owned, with the template hash on templates and on their parameters', () => {
     const files = byPath(infrastructureFiles(fleet));
     for (const [path, content] of files) expect(isGeneratedInfrastructureFile(content), path).toBe(true);
-    const template = JSON.parse(files.get('infrastructure/shared/template.json')!) as ArmTemplate & { metadata: { _generator: { templateHash: string } } };
+    const template = JSON.parse(files.get('infrastructure/shared/template.json')!) as ArmTemplate & {
+      metadata: { _generator: { templateHash: string } };
+    };
     const parameters = JSON.parse(files.get('infrastructure/shared/parameters.json')!);
     expect(template.metadata._generator.templateHash).toBe(templateHash(template));
-    expect(parameters.parameters.tags.metadata._generator).toStrictEqual({ name: 'aks-fleet', templateHash: template.metadata._generator.templateHash });
+    expect(parameters.parameters.tags.metadata._generator).toStrictEqual({
+      name: 'aks-fleet',
+      templateHash: template.metadata._generator.templateHash,
+    });
     // Foreign files are not owned.
     expect(isGeneratedInfrastructureFile('{"$schema":"x","resources":[]}')).toBe(false);
     expect(isGeneratedInfrastructureFile('not json')).toBe(false);
   });
 
   it('never puts a secret in a file: secure parameters are securestring without default or value', () => {
-    const privateRepository = parseFleet({ ...structuredClone(fleet), spec: { ...structuredClone(fleet.spec), gitSource: { ...fleet.spec.gitSource, auth: { kind: 'https-token' } } } });
+    const privateRepository = parseFleet({
+      ...structuredClone(fleet),
+      spec: { ...structuredClone(fleet.spec), gitSource: { ...fleet.spec.gitSource, auth: { kind: 'https-token' } } },
+    });
     for (const { step, template, parameters } of [...fleetDeployments(fleet), ...fleetDeployments(privateRepository)]) {
       for (const name of step.secureParameters) {
         expect(template.parameters?.[name]).toMatchObject({ type: 'securestring', metadata: expect.any(Object) });
@@ -88,29 +100,44 @@ describe('infrastructureFiles', () => {
     expect(fleetDeployments(fleet).find(({ step }) => step.kind === 'stamp')!.step.secureParameters).toStrictEqual([]);
     const privateStamp = fleetDeployments(privateRepository).find(({ step }) => step.kind === 'stamp')!;
     expect(privateStamp.step.secureParameters).toStrictEqual(['gitHttpsToken']);
-    const configuration = privateStamp.template.resources.find((r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations') as unknown as {
+    const configuration = privateStamp.template.resources.find(
+      (r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations',
+    ) as unknown as {
       properties: { gitRepository: Record<string, unknown>; configurationProtectedSettings: Record<string, string> };
     };
     expect(configuration.properties.gitRepository.httpsUser).toBe('git');
-    expect(configuration.properties.configurationProtectedSettings).toStrictEqual({ httpsKey: "[base64(parameters('gitHttpsToken'))]" });
+    expect(configuration.properties.configurationProtectedSettings).toStrictEqual({
+      httpsKey: "[base64(parameters('gitHttpsToken'))]",
+    });
   });
 
-  it('passes an SSH key only as a protected setting and pins the model\'s known hosts', () => {
+  it("passes an SSH key only as a protected setting and pins the model's known hosts", () => {
     const knownHosts = ['github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'];
     const sshFleet = parseFleet({
       ...structuredClone(fleet),
-      spec: { ...structuredClone(fleet.spec), gitSource: { url: 'ssh://git@github.com/contoso/aks-fleet', branch: 'main', auth: { kind: 'ssh', knownHosts } } },
+      spec: {
+        ...structuredClone(fleet.spec),
+        gitSource: { url: 'ssh://git@github.com/contoso/aks-fleet', branch: 'main', auth: { kind: 'ssh', knownHosts } },
+      },
     });
     const stamp = fleetDeployments(sshFleet).find(({ step }) => step.kind === 'stamp')!;
     expect(stamp.step.secureParameters).toStrictEqual(['gitSshPrivateKey']);
-    const configuration = stamp.template.resources.find((r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations') as unknown as {
+    const configuration = stamp.template.resources.find(
+      (r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations',
+    ) as unknown as {
       properties: { gitRepository: Record<string, unknown>; configurationProtectedSettings: Record<string, string> };
     };
-    expect(Buffer.from(String(configuration.properties.gitRepository.sshKnownHosts), 'base64').toString()).toBe(`${knownHosts[0]}\n`);
-    expect(configuration.properties.configurationProtectedSettings).toStrictEqual({ sshPrivateKey: "[base64(parameters('gitSshPrivateKey'))]" });
+    expect(Buffer.from(String(configuration.properties.gitRepository.sshKnownHosts), 'base64').toString()).toBe(
+      `${knownHosts[0]}\n`,
+    );
+    expect(configuration.properties.configurationProtectedSettings).toStrictEqual({
+      sshPrivateKey: "[base64(parameters('gitSshPrivateKey'))]",
+    });
     // The hub firewall admits SSH to the Git host (application rules cannot), and no longer HTTPS to it.
     const egress = fleetDeployments(sshFleet).find(({ step }) => step.id === 'hub-egress/eastus2')!.template;
-    const groups = JSON.stringify(egress.resources.filter((r) => r.type === 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'));
+    const groups = JSON.stringify(
+      egress.resources.filter((r) => r.type === 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'),
+    );
     expect(groups).toContain('"destinationFqdns":["github.com"],"destinationPorts":["22"]');
     expect(groups).not.toContain('flux-to-git-host"');
     expect(ArmSchemaValidator.load().validateTemplate(egress, 'hub-egress.json')).toStrictEqual([]);
@@ -135,8 +162,17 @@ describe('planDeployment', () => {
       'stamp/bu0001a0042-04',
       'frontdoor',
     ]);
-    expect(plan[0]).toMatchObject({ scope: 'subscription', location: 'eastus2', templatePath: 'infrastructure/resource-groups/template.json' });
-    expect(plan.find((s) => s.id === 'stamp/bu0001a0042-04')).toMatchObject({ scope: 'resourceGroup', resourceGroup: 'rg-bu0001a0042-04', region: 'centralus', deploymentName: 'aks-fleet-stamp-bu0001a0042-04' });
+    expect(plan[0]).toMatchObject({
+      scope: 'subscription',
+      location: 'eastus2',
+      templatePath: 'infrastructure/resource-groups/template.json',
+    });
+    expect(plan.find((s) => s.id === 'stamp/bu0001a0042-04')).toMatchObject({
+      scope: 'resourceGroup',
+      resourceGroup: 'rg-bu0001a0042-04',
+      region: 'centralus',
+      deploymentName: 'aks-fleet-stamp-bu0001a0042-04',
+    });
     expect(plan.at(-1)).toMatchObject({ resourceGroup: sharedAzureNames(fleet.spec).resourceGroup });
   });
 
@@ -151,12 +187,16 @@ describe('planDeployment', () => {
       'stamp/bu0001a0042-04',
       'frontdoor',
     ]);
-    expect(() => planDeployment(fleet, { region: 'eastus-2' })).toThrow(/unknown region "eastus-2"; the fleet has eastus2, centralus — fix: pass one of these to --region/);
+    expect(() => planDeployment(fleet, { region: 'eastus-2' })).toThrow(
+      /unknown region "eastus-2"; the fleet has eastus2, centralus — fix: pass one of these to --region/,
+    );
   });
 
   it('plan.json lists the same steps in order', () => {
     const plan = JSON.parse(byPath(infrastructureFiles(fleet)).get('infrastructure/plan.json')!);
-    expect(plan.steps.map((s: { order: number; id: string }) => `${s.order}:${s.id}`)).toStrictEqual(planDeployment(fleet).map((s, i) => `${i + 1}:${s.id}`));
+    expect(plan.steps.map((s: { order: number; id: string }) => `${s.order}:${s.id}`)).toStrictEqual(
+      planDeployment(fleet).map((s, i) => `${i + 1}:${s.id}`),
+    );
   });
 });
 
@@ -178,12 +218,24 @@ describe('a third region is data only', () => {
       `infrastructure/regions/${THIRD_REGION}/hub/template.json`,
     ]);
     const shared = JSON.parse(after.get('infrastructure/shared/template.json')!) as ArmTemplate;
-    expect(shared.resources.filter((r) => r.type === 'Microsoft.ContainerRegistry/registries/replications').map((r) => r.location)).toStrictEqual(['centralus', THIRD_REGION]);
+    expect(
+      shared.resources
+        .filter((r) => r.type === 'Microsoft.ContainerRegistry/registries/replications')
+        .map((r) => r.location),
+    ).toStrictEqual(['centralus', THIRD_REGION]);
     const frontDoor = JSON.parse(after.get('infrastructure/frontdoor/template.json')!) as ArmTemplate;
-    const origin = frontDoor.resources.find((r) => r.name.endsWith(`/origin-${THIRD_CLUSTER}`)) as { properties: Record<string, unknown> } | undefined;
-    expect(origin?.properties).toMatchObject({ hostName: clusterAzureNames(threeRegionFleet().spec, THIRD_CLUSTER).appGatewayFqdn, priority: 2, weight: 100 });
+    const origin = frontDoor.resources.find((r) => r.name.endsWith(`/origin-${THIRD_CLUSTER}`)) as
+      { properties: Record<string, unknown> } | undefined;
+    expect(origin?.properties).toMatchObject({
+      hostName: clusterAzureNames(threeRegionFleet().spec, THIRD_CLUSTER).appGatewayFqdn,
+      priority: 2,
+      weight: 100,
+    });
     // The existing regions' hub and stamp files do not change.
-    for (const path of ['infrastructure/regions/eastus2/hub/template.json', 'infrastructure/clusters/bu0001a0042-03/stamp/template.json']) {
+    for (const path of [
+      'infrastructure/regions/eastus2/hub/template.json',
+      'infrastructure/clusters/bu0001a0042-03/stamp/template.json',
+    ]) {
       expect(after.get(path), path).toBe(before.get(path));
     }
   });

@@ -25,7 +25,8 @@ export interface InfrastructureFile {
 
 function planDocument(steps: readonly DeploymentStep[]) {
   return {
-    description: 'Deployments of the fleet, in order. Each runs `az deployment group create` (or `sub create`) with its template and parameters file; secure parameters are passed at deploy time.',
+    description:
+      'Deployments of the fleet, in order. Each runs `az deployment group create` (or `sub create`) with its template and parameters file; secure parameters are passed at deploy time.',
     steps: steps.map(({ importCertificates, ...step }, index) => ({
       order: index + 1,
       ...step,

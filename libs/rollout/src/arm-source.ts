@@ -30,7 +30,8 @@ function appliedRevision(message: string | undefined): string | undefined {
 
 function layerOf(object: ObjectStatusDefinition, synced: string | undefined): LayerStatus {
   const ready = object.statusConditions?.find((c) => c.type === 'Ready');
-  const status = ready?.status === 'True' || ready?.status === 'False' ? ready.status : compliance(object.complianceState);
+  const status =
+    ready?.status === 'True' || ready?.status === 'False' ? ready.status : compliance(object.complianceState);
   return {
     name: object.name ?? '?',
     namespace: object.namespace ?? '?',
@@ -43,7 +44,11 @@ function layerOf(object: ObjectStatusDefinition, synced: string | undefined): La
 }
 
 /** The status fleet status reports, from a fluxConfigurations resource. */
-export function clusterStatusFromArm(configuration: FluxConfiguration, identity: ClusterIdentity, endpoint: string): ClusterStatus {
+export function clusterStatusFromArm(
+  configuration: FluxConfiguration,
+  identity: ClusterIdentity,
+  endpoint: string,
+): ClusterStatus {
   const synced = configuration.sourceSyncedCommitId;
   return {
     ...identity,
@@ -54,7 +59,10 @@ export function clusterStatusFromArm(configuration: FluxConfiguration, identity:
       branch: configuration.gitRepository?.repositoryRef?.branch,
       revision: synced,
       ready: compliance(configuration.complianceState),
-      message: configuration.complianceState === 'Compliant' ? undefined : `compliance state ${configuration.complianceState ?? 'unknown'}`,
+      message:
+        configuration.complianceState === 'Compliant'
+          ? undefined
+          : `compliance state ${configuration.complianceState ?? 'unknown'}`,
       updatedAt: configuration.sourceUpdatedAt?.toISOString(),
     },
     kustomizations: (configuration.statuses ?? [])
@@ -65,21 +73,39 @@ export function clusterStatusFromArm(configuration: FluxConfiguration, identity:
 }
 
 /** Reads one cluster's fluxConfigurations resource; an ARM error or a timeout reports the cluster unreachable. */
-export async function readClusterFromArm(spec: FleetSpec, identity: ClusterIdentity, options: ArmSourceOptions, timeoutMs: number): Promise<ClusterStatus> {
+export async function readClusterFromArm(
+  spec: FleetSpec,
+  identity: ClusterIdentity,
+  options: ArmSourceOptions,
+  timeoutMs: number,
+): Promise<ClusterStatus> {
   const names = clusterAzureNames(spec, identity.cluster);
   const endpoint = `/subscriptions/${options.subscriptionId}/resourceGroups/${names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${names.aksCluster}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${FLUX_BOOTSTRAP.configurationName}`;
   const { SourceControlConfigurationClient } = await import('@azure/arm-kubernetesconfiguration');
-  const client = new SourceControlConfigurationClient(options.credential, options.subscriptionId, options.httpClient ? { httpClient: options.httpClient } : {});
+  const client = new SourceControlConfigurationClient(
+    options.credential,
+    options.subscriptionId,
+    options.httpClient ? { httpClient: options.httpClient } : {},
+  );
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    const configuration = await client.fluxConfigurations.get(names.resourceGroup, 'Microsoft.ContainerService', 'managedClusters', names.aksCluster, FLUX_BOOTSTRAP.configurationName, {
-      abortSignal: abort.signal,
-    });
+    const configuration = await client.fluxConfigurations.get(
+      names.resourceGroup,
+      'Microsoft.ContainerService',
+      'managedClusters',
+      names.aksCluster,
+      FLUX_BOOTSTRAP.configurationName,
+      {
+        abortSignal: abort.signal,
+      },
+    );
     return clusterStatusFromArm(configuration, identity, endpoint);
   } catch (error) {
     const e = error as { code?: string; message?: string };
-    const why = abort.signal.aborted ? `no answer within ${formatTimeout(timeoutMs)} (timeout)` : `${e.code ? `${e.code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
+    const why = abort.signal.aborted
+      ? `no answer within ${formatTimeout(timeoutMs)} (timeout)`
+      : `${e.code ? `${e.code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
     return { ...identity, via: 'arm', endpoint, reachable: false, error: `unreachable: ${why}`, kustomizations: [] };
   } finally {
     clearTimeout(timer);

@@ -24,24 +24,35 @@ export function resolveContexts(spec: FleetSpec, { file, pairs = [] }: ContextOv
   const contexts = new Map(clusters.map((c) => [c, defaultContext(spec, c)]));
   const problems: string[] = [];
   const set = (cluster: string, context: unknown, where: string) => {
-    if (!contexts.has(cluster)) problems.push(`${where}: "${cluster}" is not a cluster of the fleet (expected one of ${clusters.join(', ')})`);
-    else if (typeof context !== 'string' || context === '') problems.push(`${where}: the context of ${cluster} must be a non-empty string, got ${JSON.stringify(context)}`);
+    if (!contexts.has(cluster))
+      problems.push(`${where}: "${cluster}" is not a cluster of the fleet (expected one of ${clusters.join(', ')})`);
+    else if (typeof context !== 'string' || context === '')
+      problems.push(`${where}: the context of ${cluster} must be a non-empty string, got ${JSON.stringify(context)}`);
     else contexts.set(cluster, context);
   };
   if (file) {
-    if (!existsSync(file)) throw new RolloutInputError(`--contexts ${file}: no such file; expected a YAML file of "<cluster>: <context>" lines — fix: check the path`);
+    if (!existsSync(file))
+      throw new RolloutInputError(
+        `--contexts ${file}: no such file; expected a YAML file of "<cluster>: <context>" lines — fix: check the path`,
+      );
     let mapping: unknown;
     try {
       mapping = parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new RolloutInputError(`--contexts ${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); expected "<cluster>: <context>" lines`);
+      throw new RolloutInputError(
+        `--contexts ${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); expected "<cluster>: <context>" lines`,
+      );
     }
-    if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping)) throw new RolloutInputError(`--contexts ${file}: expected a mapping of "<cluster>: <context>", got ${JSON.stringify(mapping)}`);
+    if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping))
+      throw new RolloutInputError(
+        `--contexts ${file}: expected a mapping of "<cluster>: <context>", got ${JSON.stringify(mapping)}`,
+      );
     for (const [cluster, context] of Object.entries(mapping)) set(cluster, context, `--contexts ${file}`);
   }
   for (const pair of pairs) {
     const match = /^([^=]+)=(.+)$/.exec(pair);
-    if (!match) problems.push(`--context ${pair}: expected <cluster>=<context>, e.g. --context ${clusters[0]}=my-context`);
+    if (!match)
+      problems.push(`--context ${pair}: expected <cluster>=<context>, e.g. --context ${clusters[0]}=my-context`);
     else set(match[1]!, match[2]!, `--context ${pair}`);
   }
   if (problems.length > 0) throw new RolloutInputError(problems.join('; '));

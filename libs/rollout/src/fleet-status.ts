@@ -11,10 +11,16 @@ export type ClusterReader = (identity: ClusterIdentity) => Promise<ClusterStatus
 /** Wave, region and model branch of every cluster, in wave order then fleet order. */
 export function clusterIdentities(spec: FleetSpec): ClusterIdentity[] {
   const regions = new Map(clustersOf(spec).map(({ region, cluster }) => [cluster.name, region]));
-  return rolloutWaves(spec).flatMap((wave) => wave.clusters.map((cluster) => ({ cluster, region: regions.get(cluster)!, wave: wave.name, branch: wave.branch })));
+  return rolloutWaves(spec).flatMap((wave) =>
+    wave.clusters.map((cluster) => ({ cluster, region: regions.get(cluster)!, wave: wave.name, branch: wave.branch })),
+  );
 }
 
-export async function readFleetStatus(spec: FleetSpec, read: ClusterReader, only?: ReadonlySet<string>): Promise<ClusterStatus[]> {
+export async function readFleetStatus(
+  spec: FleetSpec,
+  read: ClusterReader,
+  only?: ReadonlySet<string>,
+): Promise<ClusterStatus[]> {
   const identities = clusterIdentities(spec).filter((i) => !only || only.has(i.cluster));
   return Promise.all(
     identities.map((identity) =>

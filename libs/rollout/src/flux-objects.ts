@@ -5,7 +5,11 @@
 import type { ConditionStatus, LayerStatus, SourceStatus } from './cluster-status.ts';
 
 export const FLUX_SOURCE_API = { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitrepositories' } as const;
-export const FLUX_KUSTOMIZATION_API = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' } as const;
+export const FLUX_KUSTOMIZATION_API = {
+  group: 'kustomize.toolkit.fluxcd.io',
+  version: 'v1',
+  plural: 'kustomizations',
+} as const;
 
 interface Condition {
   type?: string;

@@ -43,7 +43,13 @@ export class GitRemote {
   /** Fetches branches into `refs/rollout/<branch>` (no local branch is touched). */
   async fetch(branches: readonly string[]): Promise<void> {
     if (branches.length === 0) return;
-    await this.git(['fetch', '--quiet', '--no-tags', this.remote, ...branches.map((b) => `+refs/heads/${b}:refs/rollout/${b}`)]);
+    await this.git([
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      this.remote,
+      ...branches.map((b) => `+refs/heads/${b}:refs/rollout/${b}`),
+    ]);
   }
 
   /** The commit `rev` names, or a one-line error naming the revision. */
@@ -51,7 +57,9 @@ export class GitRemote {
     try {
       return await this.git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
     } catch {
-      throw new RolloutInputError(`--to ${rev}: no such revision in ${this.root}; expected a commit or ref of ${this.remote} — fix: fetch it first, or name a commit the previous wave runs`);
+      throw new RolloutInputError(
+        `--to ${rev}: no such revision in ${this.root}; expected a commit or ref of ${this.remote} — fix: fetch it first, or name a commit the previous wave runs`,
+      );
     }
   }
 
@@ -66,6 +74,12 @@ export class GitRemote {
 
   /** Moves `branch` on the remote to `sha`, only if it is still at `expected` (undefined: must not exist). */
   async moveBranch(branch: string, sha: string, expected: string | undefined): Promise<void> {
-    await this.git(['push', '--quiet', `--force-with-lease=refs/heads/${branch}:${expected ?? ''}`, this.remote, `${sha}:refs/heads/${branch}`]);
+    await this.git([
+      'push',
+      '--quiet',
+      `--force-with-lease=refs/heads/${branch}:${expected ?? ''}`,
+      this.remote,
+      `${sha}:refs/heads/${branch}`,
+    ]);
   }
 }

@@ -38,7 +38,13 @@ describe('cluster status through a kubeconfig context', () => {
     const port = await listen(() => undefined);
     servers.pop()!.close(); // the port is now closed
     const status = await readClusterFromKube(kubeConfigFor(`https://127.0.0.1:${port}`), 'ctx', identity, 5_000);
-    expect(status).toMatchObject({ cluster: 'bu0001a0042-03', reachable: false, via: 'kubernetes', endpoint: 'ctx', kustomizations: [] });
+    expect(status).toMatchObject({
+      cluster: 'bu0001a0042-03',
+      reachable: false,
+      via: 'kubernetes',
+      endpoint: 'ctx',
+      kustomizations: [],
+    });
     expect(status.error).toMatch(/^unreachable: .*ECONNREFUSED/);
   });
 
@@ -52,8 +58,15 @@ describe('cluster status through a kubeconfig context', () => {
   });
 
   it('a context missing from the kubeconfig is named, with the contexts it has and the fix', async () => {
-    const status = await readClusterFromKube(kubeConfigFor('https://127.0.0.1:1'), 'aks-bu0001a0042-03', identity, 1_000);
+    const status = await readClusterFromKube(
+      kubeConfigFor('https://127.0.0.1:1'),
+      'aks-bu0001a0042-03',
+      identity,
+      1_000,
+    );
     expect(status.reachable).toBe(false);
-    expect(status.error).toBe('no context "aks-bu0001a0042-03" in the kubeconfig (it has: ctx); map the cluster with --context bu0001a0042-03=<context> or --contexts FILE');
+    expect(status.error).toBe(
+      'no context "aks-bu0001a0042-03" in the kubeconfig (it has: ctx); map the cluster with --context bu0001a0042-03=<context> or --contexts FILE',
+    );
   });
 });

@@ -32,6 +32,13 @@ export function parsePauseMarker(wave: string, text: string): PauseMarker {
   } catch {
     // An unreadable marker still pauses: its presence is what counts.
   }
-  const text_ = (key: string) => (typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : undefined);
-  return { wave, file: pauseMarkerPath(wave), reason: text_('reason'), pausedBy: text_('pausedBy'), pausedAt: text_('pausedAt') };
+  const text_ = (key: string) =>
+    typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : undefined;
+  return {
+    wave,
+    file: pauseMarkerPath(wave),
+    reason: text_('reason'),
+    pausedBy: text_('pausedBy'),
+    pausedAt: text_('pausedAt'),
+  };
 }

@@ -5,7 +5,15 @@
  * is not paused. Each blocker says what it is, for which cluster, and what ends it.
  */
 import type { RolloutWave } from '@aks-fleet/fleet';
-import { appliedCommit, commitOf, failingLayers, healthySince, readyAt, shortSha, type ClusterStatus } from './cluster-status.ts';
+import {
+  appliedCommit,
+  commitOf,
+  failingLayers,
+  healthySince,
+  readyAt,
+  shortSha,
+  type ClusterStatus,
+} from './cluster-status.ts';
 import type { PauseMarker } from './pause-marker.ts';
 
 export type BlockerKind = 'paused' | 'unreachable' | 'failing' | 'revision' | 'not-ready' | 'soak';
@@ -43,7 +51,10 @@ export function promotionBlockers({ wave, previous, targetSha, statuses, now, pa
   const blockers: Blocker[] = [];
   const target = shortSha(targetSha);
   if (pause) {
-    blockers.push({ kind: 'paused', message: `wave ${wave.name} is paused (${pause.file}${pause.reason ? `: ${pause.reason}` : ''}); fix: fleet rollout resume ${wave.name}` });
+    blockers.push({
+      kind: 'paused',
+      message: `wave ${wave.name} is paused (${pause.file}${pause.reason ? `: ${pause.reason}` : ''}); fix: fleet rollout resume ${wave.name}`,
+    });
   }
   for (const status of statuses) {
     const where = `${status.cluster} (wave ${previous.name})`;
@@ -52,15 +63,24 @@ export function promotionBlockers({ wave, previous, targetSha, statuses, now, pa
       continue;
     }
     for (const layer of failingLayers(status)) {
-      blockers.push({ kind: 'failing', message: `${where}: Kustomization ${layer.name} is failing at ${shortSha(commitOf(layer.lastAttemptedRevision))}: ${layer.reason ?? 'Failed'}: ${(layer.message ?? '').split('\n')[0]!.slice(0, 240)}` });
+      blockers.push({
+        kind: 'failing',
+        message: `${where}: Kustomization ${layer.name} is failing at ${shortSha(commitOf(layer.lastAttemptedRevision))}: ${layer.reason ?? 'Failed'}: ${(layer.message ?? '').split('\n')[0]!.slice(0, 240)}`,
+      });
     }
     if (readyAt(status, targetSha)) continue;
     const applied = appliedCommit(status);
     if (applied !== targetSha || commitOf(status.source?.revision) !== targetSha) {
-      blockers.push({ kind: 'revision', message: `${where} runs ${shortSha(applied ?? commitOf(status.source?.revision))}, not ${target}` });
+      blockers.push({
+        kind: 'revision',
+        message: `${where} runs ${shortSha(applied ?? commitOf(status.source?.revision))}, not ${target}`,
+      });
     } else {
       const waiting = status.kustomizations.filter((k) => k.ready !== 'True').map((k) => `${k.name} Ready=${k.ready}`);
-      blockers.push({ kind: 'not-ready', message: `${where} is not Ready at ${target}${waiting.length ? ` (${waiting.join(', ')})` : ''}` });
+      blockers.push({
+        kind: 'not-ready',
+        message: `${where} is not Ready at ${target}${waiting.length ? ` (${waiting.join(', ')})` : ''}`,
+      });
     }
   }
   if (blockers.every((b) => b.kind === 'paused')) {

@@ -21,10 +21,16 @@ export interface RolloutEnvironment {
   readonly log?: (line: string) => void;
 }
 
-export function findWave(spec: FleetSpec, name: string): { wave: RolloutWave; previous: RolloutWave | undefined; next: RolloutWave | undefined } {
+export function findWave(
+  spec: FleetSpec,
+  name: string,
+): { wave: RolloutWave; previous: RolloutWave | undefined; next: RolloutWave | undefined } {
   const waves = rolloutWaves(spec);
   const index = waves.findIndex((w) => w.name === name);
-  if (index < 0) throw new RolloutInputError(`unknown wave "${name}"; expected one of ${waves.map((w) => w.name).join(', ')} (spec.rollout.waves, or one wave per region) — fix: name a wave of the fleet`);
+  if (index < 0)
+    throw new RolloutInputError(
+      `unknown wave "${name}"; expected one of ${waves.map((w) => w.name).join(', ')} (spec.rollout.waves, or one wave per region) — fix: name a wave of the fleet`,
+    );
   return { wave: waves[index]!, previous: waves[index - 1], next: waves[index + 1] };
 }
 
@@ -77,7 +83,17 @@ export async function rolloutStatus(env: RolloutEnvironment): Promise<WaveReport
       healthySeconds: commit ? healthyForSeconds(clusters, commit, now) : undefined,
       clusters,
       next: next?.name,
-      nextBlockers: next && commit ? promotionBlockers({ wave: next, previous: wave, targetSha: commit, statuses: clusters, now, pause: markers.get(next.name) }) : undefined,
+      nextBlockers:
+        next && commit
+          ? promotionBlockers({
+              wave: next,
+              previous: wave,
+              targetSha: commit,
+              statuses: clusters,
+              now,
+              pause: markers.get(next.name),
+            })
+          : undefined,
     };
   });
 }
@@ -104,7 +120,11 @@ export interface PromoteResult {
   readonly waitedSeconds: number;
 }
 
-export async function promote(env: RolloutEnvironment, name: string, options: PromoteOptions = {}): Promise<PromoteResult> {
+export async function promote(
+  env: RolloutEnvironment,
+  name: string,
+  options: PromoteOptions = {},
+): Promise<PromoteResult> {
   const { wave, previous } = findWave(env.spec, name);
   const main = env.spec.gitSource.branch;
   if (!previous) {
@@ -117,26 +137,66 @@ export async function promote(env: RolloutEnvironment, name: string, options: Pr
   const waited = () => Math.round((clock().getTime() - started) / 1000);
   for (;;) {
     const heads = await env.git.branches();
-    if (!heads.has(main)) throw new RolloutInputError(`the branch ${main} (spec.gitSource.branch) does not exist on ${env.git.remote} — fix: push it, or point --remote at the fleet repository`);
+    if (!heads.has(main))
+      throw new RolloutInputError(
+        `the branch ${main} (spec.gitSource.branch) does not exist on ${env.git.remote} — fix: push it, or point --remote at the fleet repository`,
+      );
     const previousHead = heads.get(previous.branch);
     if (!previousHead) {
-      throw new RolloutInputError(`wave ${previous.name} follows ${previous.branch}, which does not exist on ${env.git.remote}; expected it before wave ${wave.name} — fix: fleet rollout promote ${previous.name}`);
+      throw new RolloutInputError(
+        `wave ${previous.name} follows ${previous.branch}, which does not exist on ${env.git.remote}; expected it before wave ${wave.name} — fix: fleet rollout promote ${previous.name}`,
+      );
     }
     await env.git.fetch([...new Set([main, previous.branch])]);
     const target = options.to ? await env.git.resolve(options.to) : previousHead;
     const current = heads.get(wave.branch);
-    if (current === target) return { outcome: 'already', wave: wave.name, branch: wave.branch, from: current, to: target, blockers: [], waitedSeconds: waited() };
+    if (current === target)
+      return {
+        outcome: 'already',
+        wave: wave.name,
+        branch: wave.branch,
+        from: current,
+        to: target,
+        blockers: [],
+        waitedSeconds: waited(),
+      };
     const pause = (await pauseMarkers(env)).get(wave.name);
     const only = new Set(previous.clusters);
     const statuses = await readFleetStatus(env.spec, env.read, only);
     const blockers = promotionBlockers({ wave, previous, targetSha: target, statuses, now: clock(), pause });
     if (blockers.length === 0) {
-      if (options.dryRun) return { outcome: 'would-move', wave: wave.name, branch: wave.branch, from: current, to: target, blockers, waitedSeconds: waited() };
+      if (options.dryRun)
+        return {
+          outcome: 'would-move',
+          wave: wave.name,
+          branch: wave.branch,
+          from: current,
+          to: target,
+          blockers,
+          waitedSeconds: waited(),
+        };
       await env.git.moveBranch(wave.branch, target, current);
-      return { outcome: 'moved', wave: wave.name, branch: wave.branch, from: current, to: target, blockers, waitedSeconds: waited() };
+      return {
+        outcome: 'moved',
+        wave: wave.name,
+        branch: wave.branch,
+        from: current,
+        to: target,
+        blockers,
+        waitedSeconds: waited(),
+      };
     }
     // A pause is a decision, not a state to wait out.
-    if (pause || clock().getTime() >= deadline) return { outcome: 'refused', wave: wave.name, branch: wave.branch, from: current, to: target, blockers, waitedSeconds: waited() };
+    if (pause || clock().getTime() >= deadline)
+      return {
+        outcome: 'refused',
+        wave: wave.name,
+        branch: wave.branch,
+        from: current,
+        to: target,
+        blockers,
+        waitedSeconds: waited(),
+      };
     env.log?.(`waiting (${waited()} s): ${blockers.map((b) => b.message).join('; ')}`);
     await sleep(Math.min((options.intervalSeconds ?? 10) * 1000, Math.max(deadline - clock().getTime(), 0)));
   }
@@ -157,7 +217,12 @@ export interface PauseResult {
   readonly pushed: boolean;
 }
 
-async function commitMarker(env: RolloutEnvironment, file: string, message: string, push: boolean): Promise<{ commit: string; pushed: boolean }> {
+async function commitMarker(
+  env: RolloutEnvironment,
+  file: string,
+  message: string,
+  push: boolean,
+): Promise<{ commit: string; pushed: boolean }> {
   await env.git.git(['add', '-A', '--', file]);
   await env.git.git(['-c', 'commit.gpgsign=false', 'commit', '--quiet', '-m', message, '--', file]);
   const commit = await env.git.git(['rev-parse', 'HEAD']);
@@ -168,25 +233,50 @@ async function commitMarker(env: RolloutEnvironment, file: string, message: stri
 /** Writes and commits `rollout/paused/<wave>.yaml` (idempotent). */
 export async function pause(env: RolloutEnvironment, name: string, options: PauseOptions = {}): Promise<PauseResult> {
   const { wave, previous } = findWave(env.spec, name);
-  if (!previous) throw new RolloutInputError(`wave ${wave.name} is the first wave: it follows ${wave.branch} directly, so there is no promotion to pause — fix: pause a later wave, or stop merging to ${wave.branch}`);
+  if (!previous)
+    throw new RolloutInputError(
+      `wave ${wave.name} is the first wave: it follows ${wave.branch} directly, so there is no promotion to pause — fix: pause a later wave, or stop merging to ${wave.branch}`,
+    );
   const file = pauseMarkerPath(wave.name);
   const absolute = path.join(env.git.root, file);
   if (existsSync(absolute)) return { wave: wave.name, changed: false, file, pushed: false };
   mkdirSync(path.dirname(absolute), { recursive: true });
-  writeFileSync(absolute, renderPauseMarker({ wave: wave.name, reason: options.reason, pausedBy: options.by, pausedAt: (env.now?.() ?? new Date()).toISOString() }));
-  const { commit, pushed } = await commitMarker(env, file, `rollout: pause wave ${wave.name}${options.reason ? `: ${options.reason}` : ''}`, options.push ?? false);
+  writeFileSync(
+    absolute,
+    renderPauseMarker({
+      wave: wave.name,
+      reason: options.reason,
+      pausedBy: options.by,
+      pausedAt: (env.now?.() ?? new Date()).toISOString(),
+    }),
+  );
+  const { commit, pushed } = await commitMarker(
+    env,
+    file,
+    `rollout: pause wave ${wave.name}${options.reason ? `: ${options.reason}` : ''}`,
+    options.push ?? false,
+  );
   return { wave: wave.name, changed: true, file, commit, pushed };
 }
 
 /** Removes and commits the pause marker (idempotent). */
-export async function resume(env: RolloutEnvironment, name: string, options: Omit<PauseOptions, 'reason'> = {}): Promise<PauseResult> {
+export async function resume(
+  env: RolloutEnvironment,
+  name: string,
+  options: Omit<PauseOptions, 'reason'> = {},
+): Promise<PauseResult> {
   const { wave } = findWave(env.spec, name);
   const file = pauseMarkerPath(wave.name);
   const absolute = path.join(env.git.root, file);
   if (!existsSync(absolute)) return { wave: wave.name, changed: false, file, pushed: false };
   const was = parsePauseMarker(wave.name, readFileSync(absolute, 'utf8'));
   rmSync(absolute);
-  const { commit, pushed } = await commitMarker(env, file, `rollout: resume wave ${wave.name}${was.reason ? ` (paused: ${was.reason})` : ''}`, options.push ?? false);
+  const { commit, pushed } = await commitMarker(
+    env,
+    file,
+    `rollout: resume wave ${wave.name}${was.reason ? ` (paused: ${was.reason})` : ''}`,
+    options.push ?? false,
+  );
   return { wave: wave.name, changed: true, file, commit, pushed };
 }
 

@@ -75,10 +75,29 @@ export class PathInspector {
     if (!stats || stats.isFile()) return [];
     if (stats.isSymbolicLink()) {
       const escape = this.escape(relative);
-      return [escape ?? { path: relative, problem: 'is a symlink where synthesis writes a file', fix: `delete the link ${relative} (synthesis writes regular files only)` }];
+      return [
+        escape ?? {
+          path: relative,
+          problem: 'is a symlink where synthesis writes a file',
+          fix: `delete the link ${relative} (synthesis writes regular files only)`,
+        },
+      ];
     }
-    if (stats.isDirectory()) return [{ path: relative, problem: 'is a folder where synthesis writes a file', fix: `move the folder ${relative} out of the way` }];
-    return [{ path: relative, problem: `is ${describeKind(stats)} where synthesis writes a file`, fix: `delete or move ${relative}` }];
+    if (stats.isDirectory())
+      return [
+        {
+          path: relative,
+          problem: 'is a folder where synthesis writes a file',
+          fix: `move the folder ${relative} out of the way`,
+        },
+      ];
+    return [
+      {
+        path: relative,
+        problem: `is ${describeKind(stats)} where synthesis writes a file`,
+        fix: `delete or move ${relative}`,
+      },
+    ];
   }
 
   /** One step on the way: null when fine, 'missing' when it (and so everything below) does not exist yet. */
@@ -92,10 +111,18 @@ export class PathInspector {
     if (stats.isSymbolicLink()) {
       problem = this.escape(prefix) ?? null;
       if (!problem && !statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) {
-        problem = { path: prefix, problem: `is a symlink that does not lead to a folder, on the way to ${wanted}`, fix: `replace ${prefix} with a real folder` };
+        problem = {
+          path: prefix,
+          problem: `is a symlink that does not lead to a folder, on the way to ${wanted}`,
+          fix: `replace ${prefix} with a real folder`,
+        };
       }
     } else if (!stats.isDirectory()) {
-      problem = { path: prefix, problem: `is a file where synthesis needs a folder${prefix === wanted ? '' : ` (on the way to ${wanted})`}`, fix: `move the file ${prefix} out of the way` };
+      problem = {
+        path: prefix,
+        problem: `is a file where synthesis needs a folder${prefix === wanted ? '' : ` (on the way to ${wanted})`}`,
+        fix: `move the file ${prefix} out of the way`,
+      };
     }
     this.seen.set(prefix, problem);
     return problem;

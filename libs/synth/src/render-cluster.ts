@@ -59,7 +59,12 @@ export function renderCluster(definition: ClusterDefinition, options: RenderOpti
       const id = objectId(object);
       const firstLayer = seen.get(id);
       if (firstLayer !== undefined) {
-        problems.push({ cluster: definition.name, layer, object: id, message: `emitted twice (also in layer ${firstLayer}); Flux would fight over it` });
+        problems.push({
+          cluster: definition.name,
+          layer,
+          object: id,
+          message: `emitted twice (also in layer ${firstLayer}); Flux would fight over it`,
+        });
       } else {
         seen.set(id, layer);
       }

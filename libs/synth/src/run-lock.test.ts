@@ -23,7 +23,9 @@ function scratch(): string {
 
 /** Starts a real process that takes the lock and holds it; resolves with its holder once it has it. */
 function holdInChild(root: string): Promise<{ child: ChildProcess; holder: RunLockHolder }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HELPER, root, 'hold'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', HELPER, root, 'hold'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -63,7 +65,9 @@ describe('run lock', () => {
     const { child } = await holdInChild(root);
     const script = `const { acquireRunLock } = await import(${JSON.stringify(fileURLToPath(new URL('./run-lock.ts', import.meta.url)))});
       acquireRunLock(${JSON.stringify(root)}, 60000).release(); console.log('acquired');`;
-    const waiter = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const waiter = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(waiter);
     let out = '';
     waiter.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -65,7 +65,10 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
  * Takes the lock of `root`, waiting up to `waitMs` for a live holder; throws RunLockedError naming the holder
  * when it does not finish in time.
  */
-export function acquireRunLock(root: string, waitMs = Number(process.env.FLEET_LOCK_WAIT_MS ?? DEFAULT_LOCK_WAIT_MS)): RunLock {
+export function acquireRunLock(
+  root: string,
+  waitMs = Number(process.env.FLEET_LOCK_WAIT_MS ?? DEFAULT_LOCK_WAIT_MS),
+): RunLock {
   const file = path.join(root, RUN_LOCK_FILE);
   const holder: RunLockHolder = {
     pid: process.pid,
@@ -90,7 +93,9 @@ export function acquireRunLock(root: string, waitMs = Number(process.env.FLEET_L
         continue;
       }
       if (Date.now() >= deadline) {
-        const who = current ? `pid ${current.pid} on ${current.host}, started ${current.startedAt}` : 'an unreadable lock';
+        const who = current
+          ? `pid ${current.pid} on ${current.host}, started ${current.startedAt}`
+          : 'an unreadable lock';
         throw new RunLockedError({
           path: RUN_LOCK_FILE,
           problem: `another fleet synth is running in this repository (${who}); waited ${(waitMs / 1000).toFixed(1)} s`,

@@ -57,8 +57,13 @@ export interface SynthesisSummary {
 }
 
 export class UnknownClusterError extends Error {
-  constructor(readonly unknown: readonly string[], readonly known: readonly string[]) {
-    super(`unknown cluster${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the fleet has ${known.join(', ')} — fix: pass one of these to --cluster`);
+  constructor(
+    readonly unknown: readonly string[],
+    readonly known: readonly string[],
+  ) {
+    super(
+      `unknown cluster${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the fleet has ${known.join(', ')} — fix: pass one of these to --cluster`,
+    );
     this.name = 'UnknownClusterError';
   }
 }
@@ -92,11 +97,16 @@ export function synthesize(options: SynthesizeOptions): SynthesisSummary {
   }
   const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
   if (!existsSync(options.root)) {
-    if (options.check) throw new TreeRefusedError([{ path: options.root, problem: 'does not exist', fix: 'pass the repository root with --root' }]);
+    if (options.check)
+      throw new TreeRefusedError([
+        { path: options.root, problem: 'does not exist', fix: 'pass the repository root with --root' },
+      ]);
     withFileErrors(options.root, () => mkdirSync(options.root, { recursive: true }));
   }
   // One run at a time: a check must not read a tree another run is half-way through writing either.
-  const lock = withFileErrors(options.root, () => (options.check ? lockUnlessReadOnly(options.root) : acquireRunLock(options.root)));
+  const lock = withFileErrors(options.root, () =>
+    options.check ? lockUnlessReadOnly(options.root) : acquireRunLock(options.root),
+  );
   let recovered: number;
   let plan: TreePlan;
   try {
@@ -128,7 +138,8 @@ function lockUnlessReadOnly(root: string): Pick<ReturnType<typeof acquireRunLock
   try {
     return acquireRunLock(root);
   } catch (error) {
-    if (['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) return { release: () => {} };
+    if (['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? ''))
+      return { release: () => {} };
     throw error;
   }
 }

@@ -15,7 +15,10 @@ export function formatTreeProblem(problem: TreeProblem): string {
 
 /** The tree holds something synthesis must not write over or through; nothing was written. */
 export class TreeRefusedError extends Error {
-  constructor(readonly problems: readonly TreeProblem[], readonly written = false) {
+  constructor(
+    readonly problems: readonly TreeProblem[],
+    readonly written = false,
+  ) {
     super(problems.map(formatTreeProblem).join('\n'));
     this.name = 'TreeRefusedError';
   }
@@ -31,19 +34,47 @@ export class RunLockedError extends TreeRefusedError {
 
 /** What an errno means for a file synthesis writes, and what to do about it. */
 const ERRNO: Record<string, { problem: string; fix: (file: string) => string }> = {
-  EACCES: { problem: 'permission denied', fix: (f) => `make ${f} and its folder writable by this user (chmod/chown), or synthesize in a checkout you own` },
-  EPERM: { problem: 'operation not permitted', fix: (f) => `remove the immutable or ownership restriction on ${f} (chattr -i, chown), or synthesize in a checkout you own` },
-  EROFS: { problem: 'the file system is read-only', fix: () => 'synthesize in a writable checkout (or remount it read-write)' },
-  ENOSPC: { problem: 'no space left on the device', fix: () => 'free space on the file system that holds the repository, then rerun' },
+  EACCES: {
+    problem: 'permission denied',
+    fix: (f) => `make ${f} and its folder writable by this user (chmod/chown), or synthesize in a checkout you own`,
+  },
+  EPERM: {
+    problem: 'operation not permitted',
+    fix: (f) =>
+      `remove the immutable or ownership restriction on ${f} (chattr -i, chown), or synthesize in a checkout you own`,
+  },
+  EROFS: {
+    problem: 'the file system is read-only',
+    fix: () => 'synthesize in a writable checkout (or remount it read-write)',
+  },
+  ENOSPC: {
+    problem: 'no space left on the device',
+    fix: () => 'free space on the file system that holds the repository, then rerun',
+  },
   EDQUOT: { problem: 'disk quota exceeded', fix: () => 'free space within your quota, then rerun' },
   EISDIR: { problem: 'a folder is where synthesis writes a file', fix: (f) => `move the folder ${f} out of the way` },
-  ENOTDIR: { problem: 'a file is where synthesis needs a folder', fix: (f) => `move the file on the way to ${f} out of the way` },
+  ENOTDIR: {
+    problem: 'a file is where synthesis needs a folder',
+    fix: (f) => `move the file on the way to ${f} out of the way`,
+  },
   EEXIST: { problem: 'a file is where synthesis needs a folder', fix: (f) => `move the file ${f} out of the way` },
-  ENOTEMPTY: { problem: 'a non-empty folder is where synthesis writes a file', fix: (f) => `move the folder ${f} out of the way` },
-  EXDEV: { problem: 'the path is on another file system than the repository root (a mount inside the repository)', fix: (f) => `synthesize in a checkout on one file system: ${f} must be renameable from .fleet-tx/` },
+  ENOTEMPTY: {
+    problem: 'a non-empty folder is where synthesis writes a file',
+    fix: (f) => `move the folder ${f} out of the way`,
+  },
+  EXDEV: {
+    problem: 'the path is on another file system than the repository root (a mount inside the repository)',
+    fix: (f) => `synthesize in a checkout on one file system: ${f} must be renameable from .fleet-tx/`,
+  },
   EMFILE: { problem: 'too many open files', fix: () => 'raise the open-file limit (ulimit -n), then rerun' },
-  ENAMETOOLONG: { problem: 'the path is too long for the file system', fix: () => 'shorten the cluster or object name in the fleet model' },
-  EBUSY: { problem: 'the file is in use (busy)', fix: (f) => `close whatever holds ${f} (an editor, a mount), then rerun` },
+  ENAMETOOLONG: {
+    problem: 'the path is too long for the file system',
+    fix: () => 'shorten the cluster or object name in the fleet model',
+  },
+  EBUSY: {
+    problem: 'the file is in use (busy)',
+    fix: (f) => `close whatever holds ${f} (an editor, a mount), then rerun`,
+  },
 };
 
 /** A file-system error during the write, after the tree was rolled back (or, failing that, left for the next run). */

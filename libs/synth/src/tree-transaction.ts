@@ -12,7 +12,16 @@
  *   previous tree comes back byte for byte. A file-system error (EACCES, ENOSPC …) becomes one TreeWriteError
  *   naming the path and the fix.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { GeneratedFile } from './layout.ts';
 import { PathInspector } from './path-safety.ts';
@@ -35,7 +44,12 @@ export interface TreePlan {
 }
 
 /** Walks a folder: regular files (repository-relative, forward slashes, sorted), and anything else it holds. */
-function listFiles(root: string, folder: string, inspector: PathInspector, out: { files: string[]; other: string[]; problems: TreeProblem[] }): void {
+function listFiles(
+  root: string,
+  folder: string,
+  inspector: PathInspector,
+  out: { files: string[]; other: string[]; problems: TreeProblem[] },
+): void {
   const absolute = path.join(root, folder);
   if (!existsSync(absolute)) return;
   for (const entry of readdirSync(absolute, { withFileTypes: true })) {
@@ -109,7 +123,11 @@ interface Journal {
   readonly pid: number;
   /** `staged` while operations may be half done; `committed` once every operation succeeded. */
   readonly state: 'staged' | 'committed';
-  readonly operations: ReadonlyArray<{ readonly op: 'write' | 'remove'; readonly path: string; readonly existed: boolean }>;
+  readonly operations: ReadonlyArray<{
+    readonly op: 'write' | 'remove';
+    readonly path: string;
+    readonly existed: boolean;
+  }>;
 }
 
 export interface ApplyOptions {
@@ -277,7 +295,13 @@ export function recoverInterrupted(root: string): number {
     const problems = journal.operations.flatMap((operation) =>
       isPlainRelative(operation.path)
         ? inspector.folder(path.posix.dirname(operation.path), operation.path)
-        : [{ path: `${TRANSACTION_DIR}/${entry.name}/journal.json`, problem: `names ${operation.path}, outside the repository`, fix: `delete ${TRANSACTION_DIR}/${entry.name}` }],
+        : [
+            {
+              path: `${TRANSACTION_DIR}/${entry.name}/journal.json`,
+              problem: `names ${operation.path}, outside the repository`,
+              fix: `delete ${TRANSACTION_DIR}/${entry.name}`,
+            },
+          ],
     );
     if (problems.length > 0) throw new TreeRefusedError(unique(problems));
     rollback(root, tx, journal);

@@ -59,7 +59,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PATH_SEGMENT_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
 
 /** Problems of one object; empty when valid. */
-export function validateObject(object: KubernetesObject, extra: ReadonlyMap<string, ObjectValidator> = new Map()): string[] {
+export function validateObject(
+  object: KubernetesObject,
+  extra: ReadonlyMap<string, ObjectValidator> = new Map(),
+): string[] {
   const problems: string[] = [];
   const { name, namespace } = object.metadata ?? {};
   const key = `${object.apiVersion}/${object.kind}`;
@@ -70,7 +73,8 @@ export function validateObject(object: KubernetesObject, extra: ReadonlyMap<stri
     problems.push(`metadata.name "${name}" is not a valid name (DNS-1123: lowercase letters, digits, "-" and ".")`);
   }
   if (CLUSTER_SCOPED_KINDS.has(object.kind)) {
-    if (namespace !== undefined) problems.push(`${object.kind} is cluster-scoped but has metadata.namespace "${namespace}"`);
+    if (namespace !== undefined)
+      problems.push(`${object.kind} is cluster-scoped but has metadata.namespace "${namespace}"`);
   } else if (namespace === undefined) {
     problems.push(`${object.kind} is namespaced but has no metadata.namespace`);
   } else if (!DNS_LABEL.test(namespace) || namespace.length > 63) {

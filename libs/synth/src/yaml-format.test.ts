@@ -5,11 +5,15 @@ import { GENERATED_HEADER, isGenerated, toYaml } from './yaml-format.ts';
 describe('toYaml', () => {
   it('sorts keys at every level, keeps list order, drops undefined, and starts with the generated header', () => {
     const yaml = toYaml({ spec: { b: 1, a: [{ z: 1, y: 2 }, 'x'] }, kind: 'K', apiVersion: 'v1', skip: undefined });
-    expect(yaml).toBe(`${GENERATED_HEADER}\napiVersion: v1\nkind: K\nspec:\n  a:\n    - \"y\": 2\n      z: 1\n    - x\n  b: 1\n`);
+    expect(yaml).toBe(
+      `${GENERATED_HEADER}\napiVersion: v1\nkind: K\nspec:\n  a:\n    - \"y\": 2\n      z: 1\n    - x\n  b: 1\n`,
+    );
   });
 
   it('quotes strings a YAML 1.1 parser (Kubernetes) would read as booleans or numbers', () => {
-    expect(toYaml({ a: 'on', b: 'yes', c: 'off', d: '0755', e: 'true', f: true })).toBe(`${GENERATED_HEADER}\na: "on"\nb: "yes"\nc: "off"\nd: "0755"\ne: "true"\nf: true\n`);
+    expect(toYaml({ a: 'on', b: 'yes', c: 'off', d: '0755', e: 'true', f: true })).toBe(
+      `${GENERATED_HEADER}\na: "on"\nb: "yes"\nc: "off"\nd: "0755"\ne: "true"\nf: true\n`,
+    );
   });
 
   it('does not fold long lines or alias repeated objects', () => {

@@ -22,4 +22,3 @@ export function schemaLocation(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env[SCHEMA_LOCATION_ENV];
   return configured && configured.trim() !== '' ? path.resolve(configured) : defaultSchemaLocation();
 }
-

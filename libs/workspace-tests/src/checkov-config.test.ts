@@ -25,7 +25,9 @@ describe('checkov', () => {
 
   it('is pinned to one exact PyPI version and run by .ci/run and ci.yml through scripts/checkov.sh', () => {
     expect(read('scripts/checkov.sh')).toMatch(/^CHECKOV_VERSION="\d+\.\d+\.\d+"$/m);
-    expect(read('scripts/checkov.sh')).toContain('pip" install --quiet --disable-pip-version-check "checkov==${CHECKOV_VERSION}"');
+    expect(read('scripts/checkov.sh')).toContain(
+      'pip" install --quiet --disable-pip-version-check "checkov==${CHECKOV_VERSION}"',
+    );
     expect(read('.ci/run')).toMatch(/^bash scripts\/checkov\.sh\nrecord \$\? "checkov"$/m);
     const ci = parse(read('.github/workflows/ci.yml'));
     const runs = (ci.jobs.fleet.steps as Array<{ run?: string }>).map((s) => s.run ?? '');

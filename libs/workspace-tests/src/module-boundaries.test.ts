@@ -47,46 +47,81 @@ describe('module boundaries', () => {
   });
 
   it('every project has a scope and a type tag; code projects typecheck, lint and test; clusters synth and test', () => {
-    expect(Object.keys(graph)).toEqual(expect.arrayContaining(['fleet', 'synth', 'constructs', 'cluster-app', 'fleet-cli', 'cluster-bu0001a0042-03']));
+    expect(Object.keys(graph)).toEqual(
+      expect.arrayContaining(['fleet', 'synth', 'constructs', 'cluster-app', 'fleet-cli', 'cluster-bu0001a0042-03']),
+    );
     for (const [project, { data: config }] of Object.entries(graph)) {
-      expect(config.tags.some((t: string) => t.startsWith('scope:')), project).toBe(true);
-      expect(config.tags.some((t: string) => t.startsWith('type:')), project).toBe(true);
+      expect(
+        config.tags.some((t: string) => t.startsWith('scope:')),
+        project,
+      ).toBe(true);
+      expect(
+        config.tags.some((t: string) => t.startsWith('type:')),
+        project,
+      ).toBe(true);
       // A cluster is one file (inferred by tools/nx-plugins/cluster-projects.mjs): nothing to typecheck or lint.
       const targets = Object.keys(config.targets).sort();
       const wanted = config.tags.includes('type:cluster') ? ['synth', 'test'] : ['lint', 'test', 'typecheck'];
-      expect(config.tags.includes('type:cluster') ? targets : targets.filter((t) => wanted.includes(t)), project).toStrictEqual(wanted);
+      expect(
+        config.tags.includes('type:cluster') ? targets : targets.filter((t) => wanted.includes(t)),
+        project,
+      ).toStrictEqual(wanted);
     }
   });
 
   it('lint fails when the cluster app imports the infrastructure lib, and passes when the CLI imports the cluster app', async () => {
-    const denied = await lint('libs/cluster-app/src/boundary-probe.ts', "import { planDeployment } from '@aks-fleet/infra';\nexport const probe = planDeployment;\n");
-    expect(denied.join('\n')).toMatch(/@nx\/enforce-module-boundaries: A project tagged with "type:cluster-app" can only depend on libs tagged with/);
-    const allowed = await lint('apps/fleet-cli/src/boundary-probe.ts', "import { clusterDefinitions } from '@aks-fleet/cluster-app';\nexport const probe = clusterDefinitions;\n");
+    const denied = await lint(
+      'libs/cluster-app/src/boundary-probe.ts',
+      "import { planDeployment } from '@aks-fleet/infra';\nexport const probe = planDeployment;\n",
+    );
+    expect(denied.join('\n')).toMatch(
+      /@nx\/enforce-module-boundaries: A project tagged with "type:cluster-app" can only depend on libs tagged with/,
+    );
+    const allowed = await lint(
+      'apps/fleet-cli/src/boundary-probe.ts',
+      "import { clusterDefinitions } from '@aks-fleet/cluster-app';\nexport const probe = clusterDefinitions;\n",
+    );
     expect(allowed.filter((m) => m.startsWith('@nx/'))).toStrictEqual([]);
   });
 
   it('lint fails when the fleet model imports cdk8s', async () => {
-    const messages = await lint('libs/fleet/src/boundary-probe.ts', "import { App } from 'cdk8s';\nexport const probe = App;\n");
+    const messages = await lint(
+      'libs/fleet/src/boundary-probe.ts',
+      "import { App } from 'cdk8s';\nexport const probe = App;\n",
+    );
     expect(messages.join('\n')).toMatch(/@nx\/enforce-module-boundaries: .*cdk8s/);
   });
 
   it('lint fails when a construct imports the fleet model', async () => {
-    const messages = await lint('libs/constructs/src/boundary-probe.ts', "import { loadFleet } from '@aks-fleet/fleet';\nexport const probe = loadFleet;\n");
-    expect(messages.join('\n')).toMatch(/@nx\/enforce-module-boundaries: A project tagged with "type:constructs" can only depend on libs tagged with/);
+    const messages = await lint(
+      'libs/constructs/src/boundary-probe.ts',
+      "import { loadFleet } from '@aks-fleet/fleet';\nexport const probe = loadFleet;\n",
+    );
+    expect(messages.join('\n')).toMatch(
+      /@nx\/enforce-module-boundaries: A project tagged with "type:constructs" can only depend on libs tagged with/,
+    );
   });
 
   it('lint passes the same imports where they are allowed', async () => {
-    const messages = await lint('apps/fleet-cli/src/boundary-probe.ts', "import { loadFleet } from '@aks-fleet/fleet';\nimport { App } from 'cdk8s';\nexport const probe = [loadFleet, App];\n");
+    const messages = await lint(
+      'apps/fleet-cli/src/boundary-probe.ts',
+      "import { loadFleet } from '@aks-fleet/fleet';\nimport { App } from 'cdk8s';\nexport const probe = [loadFleet, App];\n",
+    );
     expect(messages.filter((m) => m.startsWith('@nx/'))).toStrictEqual([]);
   });
 
   it('lint catches an assertion that never runs (vitest/valid-expect)', async () => {
-    const messages = await lint('libs/fleet/src/probe.test.ts', "import { expect, it } from 'vitest';\nit('x', () => { expect(1).toBeDefined; });\n");
+    const messages = await lint(
+      'libs/fleet/src/probe.test.ts',
+      "import { expect, it } from 'vitest';\nit('x', () => { expect(1).toBeDefined; });\n",
+    );
     expect(messages.join('\n')).toMatch(/vitest\/valid-expect/);
   });
 
   it('the fleet lib declares no Kubernetes or Azure dependency', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'libs/fleet/package.json'), 'utf8'));
-    expect(Object.keys(pkg.dependencies ?? {}).filter((d) => /cdk8s|constructs|kubernetes|@azure/.test(d))).toStrictEqual([]);
+    expect(
+      Object.keys(pkg.dependencies ?? {}).filter((d) => /cdk8s|constructs|kubernetes|@azure/.test(d)),
+    ).toStrictEqual([]);
   });
 });

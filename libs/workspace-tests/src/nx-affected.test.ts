@@ -9,7 +9,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy.ts';
 
-const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
+const ENV = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  CI: 'true',
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+};
 const CLUSTER_03 = 'cluster-bu0001a0042-03';
 const CLUSTER_04 = 'cluster-bu0001a0042-04';
 const CLUSTER_05 = 'cluster-bu0001a0042-05';
@@ -18,7 +26,11 @@ let repo = '';
 let copy: WorkspaceCopy | undefined;
 
 function nx(...args: string[]): string {
-  return execFileSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args], { cwd: repo, env: ENV, encoding: 'utf8' });
+  return execFileSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args], {
+    cwd: repo,
+    env: ENV,
+    encoding: 'utf8',
+  });
 }
 
 function git(...args: string[]): string {
@@ -30,7 +42,11 @@ function commitAll(message: string): void {
 }
 
 function affectedSynthProjects(): string[] {
-  return (JSON.parse(nx('show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--withTarget', 'synth', '--json')) as string[]).sort();
+  return (
+    JSON.parse(
+      nx('show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--withTarget', 'synth', '--json'),
+    ) as string[]
+  ).sort();
 }
 
 beforeAll(() => {
@@ -76,7 +92,10 @@ describe('nx affected -t synth', () => {
 
 describe('a cluster is one file', () => {
   it('a new cluster.yaml alone is an nx project, is synthesized, and is what affected picks', () => {
-    const template = readFileSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-03/cluster.yaml'), 'utf8');
+    const template = readFileSync(
+      path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-03/cluster.yaml'),
+      'utf8',
+    );
     const definition = template
       .replaceAll('bu0001a0042-03', 'bu0001a0042-05')
       .replace('instance: "03"', 'instance: "05"')
@@ -86,9 +105,14 @@ describe('a cluster is one file', () => {
     mkdirSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05'));
     writeFileSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05/cluster.yaml'), definition);
     commitAll('add cluster 05: one file');
-    expect(git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('libs/fleet/default-fleet/clusters/bu0001a0042-05/cluster.yaml');
+    expect(git('show', '--name-only', '--format=', 'HEAD').trim()).toBe(
+      'libs/fleet/default-fleet/clusters/bu0001a0042-05/cluster.yaml',
+    );
 
-    const project = JSON.parse(nx('show', 'project', CLUSTER_05, '--json')) as { tags: string[]; targets: Record<string, unknown> };
+    const project = JSON.parse(nx('show', 'project', CLUSTER_05, '--json')) as {
+      tags: string[];
+      targets: Record<string, unknown>;
+    };
     expect(project.tags).toStrictEqual(['scope:fleet', 'type:cluster']);
     expect(Object.keys(project.targets).sort()).toStrictEqual(['synth', 'test']);
     expect(affectedSynthProjects()).toStrictEqual([CLUSTER_05]);
@@ -98,7 +122,8 @@ describe('a cluster is one file', () => {
     expect(existsSync(path.join(repo, 'clusters/bu0001a0042-05/kustomization.yaml'))).toBe(true);
     expect(existsSync(path.join(repo, 'infrastructure/clusters/bu0001a0042-05/stamp/template.json'))).toBe(true);
     rmSync(path.join(repo, 'libs/fleet/default-fleet/clusters/bu0001a0042-05'), { recursive: true });
-    for (const folder of ['manifests', 'clusters', 'infrastructure/clusters']) rmSync(path.join(repo, folder, 'bu0001a0042-05'), { recursive: true, force: true });
+    for (const folder of ['manifests', 'clusters', 'infrastructure/clusters'])
+      rmSync(path.join(repo, folder, 'bu0001a0042-05'), { recursive: true, force: true });
     commitAll('remove cluster 05');
   });
 });

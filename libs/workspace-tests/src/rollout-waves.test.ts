@@ -26,7 +26,9 @@ interface ArmResource {
 function fluxBranches(template: { resources?: ArmResource[] | Record<string, ArmResource> }): string[] {
   const walk = (resources: ArmResource[] | Record<string, ArmResource> | undefined): string[] =>
     Object.values(resources ?? {}).flatMap((r) => [
-      ...(r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations' ? [r.properties!.gitRepository!.repositoryRef!.branch!] : []),
+      ...(r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations'
+        ? [r.properties!.gitRepository!.repositoryRef!.branch!]
+        : []),
       ...walk(r.resources),
       ...walk((r.properties as { template?: { resources?: ArmResource[] } } | undefined)?.template?.resources),
     ]);
@@ -60,16 +62,25 @@ describe('wave branches: model, infrastructure and e2e bootstrap agree', () => {
       const expected = wave.index === 1 ? fleet.spec.gitSource.branch : `fleet/wave-${wave.name}`;
       const stamp = templates.get(`infrastructure/clusters/${cluster.name}/stamp/template.json`);
       expect(fluxBranches(stamp), `${cluster.name}: fluxConfiguration`).toStrictEqual([expected]);
-      const { gitRepository } = waveBootstrapObjects(fleet.spec, cluster.name, 'http://127.0.0.1:1/aks-fleet.git', { username: 'fleet', password: 'unused' });
-      expect((gitRepository.spec as { ref: { branch: string } }).ref.branch, `${cluster.name}: e2e bootstrap`).toBe(expected);
+      const { gitRepository } = waveBootstrapObjects(fleet.spec, cluster.name, 'http://127.0.0.1:1/aks-fleet.git', {
+        username: 'fleet',
+        password: 'unused',
+      });
+      expect((gitRepository.spec as { ref: { branch: string } }).ref.branch, `${cluster.name}: e2e bootstrap`).toBe(
+        expected,
+      );
     }
     expect(new Set(waves.map((w) => w.branch)).size).toBe(waves.length);
   });
 
   it('the committed stamps carry the wave branch of the default fleet', () => {
     for (const { cluster } of clustersOf(loadFleet().fleet.spec)) {
-      const committed = JSON.parse(readFileSync(path.join(ROOT, `infrastructure/clusters/${cluster.name}/stamp/template.json`), 'utf8'));
-      expect(fluxBranches(committed)).toStrictEqual([rolloutWaves(loadFleet().fleet.spec).find((w) => w.clusters.includes(cluster.name))!.branch]);
+      const committed = JSON.parse(
+        readFileSync(path.join(ROOT, `infrastructure/clusters/${cluster.name}/stamp/template.json`), 'utf8'),
+      );
+      expect(fluxBranches(committed)).toStrictEqual([
+        rolloutWaves(loadFleet().fleet.spec).find((w) => w.clusters.includes(cluster.name))!.branch,
+      ]);
     }
   });
 });
@@ -82,7 +93,10 @@ describe('rollout.yml', () => {
   });
 
   it('runs on push to the main branch and on dispatch: one job per wave in order, each needing the one before, in its environment, promoting with --wait', () => {
-    const workflow = parse(committed) as { on: Record<string, unknown>; jobs: Record<string, { needs?: string; environment: string; steps: Array<{ run?: string }> }> };
+    const workflow = parse(committed) as {
+      on: Record<string, unknown>;
+      jobs: Record<string, { needs?: string; environment: string; steps: Array<{ run?: string }> }>;
+    };
     expect(Object.keys(workflow.on).sort()).toStrictEqual(['push', 'workflow_dispatch']);
     const waves = rolloutWaves(loadFleet().fleet.spec);
     expect(Object.keys(workflow.jobs)).toStrictEqual(waves.map((w) => `wave-${w.name}`));
@@ -90,7 +104,9 @@ describe('rollout.yml', () => {
       const job = workflow.jobs[`wave-${wave.name}`]!;
       expect(job.environment).toBe(wave.name);
       expect(job.needs).toBe(i === 0 ? undefined : `wave-${waves[i - 1]!.name}`);
-      expect(job.steps.map((s) => s.run ?? '').join('\n')).toMatch(new RegExp(`npx fleet rollout promote ${wave.name} --wait \\d+m --source arm`));
+      expect(job.steps.map((s) => s.run ?? '').join('\n')).toMatch(
+        new RegExp(`npx fleet rollout promote ${wave.name} --wait \\d+m --source arm`),
+      );
     });
     // Never skips a wave: no job runs when the one before it failed.
     expect(committed).not.toMatch(/always\(\)|continue-on-error/);
@@ -102,7 +118,9 @@ describe('rollout.yml', () => {
       { name: 'b', regions: ['centralus'], clusters: [], soak: '30m', approval: true },
       { name: 'c', regions: ['westus3'], clusters: [], soak: '1h', approval: true },
     ]);
-    const workflow = parse(renderRolloutWorkflow(fleet.spec)) as { jobs: Record<string, { needs?: string; environment: string; steps: Array<{ run?: string }> }> };
+    const workflow = parse(renderRolloutWorkflow(fleet.spec)) as {
+      jobs: Record<string, { needs?: string; environment: string; steps: Array<{ run?: string }> }>;
+    };
     expect(Object.entries(workflow.jobs).map(([id, job]) => [id, job.needs, job.environment])).toStrictEqual([
       ['wave-a', undefined, 'a'],
       ['wave-b', 'wave-a', 'b'],

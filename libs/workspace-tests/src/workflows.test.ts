@@ -30,7 +30,10 @@ describe('GitHub Actions workflows', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'actionlint-'));
     try {
       mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
-      writeFileSync(path.join(dir, '.github/workflows/bad.yml'), 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n');
+      writeFileSync(
+        path.join(dir, '.github/workflows/bad.yml'),
+        'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n',
+      );
       const { status, output } = actionlint(dir, ['.github/workflows/bad.yml']);
       expect(status).toBe(1);
       expect(output).toMatch(/property "nope" is not defined/);
@@ -44,9 +47,19 @@ describe('GitHub Actions workflows', () => {
     expect(Object.keys(ci.on).sort()).toStrictEqual(['pull_request', 'push']);
     const steps = ci.jobs.fleet.steps as Array<{ uses?: string; with?: Record<string, unknown>; run?: string }>;
     expect(steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth']).toBe(0);
-    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({
+      'node-version': 20,
+      cache: 'npm',
+    });
     const runs = steps.map((s) => s.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npx nx affected -t typecheck lint test', 'npx fleet synth --check', 'npx fleet graph --check', 'npx fleet validate', 'npx fleet diff --base "origin/$BASE_REF" -o markdown']) {
+    for (const command of [
+      'npm ci',
+      'npx nx affected -t typecheck lint test',
+      'npx fleet synth --check',
+      'npx fleet graph --check',
+      'npx fleet validate',
+      'npx fleet diff --base "origin/$BASE_REF" -o markdown',
+    ]) {
       expect(runs).toContain(command);
     }
     expect(steps.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true);

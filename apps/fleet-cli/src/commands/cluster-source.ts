@@ -5,7 +5,15 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FleetValidationError, formatIssue, loadFleet, parseDuration, type Fleet } from '@aks-fleet/fleet';
-import { azureCredential, loadKubeConfig, readClusterFromArm, readClusterFromKube, resolveContexts, RolloutInputError, type ClusterReader } from '@aks-fleet/rollout';
+import {
+  azureCredential,
+  loadKubeConfig,
+  readClusterFromArm,
+  readClusterFromKube,
+  resolveContexts,
+  RolloutInputError,
+  type ClusterReader,
+} from '@aks-fleet/rollout';
 
 export const CLUSTER_SOURCE_OPTIONS = {
   fleet: { type: 'string' },
@@ -33,7 +41,8 @@ export interface SourceValues {
 export function durationFlag(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const seconds = parseDuration(value);
-  if (seconds === undefined) throw new RolloutInputError(`--${flag} ${value}: expected a duration like 90s, 15m or 1h30m`);
+  if (seconds === undefined)
+    throw new RolloutInputError(`--${flag} ${value}: expected a duration like 90s, 15m or 1h30m`);
   return seconds;
 }
 
@@ -67,17 +76,25 @@ export async function clusterReader(fleet: Readonly<Fleet>, values: SourceValues
   if (timeoutMs <= 0) throw new RolloutInputError(`--timeout ${values.timeout}: expected a duration above zero`);
   if (values.source === 'arm') {
     const subscriptionId = values.subscription ?? process.env.AZURE_SUBSCRIPTION_ID;
-    if (!subscriptionId) throw new RolloutInputError('--source arm needs the subscription: set AZURE_SUBSCRIPTION_ID or pass --subscription <id>');
+    if (!subscriptionId)
+      throw new RolloutInputError(
+        '--source arm needs the subscription: set AZURE_SUBSCRIPTION_ID or pass --subscription <id>',
+      );
     const credential = await azureCredential();
     return (identity) => readClusterFromArm(fleet.spec, identity, { credential, subscriptionId }, timeoutMs);
   }
-  if (values.source !== 'kubernetes') throw new RolloutInputError(`--source ${values.source}: expected kubernetes (kubeconfig contexts) or arm (fluxConfigurations through Azure)`);
+  if (values.source !== 'kubernetes')
+    throw new RolloutInputError(
+      `--source ${values.source}: expected kubernetes (kubeconfig contexts) or arm (fluxConfigurations through Azure)`,
+    );
   const contexts = resolveContexts(fleet.spec, { file: values.contexts, pairs: values.context });
   let kubeConfig;
   try {
     kubeConfig = loadKubeConfig(values.kubeconfig);
   } catch (error) {
-    throw new RolloutInputError(`--kubeconfig ${values.kubeconfig ?? '(default)'}: cannot be read (${(error as Error).message.split('\n')[0]})`);
+    throw new RolloutInputError(
+      `--kubeconfig ${values.kubeconfig ?? '(default)'}: cannot be read (${(error as Error).message.split('\n')[0]})`,
+    );
   }
   return (identity) => readClusterFromKube(kubeConfig, contexts.get(identity.cluster)!, identity, timeoutMs);
 }
@@ -97,6 +114,8 @@ export function reportCommandError(error: unknown, command: string): number {
     process.stderr.write(`ERROR ${error.message}\n`);
     return 2;
   }
-  process.stderr.write(`ERROR ${command}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
+  process.stderr.write(
+    `ERROR ${command}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`,
+  );
   return 1;
 }

@@ -1,4 +1,14 @@
-import { clustersOf, cpuMillicores, loadFleet, memoryMiB, nodeCapacity, planFailover, UnknownRegionError, type Fleet, type ManifestObject } from '@aks-fleet/fleet';
+import {
+  clustersOf,
+  cpuMillicores,
+  loadFleet,
+  memoryMiB,
+  nodeCapacity,
+  planFailover,
+  UnknownRegionError,
+  type Fleet,
+  type ManifestObject,
+} from '@aks-fleet/fleet';
 import { describe, expect, it } from 'vitest';
 import { cleanScratch, REPO_ROOT, runCli } from '../testing/run-cli.ts';
 
@@ -14,7 +24,15 @@ function fleet({ userMaxCount = 5, nodesSubnet }: { userMaxCount?: number; nodes
 }
 
 /** One autoscaled, one-pod-per-node Deployment on the user pool, plus its namespace quota. */
-function manifests({ min = 2, max = 4, surge = 1, cpu = '50m', quotaPods = '5', onePerNode = true, nodeSelector = { 'kubernetes.azure.com/mode': 'user' } as Record<string, string> } = {}): ManifestObject[] {
+function manifests({
+  min = 2,
+  max = 4,
+  surge = 1,
+  cpu = '50m',
+  quotaPods = '5',
+  onePerNode = true,
+  nodeSelector = { 'kubernetes.azure.com/mode': 'user' } as Record<string, string>,
+} = {}): ManifestObject[] {
   const labels = { app: 'web' };
   return [
     {
@@ -27,14 +45,36 @@ function manifests({ min = 2, max = 4, surge = 1, cpu = '50m', quotaPods = '5', 
           metadata: { labels },
           spec: {
             nodeSelector,
-            ...(onePerNode ? { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' }] } } } : {}),
-            containers: [{ resources: { requests: { cpu, memory: '128Mi' }, limits: { cpu: '100m', memory: '256Mi' } } }],
+            ...(onePerNode
+              ? {
+                  affinity: {
+                    podAntiAffinity: {
+                      requiredDuringSchedulingIgnoredDuringExecution: [
+                        { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' },
+                      ],
+                    },
+                  },
+                }
+              : {}),
+            containers: [
+              { resources: { requests: { cpu, memory: '128Mi' }, limits: { cpu: '100m', memory: '256Mi' } } },
+            ],
           },
         },
       },
     },
-    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'app' }, spec: { minReplicas: min, maxReplicas: max, scaleTargetRef: { kind: 'Deployment', name: 'web' } } },
-    { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: 'app' }, spec: { hard: { pods: quotaPods, 'requests.cpu': '100' } } },
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'app' },
+      spec: { minReplicas: min, maxReplicas: max, scaleTargetRef: { kind: 'Deployment', name: 'web' } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'compute', namespace: 'app' },
+      spec: { hard: { pods: quotaPods, 'requests.cpu': '100' } },
+    },
   ];
 }
 
@@ -43,8 +83,20 @@ describe('planFailover', () => {
     const plan = planFailover(fleet(), 'centralus', () => manifests());
     expect(plan.absorbs).toBe(true);
     const [survivor] = plan.survivors;
-    expect(survivor).toMatchObject({ cluster: 'bu0001a0042-03', absorbs: true, frontDoor: { priority: 1, weight: 50, trafficShare: 1 } });
-    expect(survivor!.workloads[0]).toMatchObject({ normal: 2, needed: 4, hpaMax: 4, peak: 4, surge: 1, onePerNode: true, pool: 'user' });
+    expect(survivor).toMatchObject({
+      cluster: 'bu0001a0042-03',
+      absorbs: true,
+      frontDoor: { priority: 1, weight: 50, trafficShare: 1 },
+    });
+    expect(survivor!.workloads[0]).toMatchObject({
+      normal: 2,
+      needed: 4,
+      hpaMax: 4,
+      peak: 4,
+      surge: 1,
+      onePerNode: true,
+      pool: 'user',
+    });
   });
 
   it('names maxCount as the limit when peak + surge needs more nodes than the pool has (one pod per node)', () => {
@@ -55,7 +107,9 @@ describe('planFailover', () => {
   });
 
   it('names the HPA maximum when the traffic share needs more replicas than it allows', () => {
-    const plan = planFailover(fleet({ userMaxCount: 10 }), 'centralus', () => manifests({ min: 3, max: 4, quotaPods: '20' }));
+    const plan = planFailover(fleet({ userMaxCount: 10 }), 'centralus', () =>
+      manifests({ min: 3, max: 4, quotaPods: '20' }),
+    );
     expect(plan.survivors[0]!.limitingFactor).toBe('HPA maximum of app/web');
   });
 
@@ -67,10 +121,16 @@ describe('planFailover', () => {
   it('names the pool when the requests at peak exceed maxCount × allocatable, or one pod exceeds a node', () => {
     const perNode = nodeCapacity('Standard_DS3_v2')!.allocatable.cpuMillicores;
     // 5 nodes × 3860m: 19 pods of 1000m fit (18 + 1 surge), 21 do not.
-    const fits = planFailover(fleet(), 'centralus', () => manifests({ onePerNode: false, max: 18, cpu: '1000m', quotaPods: '100' }));
+    const fits = planFailover(fleet(), 'centralus', () =>
+      manifests({ onePerNode: false, max: 18, cpu: '1000m', quotaPods: '100' }),
+    );
     expect(fits.absorbs).toBe(true);
-    const over = planFailover(fleet(), 'centralus', () => manifests({ onePerNode: false, max: 20, cpu: '1000m', quotaPods: '100' }));
-    expect(over.survivors[0]!.findings.map((f) => f.detail)).toEqual([`CPU requests at peak 21000m > 5 × ${perNode}m allocatable (Standard_DS3_v2)`]);
+    const over = planFailover(fleet(), 'centralus', () =>
+      manifests({ onePerNode: false, max: 20, cpu: '1000m', quotaPods: '100' }),
+    );
+    expect(over.survivors[0]!.findings.map((f) => f.detail)).toEqual([
+      `CPU requests at peak 21000m > 5 × ${perNode}m allocatable (Standard_DS3_v2)`,
+    ]);
     const tooBig = planFailover(fleet({ userMaxCount: 10 }), 'centralus', () => manifests({ cpu: `${perNode + 10}m` }));
     expect(tooBig.survivors[0]!.findings.map((f) => f.factor)).toContain('nodePools.user.vmSize');
   });
@@ -81,7 +141,9 @@ describe('planFailover', () => {
   });
 
   it('a nodeSelector that matches no AKS pool label cannot be placed', () => {
-    const plan = planFailover(fleet(), 'centralus', () => manifests({ nodeSelector: { 'kubernetes.azure.com/mode': 'gpu' } }));
+    const plan = planFailover(fleet(), 'centralus', () =>
+      manifests({ nodeSelector: { 'kubernetes.azure.com/mode': 'gpu' } }),
+    );
     expect(plan.survivors[0]!.findings.map((f) => f.factor)).toContain('node selector of app/web');
   });
 

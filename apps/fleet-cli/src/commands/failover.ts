@@ -45,41 +45,67 @@ export interface FailoverArgs {
 }
 
 function percent(share: number): string {
-  return `${(share * 100).toFixed(share * 100 % 1 === 0 ? 0 : 1)} %`;
+  return `${(share * 100).toFixed((share * 100) % 1 === 0 ? 0 : 1)} %`;
 }
 
 function printPlan(plan: FailoverPlan, out: Output): void {
   out.line(`losing ${plan.lost} (${plan.lostClusters.join(', ')}): ${plan.survivors.length} surviving cluster(s)`);
-  out.line(`Front Door origins left: ${plan.survivors.map((s) => `${s.cluster} priority ${s.frontDoor.priority} weight ${s.frontDoor.weight} → ${percent(s.frontDoor.trafficShare)}`).join('; ') || 'none'}`);
+  out.line(
+    `Front Door origins left: ${plan.survivors.map((s) => `${s.cluster} priority ${s.frontDoor.priority} weight ${s.frontDoor.weight} → ${percent(s.frontDoor.trafficShare)}`).join('; ') || 'none'}`,
+  );
   for (const s of plan.survivors) {
     out.line('');
-    out.line(`${s.cluster} (${s.region}): ${s.absorbs ? 'ABSORBS' : 'CANNOT ABSORB'}${s.limitingFactor ? ` — limited by ${s.limitingFactor}` : ''}`);
+    out.line(
+      `${s.cluster} (${s.region}): ${s.absorbs ? 'ABSORBS' : 'CANNOT ABSORB'}${s.limitingFactor ? ` — limited by ${s.limitingFactor}` : ''}`,
+    );
     for (const w of s.workloads) {
       const hpa = w.hpaMax !== undefined ? `, HPA max ${w.hpaMax}` : '';
-      out.line(`  ${w.deployment}: ${w.normal} → needs ${w.needed}${hpa}; peak ${w.peak} + ${w.surge} surge on ${w.pool}${w.onePerNode ? ' (one per node)' : ''}`);
+      out.line(
+        `  ${w.deployment}: ${w.normal} → needs ${w.needed}${hpa}; peak ${w.peak} + ${w.surge} surge on ${w.pool}${w.onePerNode ? ' (one per node)' : ''}`,
+      );
     }
     for (const p of s.pools) {
       const a = p.allocatablePerNode;
       const cap = a ? `${p.maxCount} × ${a.cpuMillicores}m / ${a.memoryMiB}Mi / ${a.pods} pods` : 'unknown size';
-      out.line(`  pool ${p.pool} ${p.vmSize} ≤ ${p.maxCount} nodes: requests ${p.cpuMillicores}m / ${Math.ceil(p.memoryMiB)}Mi / ${p.pods} pods of ${cap}`);
+      out.line(
+        `  pool ${p.pool} ${p.vmSize} ≤ ${p.maxCount} nodes: requests ${p.cpuMillicores}m / ${Math.ceil(p.memoryMiB)}Mi / ${p.pods} pods of ${cap}`,
+      );
     }
     for (const q of s.quotas) {
-      out.line(`  quota ${q.namespace}/${q.name}: ${Object.entries(q.usage).map(([r, [need, hard]]) => `${r} ${Math.ceil(need)}/${hard}`).join(', ')}`);
+      out.line(
+        `  quota ${q.namespace}/${q.name}: ${Object.entries(q.usage)
+          .map(([r, [need, hard]]) => `${r} ${Math.ceil(need)}/${hard}`)
+          .join(', ')}`,
+      );
     }
-    out.line(`  nodes subnet ${s.subnet.cidr}: ${s.subnet.neededAtMaxNodes} of ${s.subnet.usable} addresses at max nodes (Azure CNI)`);
+    out.line(
+      `  nodes subnet ${s.subnet.cidr}: ${s.subnet.neededAtMaxNodes} of ${s.subnet.usable} addresses at max nodes (Azure CNI)`,
+    );
     for (const f of s.findings) out.line(`  ✗ ${f.factor}: ${f.detail} — fix: ${f.fix}`);
   }
   out.line('');
-  out.line(plan.absorbs ? `every surviving cluster absorbs the loss of ${plan.lost}` : `${plan.survivors.filter((s) => !s.absorbs).length} surviving cluster(s) cannot absorb the loss of ${plan.lost}`);
+  out.line(
+    plan.absorbs
+      ? `every surviving cluster absorbs the loss of ${plan.lost}`
+      : `${plan.survivors.filter((s) => !s.absorbs).length} surviving cluster(s) cannot absorb the loss of ${plan.lost}`,
+  );
 }
 
 export function runFailover(args: FailoverArgs, out: Output): number {
-  if (!args.lose) throw new CliError('failover needs --lose <region>', 'name the region to lose, e.g. fleet failover --lose eastus2');
+  if (!args.lose)
+    throw new CliError('failover needs --lose <region>', 'name the region to lose, e.g. fleet failover --lose eastus2');
   const { fleet } = loadFleet(args.fleet);
-  const trees = new Map(readClusterTrees(args.root).map((t) => [t.name, t.objects.map((o) => o.object as ManifestObject)]));
-  const missing = [...new Set(Object.values(fleet.spec.regions).flatMap((r) => r.clusters.map((c) => c.name)))].filter((name) => !trees.has(name) || !existsSync(path.join(args.root, 'manifests', name)));
+  const trees = new Map(
+    readClusterTrees(args.root).map((t) => [t.name, t.objects.map((o) => o.object as ManifestObject)]),
+  );
+  const missing = [...new Set(Object.values(fleet.spec.regions).flatMap((r) => r.clusters.map((c) => c.name)))].filter(
+    (name) => !trees.has(name) || !existsSync(path.join(args.root, 'manifests', name)),
+  );
   if (missing.length > 0) {
-    throw new CliError(`no synthesized manifests for ${missing.join(', ')} under ${path.join(args.root, 'manifests')}`, 'run fleet synth (with the same --fleet) first');
+    throw new CliError(
+      `no synthesized manifests for ${missing.join(', ')} under ${path.join(args.root, 'manifests')}`,
+      'run fleet synth (with the same --fleet) first',
+    );
   }
   let plan: FailoverPlan;
   try {

@@ -23,10 +23,20 @@ describe('fleet validate', () => {
     const root = scratchDir();
     expect((await runCli(['synth', '--root', root])).code).toBe(0);
     const file = 'manifests/bu0001a0042-03/workload/secret-db.yaml';
-    writeFileSync(path.join(root, file), stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'a0042' }, stringData: { password: 'x' } }));
+    writeFileSync(
+      path.join(root, file),
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db', namespace: 'a0042' },
+        stringData: { password: 'x' },
+      }),
+    );
     const result = await runCli(['validate', '--root', root]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`ERROR security/no-secret ${file} Secret/a0042/db: Secret objects must not be committed — store the value in Key Vault and mount it with a SecretProviderClass`);
+    expect(result.stdout).toContain(
+      `ERROR security/no-secret ${file} Secret/a0042/db: Secret objects must not be committed — store the value in Key Vault and mount it with a SecretProviderClass`,
+    );
     const json = await runCli(['validate', '--root', root, '--json']);
     expect(JSON.parse(json.stdout).errors).toBeGreaterThanOrEqual(1);
   });
@@ -50,7 +60,10 @@ describe('fleet diff', () => {
     return root;
   }
 
-  async function diffAfter(mutate: (f: ReturnType<typeof defaultFleetDocument>) => void, format = 'json'): Promise<{ root: string; output: string }> {
+  async function diffAfter(
+    mutate: (f: ReturnType<typeof defaultFleetDocument>) => void,
+    format = 'json',
+  ): Promise<{ root: string; output: string }> {
     const root = await repoWithBase();
     const document = defaultFleetDocument();
     mutate(document);
@@ -73,8 +86,12 @@ describe('fleet diff', () => {
     const diff = JSON.parse(output) as FleetDiff;
     expect(diff.clusters.map((c) => c.cluster)).toStrictEqual(['bu0001a0042-03', 'bu0001a0042-04']);
     const namespace = diff.clusters[0]!.changed.find((c) => c.object === 'Namespace//a0042')!;
-    expect(namespace.fields).toStrictEqual([{ path: 'metadata.labels.aks-fleet.io/fleet', before: 'bu0001a0042', after: 'contoso-fleet' }]);
-    expect(diff.warnings).toContain('this change touches every cluster (2): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region');
+    expect(namespace.fields).toStrictEqual([
+      { path: 'metadata.labels.aks-fleet.io/fleet', before: 'bu0001a0042', after: 'contoso-fleet' },
+    ]);
+    expect(diff.warnings).toContain(
+      'this change touches every cluster (2): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region',
+    );
   });
 
   it('says which rollout wave a change reaches first: wave 1 on merge, later waves on promotion', async () => {
@@ -86,13 +103,19 @@ describe('fleet diff', () => {
       { wave: 'centralus', index: 2, branch: 'fleet/wave-centralus', clusters: ['bu0001a0042-04'] },
     ]);
     const text = await runCli(['diff', '--base', 'HEAD', '--root', everywhere.root]);
-    expect(text.stdout).toContain('rollout: reaches wave 1 eastus2 (bu0001a0042-03, on merge to main) first, then wave 2 centralus (bu0001a0042-04, on fleet rollout promote centralus)\n');
+    expect(text.stdout).toContain(
+      'rollout: reaches wave 1 eastus2 (bu0001a0042-03, on merge to main) first, then wave 2 centralus (bu0001a0042-04, on fleet rollout promote centralus)\n',
+    );
     const markdown = await runCli(['diff', '--base', 'HEAD', '--root', everywhere.root, '--format', 'markdown']);
-    expect(markdown.stdout).toContain('**Rollout:** reaches wave 1 `eastus2` (`bu0001a0042-03`, on merge to `main`) first, then wave 2 `centralus` (`bu0001a0042-04`, on `fleet rollout promote centralus`).');
+    expect(markdown.stdout).toContain(
+      '**Rollout:** reaches wave 1 `eastus2` (`bu0001a0042-03`, on merge to `main`) first, then wave 2 `centralus` (`bu0001a0042-04`, on `fleet rollout promote centralus`).',
+    );
     const second = await diffAfter((f) => {
       f.spec.regions.centralus!.clusters[0]!.workload.replicas = 1;
     }, 'text');
-    expect(second.output).toContain('rollout: reaches wave 2 centralus (bu0001a0042-04, on fleet rollout promote centralus) first\n');
+    expect(second.output).toContain(
+      'rollout: reaches wave 2 centralus (bu0001a0042-04, on fleet rollout promote centralus) first\n',
+    );
   });
 
   it('detects a rename (delete + create of the same kind) and warns that prune deletes the old object', async () => {
@@ -103,7 +126,9 @@ describe('fleet diff', () => {
     const c3 = diff.clusters.find((c) => c.cluster === 'bu0001a0042-03')!;
     expect(c3.added).toContain('ServiceAccount/a0042/webapp');
     expect(c3.removed).toContain('ServiceAccount/a0042/aspnetapp');
-    expect(diff.warnings).toContain('bu0001a0042-03: ServiceAccount/a0042/aspnetapp → ServiceAccount/a0042/webapp looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)');
+    expect(diff.warnings).toContain(
+      'bu0001a0042-03: ServiceAccount/a0042/aspnetapp → ServiceAccount/a0042/webapp looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)',
+    );
     expect(diff.warnings).toContain('bu0001a0042-03: Flux prune will delete ServiceAccount/a0042/aspnetapp');
   });
 
@@ -116,7 +141,9 @@ describe('fleet diff', () => {
     expect(gone.added).toStrictEqual([]);
     expect(gone.removed.length).toBeGreaterThan(5);
     expect(diff.warnings.some((w) => w.startsWith('cluster bu0001a0042-04 leaves the fleet'))).toBe(true);
-    expect(diff.infrastructure.map((i) => i.scope)).toEqual(expect.arrayContaining(['clusters/bu0001a0042-04', 'regions/centralus', 'frontdoor', 'shared']));
+    expect(diff.infrastructure.map((i) => i.scope)).toEqual(
+      expect.arrayContaining(['clusters/bu0001a0042-04', 'regions/centralus', 'frontdoor', 'shared']),
+    );
   });
 
   it('renders a markdown PR comment: marker, summary table, collapsible details per cluster', async () => {
@@ -149,10 +176,24 @@ describe('fleet infra', () => {
     try {
       const result = await runCli(['infra', 'plan']);
       expect(result.code).toBe(0);
-      const steps = result.stdout.split('\n').filter((l) => /^\s+\d+\. /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+      const steps = result.stdout
+        .split('\n')
+        .filter((l) => /^\s+\d+\. /.test(l))
+        .map((l) => l.trim().split(/\s+/)[1]);
       expect(steps).toStrictEqual([
-        'resource-groups', 'shared', 'hub/eastus2', 'hub/centralus', 'spoke/bu0001a0042-03', 'spoke/bu0001a0042-04',
-        'hub-egress/eastus2', 'hub-egress/centralus', 'key-vault/bu0001a0042-03', 'key-vault/bu0001a0042-04', 'stamp/bu0001a0042-03', 'stamp/bu0001a0042-04', 'frontdoor',
+        'resource-groups',
+        'shared',
+        'hub/eastus2',
+        'hub/centralus',
+        'spoke/bu0001a0042-03',
+        'spoke/bu0001a0042-04',
+        'hub-egress/eastus2',
+        'hub-egress/centralus',
+        'key-vault/bu0001a0042-03',
+        'key-vault/bu0001a0042-04',
+        'stamp/bu0001a0042-03',
+        'stamp/bu0001a0042-04',
+        'frontdoor',
       ]);
       expect(result.stderr).toContain('no Azure credentials');
       const deploy = await runCli(['infra', 'deploy']);
@@ -171,7 +212,10 @@ describe('fleet infra', () => {
     writeFileSync(path.join(cluster, 'appgw-ingress-internal-aks-ingress-tls.crt'), 'CRT');
     writeFileSync(path.join(cluster, 'unrelated.key'), 'not declared');
     const files = readTlsFiles(planDeployment(loadFleet().fleet), dir);
-    expect(Object.keys(files).sort()).toStrictEqual(['bu0001a0042-03/appgw-ingress-internal-aks-ingress-tls.crt', 'bu0001a0042-03/traefik-ingress-internal-aks-ingress-tls.pem']);
+    expect(Object.keys(files).sort()).toStrictEqual([
+      'bu0001a0042-03/appgw-ingress-internal-aks-ingress-tls.crt',
+      'bu0001a0042-03/traefik-ingress-internal-aks-ingress-tls.pem',
+    ]);
     expect(readTlsFiles(planDeployment(loadFleet().fleet), undefined)).toStrictEqual({});
   });
 });

@@ -24,7 +24,12 @@ function threeRegionFleet(): string {
   third.clusters[0]!.instance = '05';
   third.clusters[0]!.spoke = {
     addressSpace: '10.245.0.0/16',
-    subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' },
+    subnets: {
+      nodes: '10.245.0.0/22',
+      ingress: '10.245.4.0/28',
+      appGateway: '10.245.5.0/24',
+      privateEndpoints: '10.245.4.32/28',
+    },
   };
   third.clusters[0]!.ingress.internalLoadBalancerIp = '10.245.4.4';
   document.spec.regions.westus3 = third;

@@ -44,12 +44,21 @@ nothing is deployed.`,
   flags: {
     region: { type: 'string', value: 'REGION', description: "only this region's steps (plus the fleet-wide ones)" },
     shared: { type: 'boolean', description: 'only the fleet-wide steps' },
-    'secure-parameters': { type: 'string', value: 'FILE', description: 'JSON file: { "<step id>": { "<parameter>": "<value>" } } (deploy)' },
-    'tls-dir': { type: 'string', value: 'DIR', description: 'folder of the TLS files to import into each Key Vault (deploy; or FLEET_TLS_DIR)' },
+    'secure-parameters': {
+      type: 'string',
+      value: 'FILE',
+      description: 'JSON file: { "<step id>": { "<parameter>": "<value>" } } (deploy)',
+    },
+    'tls-dir': {
+      type: 'string',
+      value: 'DIR',
+      description: 'folder of the TLS files to import into each Key Vault (deploy; or FLEET_TLS_DIR)',
+    },
     'key-vault-access-ip': {
       type: 'string',
       value: 'IP',
-      description: "open each vault's firewall to this IP for the certificate import only (or FLEET_KEY_VAULT_ACCESS_IP)",
+      description:
+        "open each vault's firewall to this IP for the certificate import only (or FLEET_KEY_VAULT_ACCESS_IP)",
     },
     fleet: FLEET_FLAG,
   },
@@ -85,7 +94,9 @@ export function readTlsFiles(steps: readonly DeploymentStep[], dir: string | und
   if (!dir) return {};
   const inputs = steps.flatMap((step) => [
     ...(step.importCertificates ?? []).map((c) => c.input),
-    ...(step.cluster && step.kind === 'key-vault' ? Object.values(KEY_VAULT_SECURE_PARAMETERS).map((o) => tlsInputPath(step.cluster!, o)) : []),
+    ...(step.cluster && step.kind === 'key-vault'
+      ? Object.values(KEY_VAULT_SECURE_PARAMETERS).map((o) => tlsInputPath(step.cluster!, o))
+      : []),
   ]);
   const files: Record<string, Uint8Array> = {};
   for (const input of inputs) {
@@ -130,7 +141,10 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
   const { fleet } = loadFleet(args.fleet);
   const regions = Object.keys(fleet.spec.regions);
   if (args.region && !regions.includes(args.region)) {
-    throw new CliError(`unknown region "${args.region}"; the fleet has ${regions.join(', ')}`, 'pass one of these to --region');
+    throw new CliError(
+      `unknown region "${args.region}"; the fleet has ${regions.join(', ')}`,
+      'pass one of these to --region',
+    );
   }
   const options = { ...(args.region ? { region: args.region } : {}), ...(args.shared ? { sharedOnly: true } : {}) };
   if (args.action === 'plan') {
@@ -140,14 +154,26 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
       return 0;
     }
     out.line(`deployment plan (${steps.length} steps${args.region ? `, region ${args.region}` : ''}):`);
-    steps.forEach((step, i) => out.line(`  ${String(i + 1).padStart(2)}. ${step.id.padEnd(28)} ${step.scope === 'subscription' ? 'subscription' : step.resourceGroup} ← ${step.templatePath}`));
+    steps.forEach((step, i) =>
+      out.line(
+        `  ${String(i + 1).padStart(2)}. ${step.id.padEnd(28)} ${step.scope === 'subscription' ? 'subscription' : step.resourceGroup} ← ${step.templatePath}`,
+      ),
+    );
     const target = azureTarget();
     if (!target) {
-      out.warn('no Azure credentials: AZURE_SUBSCRIPTION_ID is not set, so no what-if was run (set it and log in with `az login` or GitHub OIDC to preview every step).');
+      out.warn(
+        'no Azure credentials: AZURE_SUBSCRIPTION_ID is not set, so no what-if was run (set it and log in with `az login` or GitHub OIDC to preview every step).',
+      );
       return 0;
     }
     const inputs = deployInputs(steps, args);
-    const results = await whatIf(fleet, { ...options, ...inputs, credential: await defaultAzureCredential(), subscriptionId: target.subscriptionId, onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`) });
+    const results = await whatIf(fleet, {
+      ...options,
+      ...inputs,
+      credential: await defaultAzureCredential(),
+      subscriptionId: target.subscriptionId,
+      onStep: ({ step, phase }) => out.progress(`  ${phase} ${step.id}`),
+    });
     for (const result of results) {
       out.line(`what-if ${result.step.id}: ${result.status ?? 'unknown'}`);
       for (const change of result.changes) out.line(`    ${change.changeType.padEnd(10)} ${change.resourceId ?? ''}`);
@@ -156,12 +182,18 @@ export async function runInfra(args: InfraArgs, out: Output): Promise<number> {
   }
   const target = azureTarget();
   if (!target) {
-    throw new CliError('infra deploy needs Azure; nothing was deployed', 'set AZURE_SUBSCRIPTION_ID and log in (az login, GitHub OIDC or a managed identity)', 1);
+    throw new CliError(
+      'infra deploy needs Azure; nothing was deployed',
+      'set AZURE_SUBSCRIPTION_ID and log in (az login, GitHub OIDC or a managed identity)',
+      1,
+    );
   }
   {
     // Validate every template against the official ARM schemas before anything is sent.
     const validator = ArmSchemaValidator.load({});
-    const problems = selectDeployments(fleet, options).flatMap(({ step, template }) => validator.validateTemplate(template, step.templatePath));
+    const problems = selectDeployments(fleet, options).flatMap(({ step, template }) =>
+      validator.validateTemplate(template, step.templatePath),
+    );
     if (problems.length > 0) {
       for (const problem of problems) out.error(`ERROR ${formatArmProblem(problem)}`);
       return 1;

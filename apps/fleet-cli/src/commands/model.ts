@@ -18,7 +18,13 @@ invalid model prints every error (field path, value, what was expected, the fix)
   flags: { fleet: FLEET_FLAG, cluster: CLUSTER_FLAG },
   outputs: ['text', 'json'],
   run: ({ flags, out }) =>
-    runModel({ ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}), clusters: (flags.cluster as string[] | undefined) ?? [] }, out),
+    runModel(
+      {
+        ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}),
+        clusters: (flags.cluster as string[] | undefined) ?? [],
+      },
+      out,
+    ),
 };
 
 export interface ModelArgs {
@@ -30,15 +36,27 @@ export function runModel(args: ModelArgs, out: Output): number {
   const { fleet, files } = loadFleet(args.fleet);
   const all = clustersOf(fleet.spec);
   const unknown = args.clusters.filter((name) => !all.some(({ cluster }) => cluster.name === name));
-  if (unknown.length > 0) throw new UnknownClusterError(unknown, all.map(({ cluster }) => cluster.name));
+  if (unknown.length > 0)
+    throw new UnknownClusterError(
+      unknown,
+      all.map(({ cluster }) => cluster.name),
+    );
   const selected = args.clusters.length > 0 ? all.filter(({ cluster }) => args.clusters.includes(cluster.name)) : all;
   if (out.json) {
-    out.result({ fleet: fleet.metadata.name, files, clusters: selected.map(({ region, cluster }) => ({ region, ...cluster })) });
+    out.result({
+      fleet: fleet.metadata.name,
+      files,
+      clusters: selected.map(({ region, cluster }) => ({ region, ...cluster })),
+    });
     return 0;
   }
-  out.line(`fleet ${fleet.metadata.name}: ${Object.keys(fleet.spec.regions).length} region(s), ${all.length} cluster(s) — valid`);
+  out.line(
+    `fleet ${fleet.metadata.name}: ${Object.keys(fleet.spec.regions).length} region(s), ${all.length} cluster(s) — valid`,
+  );
   for (const { region, cluster } of selected) {
-    out.line(`  ${cluster.name}  region=${region} instance=${cluster.instance} kubernetes=${cluster.kubernetesVersion} spoke=${cluster.spoke.addressSpace} ilb=${cluster.ingress.internalLoadBalancerIp}`);
+    out.line(
+      `  ${cluster.name}  region=${region} instance=${cluster.instance} kubernetes=${cluster.kubernetesVersion} spoke=${cluster.spoke.addressSpace} ilb=${cluster.ingress.internalLoadBalancerIp}`,
+    );
   }
   return 0;
 }

@@ -6,10 +6,29 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { commitOf, describeMove, GitRemote, pause, promote, renderRolloutStatus, renderRolloutWorkflow, resume, rolloutStatus, RolloutInputError, shortSha } from '@aks-fleet/rollout';
+import {
+  commitOf,
+  describeMove,
+  GitRemote,
+  pause,
+  promote,
+  renderRolloutStatus,
+  renderRolloutWorkflow,
+  resume,
+  rolloutStatus,
+  RolloutInputError,
+  shortSha,
+} from '@aks-fleet/rollout';
 import type { Command } from '../command.ts';
 import { findWorkspaceRoot } from '../workspace-root.ts';
-import { CLUSTER_SOURCE_OPTIONS, clusterReader, durationFlag, loadModel, parseCommandArgs, reportCommandError } from './cluster-source.ts';
+import {
+  CLUSTER_SOURCE_OPTIONS,
+  clusterReader,
+  durationFlag,
+  loadModel,
+  parseCommandArgs,
+  reportCommandError,
+} from './cluster-source.ts';
 
 export const ROLLOUT_USAGE = `usage: fleet rollout <action> [options]
 
@@ -27,7 +46,9 @@ options: --root DIR (a clone of the fleet repository; default: this workspace) -
 export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'staged rollout across the waves: status, promote, pause, resume, workflow',
-  usage: ROLLOUT_USAGE.split('\n').filter((line) => line.trim() !== '').map((line) => line.replace(/^usage: /, '')),
+  usage: ROLLOUT_USAGE.split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.replace(/^usage: /, '')),
   description: `
 Every later wave follows its own branch (fleet/wave-<name>); promote moves it, with plain git, to the revision the
 previous wave runs healthy — Ready at exactly that revision for at least the wave's soak, nothing failing — or refuses
@@ -60,10 +81,14 @@ export async function runRollout(argv: readonly string[]): Promise<number> {
       (values.help ? process.stdout : process.stderr).write(ROLLOUT_USAGE);
       return values.help ? 0 : 2;
     }
-    if (!ACTIONS.includes(action)) throw new RolloutInputError(`unknown action "${action}"; expected ${ACTIONS.slice(0, -1).join(', ')} or ${ACTIONS.at(-1)}`);
+    if (!ACTIONS.includes(action))
+      throw new RolloutInputError(
+        `unknown action "${action}"; expected ${ACTIONS.slice(0, -1).join(', ')} or ${ACTIONS.at(-1)}`,
+      );
     if (rest.length > 0) throw new RolloutInputError(`unexpected argument "${rest[0]}"`);
     const needsWave = ['promote', 'pause', 'resume'].includes(action);
-    if (needsWave && !wave) throw new RolloutInputError(`fleet rollout ${action} needs a wave: fleet rollout ${action} <wave>`);
+    if (needsWave && !wave)
+      throw new RolloutInputError(`fleet rollout ${action} needs a wave: fleet rollout ${action} <wave>`);
     if (!needsWave && wave) throw new RolloutInputError(`unexpected argument "${wave}" for fleet rollout ${action}`);
     const fleet = loadModel(values);
     if (action === 'workflow') {
@@ -77,30 +102,48 @@ export async function runRollout(argv: readonly string[]): Promise<number> {
       case 'status': {
         const env = { spec: fleet.spec, git, read: await clusterReader(fleet, values) };
         const reports = await rolloutStatus(env);
-        process.stdout.write(values.json ? `${JSON.stringify({ waves: reports }, null, 2)}\n` : renderRolloutStatus(reports));
+        process.stdout.write(
+          values.json ? `${JSON.stringify({ waves: reports }, null, 2)}\n` : renderRolloutStatus(reports),
+        );
         return 0;
       }
       case 'promote': {
         const waitSeconds = durationFlag('wait', values.wait, 0);
         const intervalSeconds = durationFlag('interval', values.interval, 10);
         const env = { spec: fleet.spec, git, read: await clusterReader(fleet, values), log };
-        const result = await promote(env, wave!, { to: values.to, dryRun: values['dry-run'], waitSeconds, intervalSeconds });
+        const result = await promote(env, wave!, {
+          to: values.to,
+          dryRun: values['dry-run'],
+          waitSeconds,
+          intervalSeconds,
+        });
         if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         switch (result.outcome) {
           case 'first-wave':
-            if (!values.json) process.stdout.write(`wave ${result.wave} is the first wave: it follows ${result.branch}; merging there is its promotion (nothing to move)\n`);
+            if (!values.json)
+              process.stdout.write(
+                `wave ${result.wave} is the first wave: it follows ${result.branch}; merging there is its promotion (nothing to move)\n`,
+              );
             return 0;
           case 'already':
-            if (!values.json) process.stdout.write(`wave ${result.wave} is already at ${shortSha(result.to)} (${result.branch}); nothing to do\n`);
+            if (!values.json)
+              process.stdout.write(
+                `wave ${result.wave} is already at ${shortSha(result.to)} (${result.branch}); nothing to do\n`,
+              );
             return 0;
           case 'would-move':
             if (!values.json) process.stdout.write(`dry run: would move ${describeMove(result)}\n`);
             return 0;
           case 'moved':
-            if (!values.json) process.stdout.write(`promoted wave ${result.wave}: ${describeMove(result)}${result.waitedSeconds ? ` after waiting ${result.waitedSeconds} s` : ''}\n`);
+            if (!values.json)
+              process.stdout.write(
+                `promoted wave ${result.wave}: ${describeMove(result)}${result.waitedSeconds ? ` after waiting ${result.waitedSeconds} s` : ''}\n`,
+              );
             return 0;
           case 'refused':
-            process.stderr.write(`REFUSED promoting wave ${result.wave} to ${shortSha(commitOf(result.to) ?? result.to)}${waitSeconds ? ` (waited ${result.waitedSeconds} s)` : ''}:\n${result.blockers.map((b) => `  - ${b.message}\n`).join('')}`);
+            process.stderr.write(
+              `REFUSED promoting wave ${result.wave} to ${shortSha(commitOf(result.to) ?? result.to)}${waitSeconds ? ` (waited ${result.waitedSeconds} s)` : ''}:\n${result.blockers.map((b) => `  - ${b.message}\n`).join('')}`,
+            );
             return 1;
         }
         return 1;
@@ -109,10 +152,19 @@ export async function runRollout(argv: readonly string[]): Promise<number> {
       case 'resume': {
         const env = { spec: fleet.spec, git, read: async () => Promise.reject(new Error('not used')) };
         const by = process.env.GITHUB_ACTOR ?? os.userInfo().username;
-        const result = action === 'pause' ? await pause(env, wave!, { reason: values.reason, by, push: values.push }) : await resume(env, wave!, { push: values.push });
+        const result =
+          action === 'pause'
+            ? await pause(env, wave!, { reason: values.reason, by, push: values.push })
+            : await resume(env, wave!, { push: values.push });
         if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else if (!result.changed) process.stdout.write(`wave ${result.wave} is ${action === 'pause' ? 'already paused' : 'not paused'} (${result.file}); nothing to do\n`);
-        else process.stdout.write(`${action === 'pause' ? 'paused' : 'resumed'} wave ${result.wave}: commit ${shortSha(result.commit)} ${action === 'pause' ? 'adds' : 'removes'} ${result.file}${result.pushed ? `, pushed to ${fleet.spec.gitSource.branch}` : ' — open a pull request (or rerun with --push) for it to take effect'}\n`);
+        else if (!result.changed)
+          process.stdout.write(
+            `wave ${result.wave} is ${action === 'pause' ? 'already paused' : 'not paused'} (${result.file}); nothing to do\n`,
+          );
+        else
+          process.stdout.write(
+            `${action === 'pause' ? 'paused' : 'resumed'} wave ${result.wave}: commit ${shortSha(result.commit)} ${action === 'pause' ? 'adds' : 'removes'} ${result.file}${result.pushed ? `, pushed to ${fleet.spec.gitSource.branch}` : ' — open a pull request (or rerun with --push) for it to take effect'}\n`,
+          );
         return 0;
       }
       default:

@@ -7,7 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadFleet } from '@aks-fleet/fleet';
 import { clusterDefinitions, clusterObjectValidators } from '@aks-fleet/cluster-app';
-import { cleanScratch, kustomizeBinary, readTree, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
+import {
+  cleanScratch,
+  kustomizeBinary,
+  readTree,
+  REPO_ROOT,
+  runCli,
+  scratchDir,
+  writeFleetFile,
+} from '../testing/run-cli.ts';
 
 afterEach(cleanScratch);
 
@@ -18,7 +26,9 @@ async function synthDefault(): Promise<{ root: string; tree: Record<string, stri
   const result = await runCli(['synth', '--root', root]);
   expect(result.code, result.stderr).toBe(0);
   // The Kubernetes side; infrastructure/ has its own tests and golden snapshot in libs/infra.
-  const tree = Object.fromEntries(Object.entries(readTree(root)).filter(([file]) => !file.startsWith('infrastructure/')));
+  const tree = Object.fromEntries(
+    Object.entries(readTree(root)).filter(([file]) => !file.startsWith('infrastructure/')),
+  );
   return { root, tree };
 }
 
@@ -80,7 +90,9 @@ describe('fleet synth on the default fleet', () => {
         `clusters/${cluster}/kustomization.yaml`,
       ]);
     }
-    expect(files.every((f) => f.startsWith('manifests/') || f.startsWith('clusters/') || f.startsWith('infrastructure/'))).toBe(true);
+    expect(
+      files.every((f) => f.startsWith('manifests/') || f.startsWith('clusters/') || f.startsWith('infrastructure/')),
+    ).toBe(true);
   });
 
   it('labels every object with its own cluster and region and nothing of the other region', async () => {
@@ -90,7 +102,11 @@ describe('fleet synth on the default fleet', () => {
       if (file.endsWith('/kustomization.yaml')) continue;
       const cluster = file.split('/')[1]!;
       const object = parse(content);
-      expect(object.metadata.labels).toMatchObject({ 'aks-fleet.io/cluster': cluster, 'aks-fleet.io/region': regions[cluster], 'aks-fleet.io/fleet': 'bu0001a0042' });
+      expect(object.metadata.labels).toMatchObject({
+        'aks-fleet.io/cluster': cluster,
+        'aks-fleet.io/region': regions[cluster],
+        'aks-fleet.io/fleet': 'bu0001a0042',
+      });
       const other = CLUSTERS.find((c) => c !== cluster)!;
       expect(content).not.toContain(other);
       expect(content).not.toContain(regions[other]!);
@@ -141,7 +157,9 @@ describe('fleet synth on the default fleet', () => {
     folders.push(...CLUSTERS.map((c) => `manifests/${c}`));
     for (const folder of new Set(folders)) {
       const output = execFileSync(kustomize, ['build', path.join(root, folder)], { encoding: 'utf8' });
-      const built = parseAllDocuments(output).map((d) => d.toJS()).filter(Boolean);
+      const built = parseAllDocuments(output)
+        .map((d) => d.toJS())
+        .filter(Boolean);
       const expected = Object.entries(tree)
         .filter(([f]) => f.startsWith(`${folder}/`) && !f.endsWith('kustomization.yaml'))
         .map(([, content]) => parse(content));
@@ -174,7 +192,12 @@ describe('fleet synth --check', () => {
   it('prints one JSON document with --json', async () => {
     const { root } = await synthDefault();
     const result = await runCli(['synth', '--check', '-o', 'json', '--root', root]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ command: 'synth --check', clusters: CLUSTERS, drift: [], objects: 78 });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      command: 'synth --check',
+      clusters: CLUSTERS,
+      drift: [],
+      objects: 78,
+    });
   });
 });
 
@@ -230,10 +253,21 @@ describe('fleet synth ownership and scope', () => {
   it('adding a third region yields a complete third folder with no code change', async () => {
     const document = defaultFleetDocument();
     const third = structuredClone(document.spec.regions.eastus2!);
-    third.hub = { addressSpace: '10.200.5.0/24', subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.128/26' } };
+    third.hub = {
+      addressSpace: '10.200.5.0/24',
+      subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.128/26' },
+    };
     third.clusters[0]!.name = 'bu0001a0042-05';
     third.clusters[0]!.instance = '05';
-    third.clusters[0]!.spoke = { addressSpace: '10.245.0.0/16', subnets: { nodes: '10.245.0.0/22', ingress: '10.245.4.0/28', appGateway: '10.245.5.0/24', privateEndpoints: '10.245.4.32/28' } };
+    third.clusters[0]!.spoke = {
+      addressSpace: '10.245.0.0/16',
+      subnets: {
+        nodes: '10.245.0.0/22',
+        ingress: '10.245.4.0/28',
+        appGateway: '10.245.5.0/24',
+        privateEndpoints: '10.245.4.32/28',
+      },
+    };
     third.clusters[0]!.ingress.internalLoadBalancerIp = '10.245.4.4';
     document.spec.regions.westus3 = third;
     const root = scratchDir();
@@ -243,7 +277,9 @@ describe('fleet synth ownership and scope', () => {
     const thirdFiles = Object.keys(tree).filter((f) => f.includes('bu0001a0042-05'));
     const firstFiles = Object.keys(tree).filter((f) => f.includes('bu0001a0042-03'));
     expect(thirdFiles.map((f) => f.replace('-05', '-03'))).toStrictEqual(firstFiles);
-    expect(parse(tree['manifests/bu0001a0042-05/baseline/namespace-a0042.yaml']!).metadata.labels['aks-fleet.io/region']).toBe('westus3');
+    expect(
+      parse(tree['manifests/bu0001a0042-05/baseline/namespace-a0042.yaml']!).metadata.labels['aks-fleet.io/region'],
+    ).toBe('westus3');
   });
 });
 

@@ -4,7 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { loadFleet } from '@aks-fleet/fleet';
-import { defaultContainerPolicy, formatFinding, readClusterTrees, readWorkingTree, RULES, validate, type GateContext } from '@aks-fleet/gate';
+import {
+  defaultContainerPolicy,
+  formatFinding,
+  readClusterTrees,
+  readWorkingTree,
+  RULES,
+  validate,
+  type GateContext,
+} from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem, PLAN_PATH } from '@aks-fleet/infra';
 import { kustomizeLocation } from '@aks-fleet/util';
 import { gateObjectValidators } from '@aks-fleet/cluster-app';
@@ -30,7 +38,11 @@ One line per finding with its fix; exit 1 on any error.`,
   outputs: ['text', 'json'],
   run: ({ flags, out }) =>
     runValidate(
-      { root: rootFlag(flags.root), ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}), listRules: flags['list-rules'] === true },
+      {
+        root: rootFlag(flags.root),
+        ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}),
+        listRules: flags['list-rules'] === true,
+      },
       out,
     ),
 };
@@ -86,7 +98,11 @@ export function runValidate(args: ValidateArgs, out: Output): number {
   const { fleet } = loadFleet(args.fleet);
   const clusters = readClusterTrees(args.root);
   if (clusters.length === 0) {
-    throw new CliError(`no synthesized tree under ${args.root} (no clusters/<cluster>/ folder)`, 'run `fleet synth` first, or pass --root the repository root', 1);
+    throw new CliError(
+      `no synthesized tree under ${args.root} (no clusters/<cluster>/ folder)`,
+      'run `fleet synth` first, or pass --root the repository root',
+      1,
+    );
   }
   const result = validate({
     root: args.root,
@@ -104,7 +120,9 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     out.result({ ...result, errors });
   } else {
     for (const finding of result.findings) out.line(formatFinding(finding));
-    out.line(`${result.rules} rules on ${result.objects} objects in ${result.clusters} clusters: ${errors} error(s), ${result.findings.length - errors} warning(s)`);
+    out.line(
+      `${result.rules} rules on ${result.objects} objects in ${result.clusters} clusters: ${errors} error(s), ${result.findings.length - errors} warning(s)`,
+    );
   }
   return errors > 0 ? 1 : 0;
 }

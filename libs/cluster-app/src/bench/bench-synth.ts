@@ -29,7 +29,10 @@ export function generateFleet(count: number): Fleet {
   regionNames.forEach((name, r) => {
     const hub = (10 << 24) + (255 << 16) + (r << 8);
     regions[name] = {
-      hub: { addressSpace: `${ip(hub)}/24`, subnets: { firewall: `${ip(hub)}/26`, gateway: `${ip(hub + 64)}/27`, bastion: `${ip(hub + 128)}/26` } },
+      hub: {
+        addressSpace: `${ip(hub)}/24`,
+        subnets: { firewall: `${ip(hub)}/26`, gateway: `${ip(hub + 64)}/27`, bastion: `${ip(hub + 128)}/26` },
+      },
       clusters: [],
     };
   });
@@ -41,7 +44,15 @@ export function generateFleet(count: number): Fleet {
       ...structuredClone(template),
       name: `aks-${regionName}-${String(region.clusters.length).padStart(2, '0')}`,
       instance: String(region.clusters.length).padStart(2, '0'),
-      spoke: { addressSpace: `${ip(spoke)}/20`, subnets: { nodes: `${ip(spoke)}/22`, ingress: `${ip(spoke + 1024)}/28`, appGateway: `${ip(spoke + 1280)}/24`, privateEndpoints: `${ip(spoke + 1024 + 32)}/28` } },
+      spoke: {
+        addressSpace: `${ip(spoke)}/20`,
+        subnets: {
+          nodes: `${ip(spoke)}/22`,
+          ingress: `${ip(spoke + 1024)}/28`,
+          appGateway: `${ip(spoke + 1280)}/24`,
+          privateEndpoints: `${ip(spoke + 1024 + 32)}/28`,
+        },
+      },
       ingress: { ...structuredClone(template.ingress), internalLoadBalancerIp: ip(spoke + 1024 + 4) },
     });
   }
@@ -75,40 +86,69 @@ function row(cells: readonly (string | number)[], widths: readonly number[]): st
 
 function synth(args: readonly string[]): { wall: number; summary: Summary } {
   const started = performance.now();
-  const stdout = execFileSync(process.execPath, [CLI, 'synth', '--json', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const stdout = execFileSync(process.execPath, [CLI, 'synth', '--json', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return { wall: (performance.now() - started) / 1000, summary: JSON.parse(stdout) as Summary };
 }
 
 function main(): void {
-const sizes = process.argv.slice(2).length > 0 ? process.argv.slice(2).map(Number) : [1, 10, 100, 1000];
-const headers = ['clusters', 'objects', 'files', 'wall s', 'synth ms', 'yaml floor ms', 'synth/floor', 'ms/cluster', 'peak RSS MB'];
-const widths = headers.map((h) => Math.max(h.length, 9));
-const lines = [row(headers, widths), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`];
+  const sizes = process.argv.slice(2).length > 0 ? process.argv.slice(2).map(Number) : [1, 10, 100, 1000];
+  const headers = [
+    'clusters',
+    'objects',
+    'files',
+    'wall s',
+    'synth ms',
+    'yaml floor ms',
+    'synth/floor',
+    'ms/cluster',
+    'peak RSS MB',
+  ];
+  const widths = headers.map((h) => Math.max(h.length, 9));
+  const lines = [row(headers, widths), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`];
 
-const defaultRoot = mkdtempSync(path.join(tmpdir(), 'bench-default-'));
-synth(['--root', defaultRoot]); // warms the CLI bundle
-const defaultRun = synth(['--root', mkdtempSync(path.join(tmpdir(), 'bench-default-'))]);
-rmSync(defaultRoot, { recursive: true, force: true });
+  const defaultRoot = mkdtempSync(path.join(tmpdir(), 'bench-default-'));
+  synth(['--root', defaultRoot]); // warms the CLI bundle
+  const defaultRun = synth(['--root', mkdtempSync(path.join(tmpdir(), 'bench-default-'))]);
+  rmSync(defaultRoot, { recursive: true, force: true });
 
-for (const size of sizes) {
-  const dir = mkdtempSync(path.join(tmpdir(), `bench-${size}-`));
-  const fleet = generateFleet(size);
-  const fleetFile = path.join(dir, 'fleet.yaml');
-  writeFileSync(fleetFile, stringify(fleet));
-  const { wall, summary: m } = synth(['--fleet', fleetFile, '--root', path.join(dir, 'out')]);
-  const floor = yamlFloorMs(fleet);
-  lines.push(
-    row(
-      [m.clusters.length, m.objects, m.files, wall.toFixed(2), m.durationMs.toFixed(0), floor.toFixed(0), `${(m.durationMs / floor).toFixed(1)}x`, (m.durationMs / m.clusters.length).toFixed(2), m.peakRssMb.toFixed(0)],
-      widths,
-    ),
+  for (const size of sizes) {
+    const dir = mkdtempSync(path.join(tmpdir(), `bench-${size}-`));
+    const fleet = generateFleet(size);
+    const fleetFile = path.join(dir, 'fleet.yaml');
+    writeFileSync(fleetFile, stringify(fleet));
+    const { wall, summary: m } = synth(['--fleet', fleetFile, '--root', path.join(dir, 'out')]);
+    const floor = yamlFloorMs(fleet);
+    lines.push(
+      row(
+        [
+          m.clusters.length,
+          m.objects,
+          m.files,
+          wall.toFixed(2),
+          m.durationMs.toFixed(0),
+          floor.toFixed(0),
+          `${(m.durationMs / floor).toFixed(1)}x`,
+          (m.durationMs / m.clusters.length).toFixed(2),
+          m.peakRssMb.toFixed(0),
+        ],
+        widths,
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`fleet synth benchmark (node ${process.version})\n\n`);
+  process.stdout.write(
+    `default fleet, whole process (node apps/fleet-cli/bin/fleet.js synth, bundle warm): ${defaultRun.wall.toFixed(2)} s wall, ${defaultRun.summary.peakRssMb} MB peak RSS\n\n`,
   );
-  rmSync(dir, { recursive: true, force: true });
-}
-process.stdout.write(`fleet synth benchmark (node ${process.version})\n\n`);
-process.stdout.write(`default fleet, whole process (node apps/fleet-cli/bin/fleet.js synth, bundle warm): ${defaultRun.wall.toFixed(2)} s wall, ${defaultRun.summary.peakRssMb} MB peak RSS\n\n`);
-process.stdout.write(`${lines.join('\n')}\n\nwall = the whole \`fleet synth\` process; synth = load + render + validate + plan + write (its --json durationMs);\n`);
-process.stdout.write('yaml floor = serializing the same Kubernetes objects to YAML in the benchmark process; files include infrastructure/.\n');
+  process.stdout.write(
+    `${lines.join('\n')}\n\nwall = the whole \`fleet synth\` process; synth = load + render + validate + plan + write (its --json durationMs);\n`,
+  );
+  process.stdout.write(
+    'yaml floor = serializing the same Kubernetes objects to YAML in the benchmark process; files include infrastructure/.\n',
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();

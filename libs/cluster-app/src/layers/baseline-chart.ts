@@ -1,4 +1,10 @@
-import { ContainerInsightsAgentConfig, EntraGroupRoleBinding, NamespaceQuota, PsaNamespace, times } from '@aks-fleet/constructs';
+import {
+  ContainerInsightsAgentConfig,
+  EntraGroupRoleBinding,
+  NamespaceQuota,
+  PsaNamespace,
+  times,
+} from '@aks-fleet/constructs';
 import { BASELINE_NAMESPACE } from '@aks-fleet/fleet';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -20,7 +26,9 @@ export class BaselineChart extends Chart {
     new PsaNamespace(this, 'WorkloadNamespace', { name: workload.namespace, enforce: 'restricted' });
     new PsaNamespace(this, 'IngressNamespace', { name: ingress.namespace, enforce: 'restricted' });
 
-    new ContainerInsightsAgentConfig(this, 'ContainerInsights', { prometheusNamespaces: [ingress.namespace, workload.namespace] });
+    new ContainerInsightsAgentConfig(this, 'ContainerInsights', {
+      prometheusNamespaces: [ingress.namespace, workload.namespace],
+    });
 
     // Cluster admins come from the cluster's Entra admin group (set by AKS); teams get one namespace.
     if (context.entra.operatorGroupObjectId) {

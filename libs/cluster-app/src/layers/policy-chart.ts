@@ -58,14 +58,16 @@ export class PolicyChart extends Chart {
       name: 'allow-egress-to-api-server',
       namespace: ingress.namespace,
       podSelector: ingress.podLabels,
-      reason: "The Ingress provider watches the API server over HTTPS; its address is outside the cluster and the model, so any destination on 443 (the hub firewall limits where 443 leads).",
+      reason:
+        'The Ingress provider watches the API server over HTTPS; its address is outside the cluster and the model, so any destination on 443 (the hub firewall limits where 443 leads).',
       egress: [{ peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] }],
     });
     new AllowNetworkPolicy(this, 'IngressMetrics', {
       name: 'allow-metrics-from-kube-system',
       namespace: ingress.namespace,
       podSelector: ingress.podLabels,
-      reason: "The Container Insights agent in kube-system scrapes the controller's Prometheus metrics, on the metrics port only.",
+      reason:
+        "The Container Insights agent in kube-system scrapes the controller's Prometheus metrics, on the metrics port only.",
       ingress: [{ peers: [{ namespace: 'kube-system' }], ports: [{ port: TRAEFIK_PORTS.metrics }] }],
     });
   }

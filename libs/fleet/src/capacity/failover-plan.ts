@@ -10,7 +10,13 @@
  */
 import { clustersOf } from '../names.ts';
 import type { Cluster, Fleet } from '../schema.ts';
-import { AKS_NODE_MAX_PODS, azureCniAddresses, azureSubnetUsableAddresses, nodeCapacity, type NodeResources } from './node-capacity.ts';
+import {
+  AKS_NODE_MAX_PODS,
+  azureCniAddresses,
+  azureSubnetUsableAddresses,
+  nodeCapacity,
+  type NodeResources,
+} from './node-capacity.ts';
 
 /** What the check reads of a synthesized Kubernetes object. */
 export interface ManifestObject {
@@ -25,8 +31,17 @@ type PoolMode = 'system' | 'user';
 interface PodTemplateSpec {
   nodeSelector?: Record<string, string>;
   tolerations?: { key?: string; operator?: string }[];
-  affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { labelSelector?: { matchLabels?: Record<string, string> }; topologyKey?: string }[] } };
-  containers?: { resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } } }[];
+  affinity?: {
+    podAntiAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: {
+        labelSelector?: { matchLabels?: Record<string, string> };
+        topologyKey?: string;
+      }[];
+    };
+  };
+  containers?: {
+    resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
+  }[];
 }
 
 interface DeploymentSpec {
@@ -103,7 +118,15 @@ export function cpuMillicores(quantity: string | number | undefined): number {
   return text.endsWith('m') ? Number(text.slice(0, -1)) : Math.round(Number(text) * 1000);
 }
 
-const MEMORY_UNITS: Readonly<Record<string, number>> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1000 / 1024 / 1024, M: 1e6 / 1024 / 1024, G: 1e9 / 1024 / 1024 };
+const MEMORY_UNITS: Readonly<Record<string, number>> = {
+  Ki: 1 / 1024,
+  Mi: 1,
+  Gi: 1024,
+  Ti: 1024 * 1024,
+  K: 1000 / 1024 / 1024,
+  M: 1e6 / 1024 / 1024,
+  G: 1e9 / 1024 / 1024,
+};
 
 /** `640Mi` → 640, `1Gi` → 1024 (MiB). */
 export function memoryMiB(quantity: string | number | undefined): number {
@@ -136,7 +159,11 @@ function trafficShares(clusters: readonly Cluster[]): Map<string, number> {
   const active = Math.min(...clusters.map((c) => c.frontDoor.priority));
   const group = clusters.filter((c) => c.frontDoor.priority === active);
   const total = group.reduce((sum, c) => sum + c.frontDoor.weight, 0);
-  for (const c of clusters) shares.set(c.name, c.frontDoor.priority === active ? (total > 0 ? c.frontDoor.weight / total : 1 / group.length) : 0);
+  for (const c of clusters)
+    shares.set(
+      c.name,
+      c.frontDoor.priority === active ? (total > 0 ? c.frontDoor.weight / total : 1 / group.length) : 0,
+    );
   return shares;
 }
 
@@ -148,12 +175,18 @@ interface ClusterWorkloads {
 function readWorkloads(objects: readonly ManifestObject[]): ClusterWorkloads {
   const deployments = new Map<string, { spec: DeploymentSpec; hpa?: { min: number; max: number } }>();
   const id = (o: ManifestObject, name = o.metadata?.name): string => `${o.metadata?.namespace ?? 'default'}/${name}`;
-  for (const o of objects) if (o.kind === 'Deployment') deployments.set(id(o), { spec: (o.spec ?? {}) as DeploymentSpec });
+  for (const o of objects)
+    if (o.kind === 'Deployment') deployments.set(id(o), { spec: (o.spec ?? {}) as DeploymentSpec });
   for (const o of objects) {
     if (o.kind !== 'HorizontalPodAutoscaler') continue;
-    const spec = (o.spec ?? {}) as { minReplicas?: number; maxReplicas?: number; scaleTargetRef?: { kind?: string; name?: string } };
+    const spec = (o.spec ?? {}) as {
+      minReplicas?: number;
+      maxReplicas?: number;
+      scaleTargetRef?: { kind?: string; name?: string };
+    };
     const target = deployments.get(id(o, spec.scaleTargetRef?.name));
-    if (target && spec.scaleTargetRef?.kind === 'Deployment') target.hpa = { min: spec.minReplicas ?? 1, max: spec.maxReplicas ?? 1 };
+    if (target && spec.scaleTargetRef?.kind === 'Deployment')
+      target.hpa = { min: spec.minReplicas ?? 1, max: spec.maxReplicas ?? 1 };
   }
   return { deployments, quotas: objects.filter((o) => o.kind === 'ResourceQuota') };
 }
@@ -180,11 +213,17 @@ export class UnknownRegionError extends Error {}
  * The plan for losing `region`. `objectsOf(cluster)` returns the cluster's synthesized objects. Throws
  * UnknownRegionError for a region with no cluster of the fleet.
  */
-export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: (cluster: string) => readonly ManifestObject[]): FailoverPlan {
+export function planFailover(
+  fleet: Readonly<Fleet>,
+  region: string,
+  objectsOf: (cluster: string) => readonly ManifestObject[],
+): FailoverPlan {
   const all = clustersOf(fleet.spec);
   const lost = all.filter((c) => c.region === region);
   if (lost.length === 0) {
-    throw new UnknownRegionError(`--lose: "${region}" is not a region of the fleet; expected one of ${[...new Set(all.map((c) => c.region))].join(', ')}`);
+    throw new UnknownRegionError(
+      `--lose: "${region}" is not a region of the fleet; expected one of ${[...new Set(all.map((c) => c.region))].join(', ')}`,
+    );
   }
   const survivors = all.filter((c) => c.region !== region);
   const before = trafficShares(all.map((c) => c.cluster));
@@ -216,14 +255,30 @@ export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: 
     for (const [id, { spec, hpa }] of deployments) {
       const template = spec.template?.spec ?? {};
       const normal = hpa?.min ?? spec.replicas ?? 1;
-      const needed = hpa ? Math.max(normal, Math.ceil(replicasForAllTraffic(id, cluster.name, normal) * share - 1e-9)) : normal;
+      const needed = hpa
+        ? Math.max(normal, Math.ceil(replicasForAllTraffic(id, cluster.name, normal) * share - 1e-9))
+        : normal;
       const peak = hpa ? hpa.max : normal;
       const labels = spec.template?.metadata?.labels ?? {};
-      const onePerNode = (template.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
-        (t) => t.topologyKey === 'kubernetes.io/hostname' && Object.entries(t.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
+      const onePerNode = (
+        template.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []
+      ).some(
+        (t) =>
+          t.topologyKey === 'kubernetes.io/hostname' &&
+          Object.entries(t.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
       );
       const pool = poolOf(template);
-      atPeak.push({ deployment: id, pool, normal, needed, ...(hpa ? { hpaMax: hpa.max } : {}), peak, surge: surgeOf(spec, peak), onePerNode, requests: podRequests(template) });
+      atPeak.push({
+        deployment: id,
+        pool,
+        normal,
+        needed,
+        ...(hpa ? { hpaMax: hpa.max } : {}),
+        peak,
+        surge: surgeOf(spec, peak),
+        onePerNode,
+        requests: podRequests(template),
+      });
       if (hpa && needed > hpa.max) {
         findings.push({
           factor: `HPA maximum of ${id}`,
@@ -232,7 +287,11 @@ export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: 
         });
       }
       if (pool === 'none') {
-        findings.push({ factor: `node selector of ${id}`, detail: `nodeSelector ${JSON.stringify(template.nodeSelector)} matches no AKS node pool label`, fix: 'select kubernetes.azure.com/mode: user (or system)' });
+        findings.push({
+          factor: `node selector of ${id}`,
+          detail: `nodeSelector ${JSON.stringify(template.nodeSelector)} matches no AKS node pool label`,
+          fix: 'select kubernetes.azure.com/mode: user (or system)',
+        });
       }
     }
 
@@ -245,8 +304,19 @@ export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: 
       const memory = mine.reduce((sum, w) => sum + (w.peak + w.surge) * w.requests.memoryMiB, 0);
       const where = `nodePools.${mode}`;
       if (!sizing) {
-        findings.push({ factor: `${where}.vmSize`, detail: `${pool.vmSize} is not in the VM size table`, fix: 'add its vCPUs and memory to libs/fleet/src/capacity/vm-sizes.ts' });
-        return { pool: mode, vmSize: pool.vmSize, maxCount: pool.maxCount, pods, cpuMillicores: cpu, memoryMiB: memory };
+        findings.push({
+          factor: `${where}.vmSize`,
+          detail: `${pool.vmSize} is not in the VM size table`,
+          fix: 'add its vCPUs and memory to libs/fleet/src/capacity/vm-sizes.ts',
+        });
+        return {
+          pool: mode,
+          vmSize: pool.vmSize,
+          maxCount: pool.maxCount,
+          pods,
+          cpuMillicores: cpu,
+          memoryMiB: memory,
+        };
       }
       const a = sizing.allocatable;
       for (const w of mine.filter((x) => x.onePerNode && x.peak + x.surge > pool.maxCount)) {
@@ -270,10 +340,24 @@ export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: 
           fix: `raise ${where}.maxCount to ${Math.ceil(need / perNode)}, or a larger ${where}.vmSize`,
         });
       }
-      for (const w of mine.filter((x) => x.requests.cpuMillicores > a.cpuMillicores || x.requests.memoryMiB > a.memoryMiB)) {
-        findings.push({ factor: `${where}.vmSize`, detail: `one pod of ${w.deployment} requests more than a ${pool.vmSize} node offers`, fix: `a larger ${where}.vmSize` });
+      for (const w of mine.filter(
+        (x) => x.requests.cpuMillicores > a.cpuMillicores || x.requests.memoryMiB > a.memoryMiB,
+      )) {
+        findings.push({
+          factor: `${where}.vmSize`,
+          detail: `one pod of ${w.deployment} requests more than a ${pool.vmSize} node offers`,
+          fix: `a larger ${where}.vmSize`,
+        });
       }
-      return { pool: mode, vmSize: pool.vmSize, maxCount: pool.maxCount, allocatablePerNode: a, pods, cpuMillicores: cpu, memoryMiB: memory };
+      return {
+        pool: mode,
+        vmSize: pool.vmSize,
+        maxCount: pool.maxCount,
+        allocatablePerNode: a,
+        pods,
+        cpuMillicores: cpu,
+        memoryMiB: memory,
+      };
     });
 
     const quotaReports: QuotaAtPeak[] = quotas.map((q) => {
@@ -281,7 +365,8 @@ export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: 
       const hard = ((q.spec ?? {}) as { hard?: Record<string, string> }).hard ?? {};
       const inNamespace = atPeak.filter((w) => w.deployment.startsWith(`${namespace}/`));
       const template = (w: WorkloadAtPeak): PodTemplateSpec => deployments.get(w.deployment)!.spec.template?.spec ?? {};
-      const sum = (f: (w: WorkloadAtPeak) => number): number => inNamespace.reduce((s, w) => s + (w.peak + w.surge) * f(w), 0);
+      const sum = (f: (w: WorkloadAtPeak) => number): number =>
+        inNamespace.reduce((s, w) => s + (w.peak + w.surge) * f(w), 0);
       const needed: Record<string, number> = {
         pods: sum(() => 1),
         'requests.cpu': sum((w) => w.requests.cpuMillicores),
@@ -289,7 +374,13 @@ export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: 
         'limits.cpu': sum((w) => podLimits(template(w)).cpuMillicores),
         'limits.memory': sum((w) => podLimits(template(w)).memoryMiB),
       };
-      const parse: Record<string, (v: string) => number> = { pods: Number, 'requests.cpu': cpuMillicores, 'limits.cpu': cpuMillicores, 'requests.memory': memoryMiB, 'limits.memory': memoryMiB };
+      const parse: Record<string, (v: string) => number> = {
+        pods: Number,
+        'requests.cpu': cpuMillicores,
+        'limits.cpu': cpuMillicores,
+        'requests.memory': memoryMiB,
+        'limits.memory': memoryMiB,
+      };
       const usage: Record<string, readonly [number, number]> = {};
       for (const [resource, need] of Object.entries(needed)) {
         if (hard[resource] === undefined) continue;
@@ -329,5 +420,10 @@ export function planFailover(fleet: Readonly<Fleet>, region: string, objectsOf: 
       findings,
     };
   });
-  return { lost: region, lostClusters: lost.map((c) => c.cluster.name), survivors: verdicts, absorbs: verdicts.length > 0 && verdicts.every((v) => v.absorbs) };
+  return {
+    lost: region,
+    lostClusters: lost.map((c) => c.cluster.name),
+    survivors: verdicts,
+    absorbs: verdicts.length > 0 && verdicts.every((v) => v.absorbs),
+  };
 }

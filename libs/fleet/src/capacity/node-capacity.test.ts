@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AKS_NODE_MAX_PODS, azureCniAddresses, azureSubnetUsableAddresses, nodeCapacity, reservedCpuMillicores, reservedMemoryMiB } from './node-capacity.ts';
+import {
+  AKS_NODE_MAX_PODS,
+  azureCniAddresses,
+  azureSubnetUsableAddresses,
+  nodeCapacity,
+  reservedCpuMillicores,
+  reservedMemoryMiB,
+} from './node-capacity.ts';
 import { VM_SIZES } from './vm-sizes.ts';
 
 describe('AKS node capacity', () => {

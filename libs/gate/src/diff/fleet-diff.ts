@@ -43,7 +43,9 @@ export interface FleetDiff {
 /** The tree committed at `ref` (git must have it: CI checks out with full history). */
 export function readTreeAtRef(root: string, ref: string): TreeFiles {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const files = git('ls-tree', '-r', '-z', '--name-only', ref, '--', ...ROOTS).split('\0').filter(Boolean);
+  const files = git('ls-tree', '-r', '-z', '--name-only', ref, '--', ...ROOTS)
+    .split('\0')
+    .filter(Boolean);
   const out = new Map<string, string>();
   for (const file of files) out.set(file, git('show', `${ref}:${file}`));
   return out;
@@ -51,7 +53,9 @@ export function readTreeAtRef(root: string, ref: string): TreeFiles {
 
 /** Objects per cluster: cluster → object id → where it is and what it holds. */
 function objectsByCluster(files: TreeFiles): Map<string, Map<string, TreeObject>> {
-  return new Map(clusterTreesFromFiles(files).map((tree) => [tree.name, new Map(tree.objects.map((o) => [objectRef(o.object), o]))]));
+  return new Map(
+    clusterTreesFromFiles(files).map((tree) => [tree.name, new Map(tree.objects.map((o) => [objectRef(o.object), o]))]),
+  );
 }
 
 /** Leaf-level differences between two JSON values, as dotted paths. */
@@ -65,7 +69,13 @@ export function fieldChanges(before: unknown, after: unknown, trail = ''): Field
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
     return before.flatMap((v, i) => fieldChanges(v, after[i], `${trail}[${i}]`));
   }
-  return [{ path: trail || '(object)', ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];
+  return [
+    {
+      path: trail || '(object)',
+      ...(before === undefined ? {} : { before }),
+      ...(after === undefined ? {} : { after }),
+    },
+  ];
 }
 
 export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): FleetDiff {
@@ -86,21 +96,35 @@ export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): Fl
     if (added.length + removed.length + changed.length === 0) continue;
     clusters.push({ cluster, added, removed, changed });
 
-    if (!after.has(cluster)) warnings.push(`cluster ${cluster} leaves the fleet: its folders are deleted; Flux there stops receiving changes (delete the cluster or its fluxConfiguration too)`);
+    if (!after.has(cluster))
+      warnings.push(
+        `cluster ${cluster} leaves the fleet: its folders are deleted; Flux there stops receiving changes (delete the cluster or its fluxConfiguration too)`,
+      );
     else if (!before.has(cluster)) warnings.push(`cluster ${cluster} joins the fleet with ${added.length} objects`);
     for (const id of removed) {
       const [kind, namespace] = id.split('/');
       const twin = added.find((x) => x.startsWith(`${kind}/${namespace}/`));
-      if (twin) warnings.push(`${cluster}: ${id} → ${twin} looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)`);
+      if (twin)
+        warnings.push(
+          `${cluster}: ${id} → ${twin} looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)`,
+        );
       if (after.has(cluster)) warnings.push(`${cluster}: Flux prune will delete ${id}`);
     }
   }
   const clusterCount = new Set([...before.keys(), ...after.keys()]).size;
-  if (clusterCount > 1 && clusters.length === clusterCount && clusters.every((c) => after.has(c.cluster) && before.has(c.cluster))) {
-    warnings.push(`this change touches every cluster (${clusterCount}): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region`);
+  if (
+    clusterCount > 1 &&
+    clusters.length === clusterCount &&
+    clusters.every((c) => after.has(c.cluster) && before.has(c.cluster))
+  ) {
+    warnings.push(
+      `this change touches every cluster (${clusterCount}): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region`,
+    );
   }
 
-  const infraFiles = [...new Set([...base.keys(), ...head.keys()])].filter((f) => f.startsWith('infrastructure/') && base.get(f) !== head.get(f)).sort();
+  const infraFiles = [...new Set([...base.keys(), ...head.keys()])]
+    .filter((f) => f.startsWith('infrastructure/') && base.get(f) !== head.get(f))
+    .sort();
   const scopes = new Map<string, string[]>();
   for (const file of infraFiles) {
     const parts = file.split('/');
@@ -108,7 +132,8 @@ export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): Fl
     scopes.set(scope, [...(scopes.get(scope) ?? []), file]);
   }
   const infrastructure = [...scopes].map(([scope, files]) => ({ scope, files }));
-  for (const { scope } of infrastructure) warnings.push(`infrastructure of ${scope} changes: run \`fleet infra plan\` (what-if) before deploying`);
+  for (const { scope } of infrastructure)
+    warnings.push(`infrastructure of ${scope} changes: run \`fleet infra plan\` (what-if) before deploying`);
   return { base: baseRef, clusters, infrastructure, warnings };
 }
 

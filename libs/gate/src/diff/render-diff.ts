@@ -29,7 +29,8 @@ export function renderText(diff: FleetDiff): string {
   }
   const rollout = describeWaveImpact(diff.waves ?? [], diff.mainBranch ?? 'main');
   if (rollout) lines.push(`rollout: ${rollout}`);
-  for (const { scope, files } of diff.infrastructure) lines.push(`infrastructure ${scope}: ${files.length} file(s) changed`);
+  for (const { scope, files } of diff.infrastructure)
+    lines.push(`infrastructure ${scope}: ${files.length} file(s) changed`);
   for (const warning of diff.warnings) lines.push(`WARN ${warning}`);
   return `${lines.join('\n')}\n`;
 }
@@ -42,7 +43,8 @@ export function renderMarkdown(diff: FleetDiff): string {
   }
   if (diff.clusters.length > 0) {
     out.push('| cluster | added | changed | removed |', '|---|---:|---:|---:|');
-    for (const c of diff.clusters) out.push(`| \`${c.cluster}\` | ${c.added.length} | ${c.changed.length} | ${c.removed.length} |`);
+    for (const c of diff.clusters)
+      out.push(`| \`${c.cluster}\` | ${c.added.length} | ${c.changed.length} | ${c.removed.length} |`);
     out.push('');
     const rollout = describeWaveImpact(diff.waves ?? [], diff.mainBranch ?? 'main', (t) => `\`${t}\``);
     if (rollout) out.push(`**Rollout:** ${rollout}.`, '');
@@ -53,7 +55,12 @@ export function renderMarkdown(diff: FleetDiff): string {
     out.push('');
   }
   for (const c of diff.clusters) {
-    out.push('<details>', `<summary><code>${c.cluster}</code>: +${c.added.length} ~${c.changed.length} -${c.removed.length}</summary>`, '', '```diff');
+    out.push(
+      '<details>',
+      `<summary><code>${c.cluster}</code>: +${c.added.length} ~${c.changed.length} -${c.removed.length}</summary>`,
+      '',
+      '```diff',
+    );
     for (const id of c.added) out.push(`+ ${id}`);
     for (const change of c.changed) {
       out.push(`! ${change.object}`);
@@ -64,7 +71,8 @@ export function renderMarkdown(diff: FleetDiff): string {
   }
   if (diff.infrastructure.length > 0) {
     out.push('<details>', '<summary>Infrastructure</summary>', '');
-    for (const { scope, files } of diff.infrastructure) out.push(`- \`${scope}\`: ${files.map((f) => `\`${f}\``).join(', ')}`);
+    for (const { scope, files } of diff.infrastructure)
+      out.push(`- \`${scope}\`: ${files.map((f) => `\`${f}\``).join(', ')}`);
     out.push('', '</details>', '');
   }
   return `${out.join('\n')}\n`;

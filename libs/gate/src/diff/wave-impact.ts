@@ -16,14 +16,24 @@ export interface WaveImpact {
 export function waveImpact(spec: FleetSpec, diff: FleetDiff): WaveImpact[] {
   const changed = new Set(diff.clusters.map((c) => c.cluster));
   return rolloutWaves(spec)
-    .map((w) => ({ wave: w.name, index: w.index, branch: w.branch, clusters: w.clusters.filter((c) => changed.has(c)) }))
+    .map((w) => ({
+      wave: w.name,
+      index: w.index,
+      branch: w.branch,
+      clusters: w.clusters.filter((c) => changed.has(c)),
+    }))
     .filter((w) => w.clusters.length > 0);
 }
 
 /** One sentence: where the change lands first and how it travels on. */
-export function describeWaveImpact(waves: readonly WaveImpact[], mainBranch: string, code: (text: string) => string = (t) => t): string | undefined {
+export function describeWaveImpact(
+  waves: readonly WaveImpact[],
+  mainBranch: string,
+  code: (text: string) => string = (t) => t,
+): string | undefined {
   if (waves.length === 0) return undefined;
-  const how = (w: WaveImpact) => (w.index === 1 ? `on merge to ${code(mainBranch)}` : `on ${code(`fleet rollout promote ${w.wave}`)}`);
+  const how = (w: WaveImpact) =>
+    w.index === 1 ? `on merge to ${code(mainBranch)}` : `on ${code(`fleet rollout promote ${w.wave}`)}`;
   const [first, ...rest] = waves;
   const step = (w: WaveImpact) => `wave ${w.index} ${code(w.wave)} (${w.clusters.map(code).join(', ')}, ${how(w)})`;
   return `reaches ${step(first!)} first${rest.length ? `, then ${rest.map(step).join(', then ')}` : ''}`;

@@ -35,7 +35,8 @@ function allResources(context: GateContext): Array<{ file: string; resource: Res
       walk(file, (resource.properties?.template as { resources?: Resource[] } | undefined)?.resources);
     }
   };
-  for (const [file, template] of context.infrastructure?.templates ?? []) walk(file, (template as { resources?: Resource[] }).resources);
+  for (const [file, template] of context.infrastructure?.templates ?? [])
+    walk(file, (template as { resources?: Resource[] }).resources);
   return out;
 }
 
@@ -70,8 +71,13 @@ function vaultContents(context: GateContext, resources: ReturnType<typeof allRes
     if (isType(resource, `${VAULTS}/secrets`) && vaultName && child) vault(vaultName).secrets.add(child);
     if (isType(resource, `${VAULTS}/keys`) && vaultName && child) vault(vaultName).keys.add(child);
   }
-  const steps = (context.infrastructure?.plan as { steps?: Array<{ importCertificates?: Array<{ keyVault?: string; name?: string }> }> } | undefined)?.steps ?? [];
-  for (const step of steps) for (const c of step.importCertificates ?? []) if (c.keyVault && c.name) vault(c.keyVault).certificates.add(c.name);
+  const steps =
+    (
+      context.infrastructure?.plan as
+        { steps?: Array<{ importCertificates?: Array<{ keyVault?: string; name?: string }> }> } | undefined
+    )?.steps ?? [];
+  for (const step of steps)
+    for (const c of step.importCertificates ?? []) if (c.keyVault && c.name) vault(c.keyVault).certificates.add(c.name);
   return vaults;
 }
 
@@ -96,7 +102,9 @@ function vaultRoles(resources: ReturnType<typeof allResources>): Map<string, Set
     if (!isType(resource, 'Microsoft.Authorization/roleAssignments')) continue;
     const vault = namedIn(resource.scope, VAULTS);
     const identity = namedIn(resource.properties?.principalId, IDENTITIES);
-    const role = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(String(resource.properties?.roleDefinitionId ?? ''))?.[1];
+    const role = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(
+      String(resource.properties?.roleDefinitionId ?? ''),
+    )?.[1];
     if (!vault || !identity || !role) continue;
     const key = `${vault.toLowerCase()}|${identity.toLowerCase()}`;
     roles.set(key, new Set([...(roles.get(key) ?? []), role.toLowerCase()]));
@@ -108,8 +116,12 @@ function vaultRoles(resources: ReturnType<typeof allResources>): Map<string, Set
 function substitutedIdentities(resources: ReturnType<typeof allResources>, cluster: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const { file, resource } of resources) {
-    if (!isType(resource, 'Microsoft.KubernetesConfiguration/fluxConfigurations') || !file.includes(`/${cluster}/`)) continue;
-    const kustomizations = (resource.properties?.kustomizations ?? {}) as Record<string, { postBuild?: { substitute?: Record<string, string> } }>;
+    if (!isType(resource, 'Microsoft.KubernetesConfiguration/fluxConfigurations') || !file.includes(`/${cluster}/`))
+      continue;
+    const kustomizations = (resource.properties?.kustomizations ?? {}) as Record<
+      string,
+      { postBuild?: { substitute?: Record<string, string> } }
+    >;
     for (const k of Object.values(kustomizations)) {
       for (const [variable, value] of Object.entries(k.postBuild?.substitute ?? {})) {
         const identity = /\.clientId\]$/.test(value) ? namedIn(value, IDENTITIES) : undefined;
@@ -129,9 +141,14 @@ interface MountedObject {
 function mountedObjects(parameter: unknown): MountedObject[] {
   const array = (parse(String(parameter ?? '')) as { array?: unknown[] } | null)?.array ?? [];
   return array
-    .map((entry) => (typeof entry === 'string' ? (parse(entry) as Record<string, unknown>) : (entry as Record<string, unknown>)))
+    .map((entry) =>
+      typeof entry === 'string' ? (parse(entry) as Record<string, unknown>) : (entry as Record<string, unknown>),
+    )
     .filter((o): o is Record<string, unknown> => !!o && typeof o.objectName === 'string')
-    .map((o) => ({ objectName: String(o.objectName), objectType: (String(o.objectType ?? 'secret') as KeyVaultObjectType) }));
+    .map((o) => ({
+      objectName: String(o.objectName),
+      objectType: String(o.objectType ?? 'secret') as KeyVaultObjectType,
+    }));
 }
 
 export const deploySecretRules: Rule[] = [
@@ -148,16 +165,24 @@ export const deploySecretRules: Rule[] = [
       for (const tree of context.clusters) {
         const identities = substitutedIdentities(resources, tree.name);
         for (const { file, object } of tree.objects) {
-          if (object.kind !== 'SecretProviderClass' || !String(object.apiVersion).startsWith('secrets-store.csi.x-k8s.io/')) continue;
+          if (
+            object.kind !== 'SecretProviderClass' ||
+            !String(object.apiVersion).startsWith('secrets-store.csi.x-k8s.io/')
+          )
+            continue;
           const spec = (object as { spec?: { provider?: string; parameters?: Record<string, unknown> } }).spec;
           if (spec?.provider !== 'azure') continue;
           const parameters = spec.parameters ?? {};
           const vaultName = String(parameters.keyvaultName ?? '');
           const ref = objectRef(object);
-          const error = (message: string, fix: string) => findings.push({ severity: 'ERROR', rule: RULE, file, object: ref, message, fix });
+          const error = (message: string, fix: string) =>
+            findings.push({ severity: 'ERROR', rule: RULE, file, object: ref, message, fix });
           const contents = vaults.get(vaultName.toLowerCase());
           if (!contents) {
-            error(`Key Vault "${vaultName}" is not declared by any template`, 'name the cluster\'s vault (the model derives it) or declare the vault in the infrastructure');
+            error(
+              `Key Vault "${vaultName}" is not declared by any template`,
+              "name the cluster's vault (the model derives it) or declare the vault in the infrastructure",
+            );
             continue;
           }
           const clientId = String(parameters.clientID ?? '');
@@ -166,23 +191,27 @@ export const deploySecretRules: Rule[] = [
           if (!identity) {
             error(
               `clientID "${clientId}" is not traceable to a user-assigned identity of the stamp`,
-              'use a Flux substitution placeholder that the cluster\'s fluxConfiguration sets to the identity\'s reference(...).clientId',
+              "use a Flux substitution placeholder that the cluster's fluxConfiguration sets to the identity's reference(...).clientId",
             );
           }
-          const held = identity ? (roles.get(`${vaultName.toLowerCase()}|${identity.toLowerCase()}`) ?? new Set<string>()) : undefined;
+          const held = identity
+            ? (roles.get(`${vaultName.toLowerCase()}|${identity.toLowerCase()}`) ?? new Set<string>())
+            : undefined;
           for (const { objectName, objectType } of mountedObjects(parameters.objects)) {
             if (!holds(contents, objectName, objectType)) {
               error(
                 `objectType ${objectType} "${objectName}": Key Vault ${vaultName} holds ${describeContents(contents, objectName)}`,
                 objectType === 'cert'
-                  ? 'import it as a certificate (fleet infra deploy) or ask for objectType secret, which returns a certificate\'s key and chain'
+                  ? "import it as a certificate (fleet infra deploy) or ask for objectType secret, which returns a certificate's key and chain"
                   : 'create it in the vault (key-vault template secret or an imported certificate) or fix the object name',
               );
             }
             if (identity && held && !KEY_VAULT_READ_ROLES[objectType]?.some((role) => held.has(role))) {
               error(
                 `identity ${identity} holds no Key Vault role on ${vaultName} that reads ${objectType} objects (it holds ${held.size > 0 ? [...held].join(', ') : 'none'})`,
-                objectType === 'secret' ? 'assign it Key Vault Secrets User on the vault' : `assign it the least role that reads ${objectType} objects (${objectType === 'cert' ? 'Key Vault Certificate User' : 'Key Vault Crypto User'})`,
+                objectType === 'secret'
+                  ? 'assign it Key Vault Secrets User on the vault'
+                  : `assign it the least role that reads ${objectType} objects (${objectType === 'cert' ? 'Key Vault Certificate User' : 'Key Vault Crypto User'})`,
               );
             }
           }
@@ -195,11 +224,18 @@ export const deploySecretRules: Rule[] = [
 ];
 
 /** The same bar for App Gateways: every `keyVaultSecretId` names a secret its identity can read. */
-function appGatewayFindings(resources: ReturnType<typeof allResources>, vaults: Map<string, VaultContents>, roles: Map<string, Set<string>>): Finding[] {
+function appGatewayFindings(
+  resources: ReturnType<typeof allResources>,
+  vaults: Map<string, VaultContents>,
+  roles: Map<string, Set<string>>,
+): Finding[] {
   const findings: Finding[] = [];
   for (const { file, resource } of resources) {
     if (!isType(resource, 'Microsoft.Network/applicationGateways')) continue;
-    const identityIds = Object.keys(((resource as { identity?: { userAssignedIdentities?: Record<string, unknown> } }).identity?.userAssignedIdentities) ?? {});
+    const identityIds = Object.keys(
+      (resource as { identity?: { userAssignedIdentities?: Record<string, unknown> } }).identity
+        ?.userAssignedIdentities ?? {},
+    );
     const identity = identityIds.map((id) => namedIn(id, IDENTITIES)).find((name): name is string => !!name);
     const references = ['sslCertificates', 'trustedRootCertificates'].flatMap((part) =>
       ((resource.properties?.[part] ?? []) as Array<{ name?: string; properties?: { keyVaultSecretId?: string } }>)
@@ -208,17 +244,24 @@ function appGatewayFindings(resources: ReturnType<typeof allResources>, vaults: 
     );
     for (const { part, name, uri } of references) {
       const object = `ApplicationGateway/${resource.name}/${part}/${name}`;
-      const error = (message: string, fix: string) => findings.push({ severity: 'ERROR', rule: RULE, file, object, message, fix });
+      const error = (message: string, fix: string) =>
+        findings.push({ severity: 'ERROR', rule: RULE, file, object, message, fix });
       const match = /^https:\/\/([^.]+)\.vault\.azure\.net\/secrets\/([^/]+)/.exec(uri);
       if (!match) continue;
       const [, vault, secret] = match as unknown as [string, string, string];
       const contents = vaults.get(vault.toLowerCase());
       if (!contents || !holds(contents, secret, 'secret')) {
-        error(`keyVaultSecretId ${uri}: Key Vault ${vault} holds ${contents ? describeContents(contents, secret) : 'nothing (no such vault in the templates)'}`, 'import the certificate (fleet infra deploy) or write the secret in the key-vault template');
+        error(
+          `keyVaultSecretId ${uri}: Key Vault ${vault} holds ${contents ? describeContents(contents, secret) : 'nothing (no such vault in the templates)'}`,
+          'import the certificate (fleet infra deploy) or write the secret in the key-vault template',
+        );
       }
       const held = identity ? roles.get(`${vault.toLowerCase()}|${identity.toLowerCase()}`) : undefined;
       if (!identity || !KEY_VAULT_READ_ROLES.secret.some((role) => held?.has(role))) {
-        error(`the gateway's identity ${identity ?? '(none)'} holds no Key Vault role on ${vault} that reads secrets`, 'give the gateway a user-assigned identity with Key Vault Secrets User on the vault');
+        error(
+          `the gateway's identity ${identity ?? '(none)'} holds no Key Vault role on ${vault} that reads secrets`,
+          'give the gateway a user-assigned identity with Key Vault Secrets User on the vault',
+        );
       }
     }
   }

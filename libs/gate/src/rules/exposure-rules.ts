@@ -7,7 +7,11 @@ import type { Rule } from '../rule.ts';
 import { objectRef } from '../tree.ts';
 import { excepted } from './exceptions.ts';
 
-function serviceRule(id: string, rationale: string, check: (spec: { type?: string; externalIPs?: readonly string[] }) => { message: string; fix: string } | undefined): Rule {
+function serviceRule(
+  id: string,
+  rationale: string,
+  check: (spec: { type?: string; externalIPs?: readonly string[] }) => { message: string; fix: string } | undefined,
+): Rule {
   return {
     id,
     rationale,
@@ -23,14 +27,26 @@ function serviceRule(id: string, rationale: string, check: (spec: { type?: strin
 }
 
 export const exposureRules: Rule[] = [
-  serviceRule('security/node-port', 'A NodePort Service listens on every node, around the ingress, its TLS and the App Gateway WAF.', (spec) =>
-    spec.type === 'NodePort'
-      ? { message: 'spec.type is "NodePort"', fix: 'change spec.type to ClusterIP and route to it through the ingress' }
-      : undefined,
+  serviceRule(
+    'security/node-port',
+    'A NodePort Service listens on every node, around the ingress, its TLS and the App Gateway WAF.',
+    (spec) =>
+      spec.type === 'NodePort'
+        ? {
+            message: 'spec.type is "NodePort"',
+            fix: 'change spec.type to ClusterIP and route to it through the ingress',
+          }
+        : undefined,
   ),
-  serviceRule('security/external-ips', 'externalIPs let any Service claim traffic for arbitrary addresses (CVE-2020-8554).', (spec) =>
-    spec.externalIPs?.length
-      ? { message: `spec.externalIPs is ${JSON.stringify(spec.externalIPs)}`, fix: 'remove spec.externalIPs and route to the Service through the ingress' }
-      : undefined,
+  serviceRule(
+    'security/external-ips',
+    'externalIPs let any Service claim traffic for arbitrary addresses (CVE-2020-8554).',
+    (spec) =>
+      spec.externalIPs?.length
+        ? {
+            message: `spec.externalIPs is ${JSON.stringify(spec.externalIPs)}`,
+            fix: 'remove spec.externalIPs and route to the Service through the ingress',
+          }
+        : undefined,
   ),
 ];

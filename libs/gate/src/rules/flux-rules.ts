@@ -17,10 +17,19 @@ interface FluxKustomization {
 
 function kustomizations(cluster: ClusterTree): FluxKustomization[] {
   return cluster.objects
-    .filter(({ object }) => object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
+    .filter(
+      ({ object }) => object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'),
+    )
     .map((entry) => {
       const spec = (entry.object.spec ?? {}) as Omit<FluxKustomization, 'entry' | 'name' | 'namespace'>;
-      return { entry, name: entry.object.metadata.name, namespace: entry.object.metadata.namespace ?? 'default', dependsOn: spec.dependsOn ?? [], path: spec.path, sourceRef: spec.sourceRef };
+      return {
+        entry,
+        name: entry.object.metadata.name,
+        namespace: entry.object.metadata.namespace ?? 'default',
+        dependsOn: spec.dependsOn ?? [],
+        path: spec.path,
+        sourceRef: spec.sourceRef,
+      };
     });
 }
 
@@ -28,9 +37,23 @@ const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** API groups every AKS cluster serves without any CRD of ours. */
 const CORE_GROUPS = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
-  'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'admissionregistration.k8s.io',
-  'apiextensions.k8s.io', 'apiregistration.k8s.io', 'certificates.k8s.io', 'flowcontrol.apiserver.k8s.io',
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'certificates.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
 ]);
 /** Groups whose CRDs AKS installs: the Flux extension and the Key Vault Secrets Store CSI add-on. */
 const ADD_ON_GROUPS = new Map([
@@ -54,7 +77,14 @@ export const fluxRules: Rule[] = [
         return all.flatMap((k) =>
           k.dependsOn
             .filter((d) => !names.has(key(d.namespace ?? k.namespace, d.name)))
-            .map((d) => ({ severity: 'ERROR' as const, rule: 'flux/depends-on', file: k.entry.file, object: objectRef(k.entry.object), message: `dependsOn ${d.namespace ?? k.namespace}/${d.name} does not exist in cluster ${cluster.name}`, fix: 'depend on an existing layer Kustomization' })),
+            .map((d) => ({
+              severity: 'ERROR' as const,
+              rule: 'flux/depends-on',
+              file: k.entry.file,
+              object: objectRef(k.entry.object),
+              message: `dependsOn ${d.namespace ?? k.namespace}/${d.name} does not exist in cluster ${cluster.name}`,
+              fix: 'depend on an existing layer Kustomization',
+            })),
         );
       }),
   },
@@ -64,7 +94,9 @@ export const fluxRules: Rule[] = [
     check: ({ clusters }) =>
       clusters.flatMap((cluster) => {
         const all = kustomizations(cluster);
-        const edges = new Map(all.map((k) => [key(k.namespace, k.name), k.dependsOn.map((d) => key(d.namespace ?? k.namespace, d.name))]));
+        const edges = new Map(
+          all.map((k) => [key(k.namespace, k.name), k.dependsOn.map((d) => key(d.namespace ?? k.namespace, d.name))]),
+        );
         const findings: Finding[] = [];
         const state = new Map<string, 'visiting' | 'done'>();
         const visit = (node: string, trail: string[]): void => {
@@ -72,7 +104,14 @@ export const fluxRules: Rule[] = [
           if (state.get(node) === 'visiting') {
             const cycle = [...trail.slice(trail.indexOf(node)), node];
             const k = all.find((x) => key(x.namespace, x.name) === node)!;
-            findings.push({ severity: 'ERROR', rule: 'flux/cycle', file: k.entry.file, object: objectRef(k.entry.object), message: `dependsOn cycle ${cycle.join(' → ')}`, fix: 'remove one dependsOn so the layers form a chain' });
+            findings.push({
+              severity: 'ERROR',
+              rule: 'flux/cycle',
+              file: k.entry.file,
+              object: objectRef(k.entry.object),
+              message: `dependsOn cycle ${cycle.join(' → ')}`,
+              fix: 'remove one dependsOn so the layers form a chain',
+            });
             return;
           }
           state.set(node, 'visiting');
@@ -90,7 +129,14 @@ export const fluxRules: Rule[] = [
       clusters.flatMap((cluster) =>
         kustomizations(cluster)
           .filter((k) => !k.path || !existsSync(path.join(root, k.path, 'kustomization.yaml')))
-          .map((k) => ({ severity: 'ERROR' as const, rule: 'flux/path', file: k.entry.file, object: objectRef(k.entry.object), message: `path ${k.path ?? '(none)'} has no kustomization.yaml in the repository`, fix: 'point spec.path at a synthesized layer folder and re-synthesize' })),
+          .map((k) => ({
+            severity: 'ERROR' as const,
+            rule: 'flux/path',
+            file: k.entry.file,
+            object: objectRef(k.entry.object),
+            message: `path ${k.path ?? '(none)'} has no kustomization.yaml in the repository`,
+            fix: 'point spec.path at a synthesized layer folder and re-synthesize',
+          })),
       ),
   },
   {
@@ -99,13 +145,26 @@ export const fluxRules: Rule[] = [
     check: ({ clusters }) =>
       clusters.flatMap((cluster) =>
         kustomizations(cluster)
-          .filter((k) => k.sourceRef?.kind !== 'GitRepository' || k.sourceRef?.name !== FLUX_BOOTSTRAP.configurationName || (k.sourceRef?.namespace ?? k.namespace) !== FLUX_BOOTSTRAP.namespace)
-          .map((k) => ({ severity: 'ERROR' as const, rule: 'flux/source-ref', file: k.entry.file, object: objectRef(k.entry.object), message: `sourceRef ${k.sourceRef?.kind}/${k.sourceRef?.namespace ?? k.namespace}/${k.sourceRef?.name} is not the bootstrap GitRepository`, fix: `use sourceRef GitRepository ${FLUX_BOOTSTRAP.namespace}/${FLUX_BOOTSTRAP.configurationName}` })),
+          .filter(
+            (k) =>
+              k.sourceRef?.kind !== 'GitRepository' ||
+              k.sourceRef?.name !== FLUX_BOOTSTRAP.configurationName ||
+              (k.sourceRef?.namespace ?? k.namespace) !== FLUX_BOOTSTRAP.namespace,
+          )
+          .map((k) => ({
+            severity: 'ERROR' as const,
+            rule: 'flux/source-ref',
+            file: k.entry.file,
+            object: objectRef(k.entry.object),
+            message: `sourceRef ${k.sourceRef?.kind}/${k.sourceRef?.namespace ?? k.namespace}/${k.sourceRef?.name} is not the bootstrap GitRepository`,
+            fix: `use sourceRef GitRepository ${FLUX_BOOTSTRAP.namespace}/${FLUX_BOOTSTRAP.configurationName}`,
+          })),
       ),
   },
   {
     id: 'flux/duplicate-object',
-    rationale: 'Two Kustomizations applying the same object fight over it on every reconcile, and pruning one deletes it.',
+    rationale:
+      'Two Kustomizations applying the same object fight over it on every reconcile, and pruning one deletes it.',
     check: ({ clusters }) =>
       clusters.flatMap((cluster) => {
         const seen = new Map<string, string>();
@@ -113,7 +172,15 @@ export const fluxRules: Rule[] = [
         for (const { file, object } of cluster.objects) {
           const id = `${object.apiVersion.split('/')[0]}:${objectRef(object)}`;
           const first = seen.get(id);
-          if (first) findings.push({ severity: 'ERROR', rule: 'flux/duplicate-object', file, object: objectRef(object), message: `also emitted in ${first}`, fix: 'emit each object from exactly one layer' });
+          if (first)
+            findings.push({
+              severity: 'ERROR',
+              rule: 'flux/duplicate-object',
+              file,
+              object: objectRef(object),
+              message: `also emitted in ${first}`,
+              fix: 'emit each object from exactly one layer',
+            });
           else seen.set(id, file);
         }
         return findings;
@@ -121,7 +188,8 @@ export const fluxRules: Rule[] = [
   },
   {
     id: 'flux/crd-provided',
-    rationale: 'A custom resource whose CRD the cluster does not serve fails the apply; CRDs must come from AKS or an earlier layer.',
+    rationale:
+      'A custom resource whose CRD the cluster does not serve fails the apply; CRDs must come from AKS or an earlier layer.',
     check: ({ clusters }) =>
       clusters.flatMap((cluster) => {
         const layerOrder = [...new Set(cluster.objects.map((o) => o.layer))];
@@ -136,8 +204,21 @@ export const fluxRules: Rule[] = [
           const group = groupOf(object.apiVersion);
           if (CORE_GROUPS.has(group) || ADD_ON_GROUPS.has(group)) return [];
           const provider = crdLayer.get(`${group}/${object.kind}`);
-          if (provider !== undefined && (provider === layer || layerOrder.indexOf(provider) < layerOrder.indexOf(layer))) return [];
-          return [{ severity: 'ERROR' as const, rule: 'flux/crd-provided', file, object: objectRef(object), message: `no CRD for ${group}/${object.kind} is served by AKS or an earlier layer`, fix: 'install its CRD in an earlier layer, or use a built-in kind' }];
+          if (
+            provider !== undefined &&
+            (provider === layer || layerOrder.indexOf(provider) < layerOrder.indexOf(layer))
+          )
+            return [];
+          return [
+            {
+              severity: 'ERROR' as const,
+              rule: 'flux/crd-provided',
+              file,
+              object: objectRef(object),
+              message: `no CRD for ${group}/${object.kind} is served by AKS or an earlier layer`,
+              fix: 'install its CRD in an earlier layer, or use a built-in kind',
+            },
+          ];
         });
       }),
   },

@@ -14,5 +14,18 @@ import { securityRules } from './security-rules.ts';
 import { serviceAccountTokenRules } from './service-account-token-rules.ts';
 
 /** Every rule of `fleet validate`, in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...kustomizeRules, ...fluxRules, ...fleetRules, ...infrastructureRules, ...deployRules, ...securityRules,
-  ...podSecurityRules, ...rbacRules, ...exposureRules, ...serviceAccountTokenRules, ...deprecatedApiRules, ...deploySecretRules];
+export const RULES: readonly Rule[] = [
+  ...schemaRules,
+  ...kustomizeRules,
+  ...fluxRules,
+  ...fleetRules,
+  ...infrastructureRules,
+  ...deployRules,
+  ...securityRules,
+  ...podSecurityRules,
+  ...rbacRules,
+  ...exposureRules,
+  ...serviceAccountTokenRules,
+  ...deprecatedApiRules,
+  ...deploySecretRules,
+];

@@ -21,57 +21,111 @@ function resources(context: GateContext): Array<{ file: string; resource: ArmRes
       walk(file, resource.properties?.template?.resources);
     }
   };
-  for (const [file, template] of context.infrastructure?.templates ?? []) walk(file, (template as { resources?: ArmResource[] }).resources);
+  for (const [file, template] of context.infrastructure?.templates ?? [])
+    walk(file, (template as { resources?: ArmResource[] }).resources);
   return out;
 }
 
 const is = (resource: ArmResource, type: string) => resource.type?.toLowerCase() === type.toLowerCase();
 
 function setDifference(expected: readonly string[], actual: readonly string[]): { missing: string[]; extra: string[] } {
-  return { missing: expected.filter((x) => !actual.includes(x)).sort(), extra: actual.filter((x) => !expected.includes(x)).sort() };
+  return {
+    missing: expected.filter((x) => !actual.includes(x)).sort(),
+    extra: actual.filter((x) => !expected.includes(x)).sort(),
+  };
 }
 
 export const infrastructureRules: Rule[] = [
   {
     id: 'infrastructure/schema',
-    rationale: 'A template the official ARM schema rejects (misspelled property, bad enum, unknown apiVersion) fails its deployment half-way through a rollout.',
+    rationale:
+      'A template the official ARM schema rejects (misspelled property, bad enum, unknown apiVersion) fails its deployment half-way through a rollout.',
     check: (context) => {
       const infra = context.infrastructure;
       if (!infra) return [];
       return [...infra.templates].flatMap(([file, template]) =>
-        infra.validateTemplate(file, template).map((message) => ({ severity: 'ERROR' as const, rule: 'infrastructure/schema', file, object: '-', message, fix: 'fix the infra lib builder that emits it and re-synthesize' })),
+        infra
+          .validateTemplate(file, template)
+          .map((message) => ({
+            severity: 'ERROR' as const,
+            rule: 'infrastructure/schema',
+            file,
+            object: '-',
+            message,
+            fix: 'fix the infra lib builder that emits it and re-synthesize',
+          })),
       );
     },
   },
   {
     id: 'fleet/frontdoor-origins',
-    rationale: 'Front Door must send traffic to exactly the clusters of the model: a missing origin is a region that never serves, an extra one a black hole.',
+    rationale:
+      'Front Door must send traffic to exactly the clusters of the model: a missing origin is a region that never serves, an extra one a black hole.',
     check: (context) => {
       if (!context.infrastructure || !context.fleet) return [];
       const spec = context.fleet.spec;
-      const origins = resources(context).filter(({ resource }) => is(resource, 'Microsoft.Cdn/profiles/originGroups/origins'));
+      const origins = resources(context).filter(({ resource }) =>
+        is(resource, 'Microsoft.Cdn/profiles/originGroups/origins'),
+      );
       const expected = clustersOf(spec).map(({ cluster }) => clusterAzureNames(spec, cluster.name).appGatewayFqdn);
-      const { missing, extra } = setDifference(expected, origins.map(({ resource }) => resource.properties?.hostName ?? ''));
+      const { missing, extra } = setDifference(
+        expected,
+        origins.map(({ resource }) => resource.properties?.hostName ?? ''),
+      );
       const file = origins[0]?.file ?? 'infrastructure';
       return [
-        ...missing.map((host) => ({ severity: 'ERROR' as const, rule: 'fleet/frontdoor-origins', file, object: '-', message: `no Front Door origin for ${host}`, fix: 'run `npm run synth`: every cluster gets an origin' })),
-        ...extra.map((host) => ({ severity: 'ERROR' as const, rule: 'fleet/frontdoor-origins', file, object: '-', message: `origin ${host} is not a cluster of the model`, fix: 'run `npm run synth` to drop it' })),
+        ...missing.map((host) => ({
+          severity: 'ERROR' as const,
+          rule: 'fleet/frontdoor-origins',
+          file,
+          object: '-',
+          message: `no Front Door origin for ${host}`,
+          fix: 'run `npm run synth`: every cluster gets an origin',
+        })),
+        ...extra.map((host) => ({
+          severity: 'ERROR' as const,
+          rule: 'fleet/frontdoor-origins',
+          file,
+          object: '-',
+          message: `origin ${host} is not a cluster of the model`,
+          fix: 'run `npm run synth` to drop it',
+        })),
       ];
     },
   },
   {
     id: 'fleet/acr-replicas',
-    rationale: 'Each region pulls images from its own ACR replica; a region without one depends on another region to start pods.',
+    rationale:
+      'Each region pulls images from its own ACR replica; a region without one depends on another region to start pods.',
     check: (context) => {
       if (!context.infrastructure || !context.fleet) return [];
       const spec = context.fleet.spec;
-      const replicas = resources(context).filter(({ resource }) => is(resource, 'Microsoft.ContainerRegistry/registries/replications'));
+      const replicas = resources(context).filter(({ resource }) =>
+        is(resource, 'Microsoft.ContainerRegistry/registries/replications'),
+      );
       const expected = Object.keys(spec.regions).filter((r) => r !== spec.sharedServices.location);
-      const { missing, extra } = setDifference(expected, replicas.map(({ resource }) => (resource.location ?? '').toLowerCase()));
+      const { missing, extra } = setDifference(
+        expected,
+        replicas.map(({ resource }) => (resource.location ?? '').toLowerCase()),
+      );
       const file = replicas[0]?.file ?? 'infrastructure/shared/template.json';
       const findings: Finding[] = [
-        ...missing.map((region) => ({ severity: 'ERROR' as const, rule: 'fleet/acr-replicas', file, object: '-', message: `no ACR replica in ${region}`, fix: 'run `npm run synth`: every region except the home region gets a replica' })),
-        ...extra.map((region) => ({ severity: 'ERROR' as const, rule: 'fleet/acr-replicas', file, object: '-', message: `ACR replica in ${region}, which is not a region of the model (or is the home region)`, fix: 'run `npm run synth`' })),
+        ...missing.map((region) => ({
+          severity: 'ERROR' as const,
+          rule: 'fleet/acr-replicas',
+          file,
+          object: '-',
+          message: `no ACR replica in ${region}`,
+          fix: 'run `npm run synth`: every region except the home region gets a replica',
+        })),
+        ...extra.map((region) => ({
+          severity: 'ERROR' as const,
+          rule: 'fleet/acr-replicas',
+          file,
+          object: '-',
+          message: `ACR replica in ${region}, which is not a region of the model (or is the home region)`,
+          fix: 'run `npm run synth`',
+        })),
       ];
       return findings;
     },

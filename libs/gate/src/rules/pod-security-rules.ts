@@ -20,25 +20,54 @@ export const PSA_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /** Capabilities baseline allows a container to add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES: readonly string[] = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID',
-  'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ];
 /** The only capability restricted allows to add. */
 export const RESTRICTED_ADD_CAPABILITY = 'NET_BIND_SERVICE';
 /** Namespaced sysctls isolated from other pods on the node. */
 export const SAFE_SYSCTLS: readonly string[] = [
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
 ];
 /** Volume sources restricted allows (anything else must come through a PersistentVolume). */
 export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
 ];
 export const ALLOWED_SECCOMP_TYPES: readonly string[] = ['RuntimeDefault', 'Localhost'];
 export const ALLOWED_APPARMOR_TYPES: readonly string[] = ['RuntimeDefault', 'Localhost'];
-export const ALLOWED_SELINUX_TYPES: readonly string[] = ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+export const ALLOWED_SELINUX_TYPES: readonly string[] = [
+  'container_t',
+  'container_init_t',
+  'container_kvm_t',
+  'container_engine_t',
+];
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 /** One offending field: where it is, what it holds, what the level allows and how to fix exactly that. */
@@ -67,7 +96,10 @@ function namespaceLevels(objects: readonly KubernetesObject[]): Map<string, PssL
   const levels = new Map<string, PssLevel>();
   for (const object of objects) {
     if (object.kind !== 'Namespace') continue;
-    levels.set(object.metadata.name, object.metadata.labels?.[PSA_ENFORCE_LABEL] === 'baseline' ? 'baseline' : 'restricted');
+    levels.set(
+      object.metadata.name,
+      object.metadata.labels?.[PSA_ENFORCE_LABEL] === 'baseline' ? 'baseline' : 'restricted',
+    );
   }
   return levels;
 }
@@ -98,7 +130,9 @@ function controlRule(control: Control): Rule {
 }
 
 /** The pod's security context and every container's, with their paths. */
-function securityContexts(pod: PodTemplate): Array<{ path: string; context: Record<string, unknown>; container?: string }> {
+function securityContexts(
+  pod: PodTemplate,
+): Array<{ path: string; context: Record<string, unknown>; container?: string }> {
   return [
     { path: `${pod.specPath}.securityContext`, context: (pod.spec.securityContext ?? {}) as Record<string, unknown> },
     ...containerEntries(pod).map(({ container, path }) => ({
@@ -115,7 +149,13 @@ function perContainer(pod: PodTemplate, check: (entry: ContainerEntry) => Violat
 
 const isUnsetOrEmpty = (value: unknown) => value === undefined || value === null || value === '';
 
-const HANDLERS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'] as const;
+const HANDLERS = [
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle.postStart',
+  'lifecycle.preStop',
+] as const;
 
 function handlerAt(entry: ContainerEntry, name: (typeof HANDLERS)[number]): Handler | undefined {
   const c = entry.container;
@@ -131,9 +171,14 @@ const baseline: Control[] = [
     rationale: 'Windows HostProcess containers get privileged access to the node (PSS baseline: HostProcess).',
     check: (pod) =>
       securityContexts(pod)
-        .filter(({ context }) => (context.windowsOptions as { hostProcess?: unknown } | undefined)?.hostProcess === true)
+        .filter(
+          ({ context }) => (context.windowsOptions as { hostProcess?: unknown } | undefined)?.hostProcess === true,
+        )
         .map(({ path, container }) => ({
-          field: `${path}.windowsOptions.hostProcess`, value: true, allowed: 'false or unset', container,
+          field: `${path}.windowsOptions.hostProcess`,
+          value: true,
+          allowed: 'false or unset',
+          container,
           fix: `remove ${path}.windowsOptions.hostProcess (or set it to false)`,
         })),
   },
@@ -145,7 +190,9 @@ const baseline: Control[] = [
       (['hostNetwork', 'hostPID', 'hostIPC'] as const)
         .filter((key) => pod.spec[key] === true)
         .map((key) => ({
-          field: `${pod.specPath}.${key}`, value: true, allowed: 'false or unset',
+          field: `${pod.specPath}.${key}`,
+          value: true,
+          allowed: 'false or unset',
           fix: `remove ${pod.specPath}.${key} (or set it to false)`,
         })),
   },
@@ -156,10 +203,14 @@ const baseline: Control[] = [
     check: (pod) =>
       perContainer(pod, ({ container, path }) =>
         container.securityContext?.privileged === true
-          ? [{
-              field: `${path}.securityContext.privileged`, value: true, allowed: 'false or unset',
-              fix: `remove ${path}.securityContext.privileged (or set it to false) and add only the capability it needs`,
-            }]
+          ? [
+              {
+                field: `${path}.securityContext.privileged`,
+                value: true,
+                allowed: 'false or unset',
+                fix: `remove ${path}.securityContext.privileged (or set it to false) and add only the capability it needs`,
+              },
+            ]
           : [],
       ),
   },
@@ -169,13 +220,19 @@ const baseline: Control[] = [
     rationale: 'Capabilities beyond the runtime default set are known escalation paths (PSS baseline: capabilities).',
     check: (pod) =>
       perContainer(pod, ({ container, path }) => {
-        const extra = (container.securityContext?.capabilities?.add ?? []).filter((c) => !BASELINE_CAPABILITIES.includes(c));
+        const extra = (container.securityContext?.capabilities?.add ?? []).filter(
+          (c) => !BASELINE_CAPABILITIES.includes(c),
+        );
         return extra.length === 0
           ? []
-          : [{
-              field: `${path}.securityContext.capabilities.add`, value: extra, allowed: `only ${BASELINE_CAPABILITIES.join(', ')}`,
-              fix: `remove ${extra.join(', ')} from ${path}.securityContext.capabilities.add`,
-            }];
+          : [
+              {
+                field: `${path}.securityContext.capabilities.add`,
+                value: extra,
+                allowed: `only ${BASELINE_CAPABILITIES.join(', ')}`,
+                fix: `remove ${extra.join(', ')} from ${path}.securityContext.capabilities.add`,
+              },
+            ];
       }),
   },
   {
@@ -186,32 +243,42 @@ const baseline: Control[] = [
       (pod.spec.volumes ?? []).flatMap((volume, i) =>
         volume.hostPath === undefined
           ? []
-          : [{
-              field: `${pod.specPath}.volumes[${i}].hostPath`, value: volume.hostPath, allowed: 'no hostPath volume',
-              fix: `replace volume ${volume.name} (${pod.specPath}.volumes[${i}].hostPath) with an emptyDir, configMap, projected or persistentVolumeClaim volume`,
-            }],
+          : [
+              {
+                field: `${pod.specPath}.volumes[${i}].hostPath`,
+                value: volume.hostPath,
+                allowed: 'no hostPath volume',
+                fix: `replace volume ${volume.name} (${pod.specPath}.volumes[${i}].hostPath) with an emptyDir, configMap, projected or persistentVolumeClaim volume`,
+              },
+            ],
       ),
   },
   {
     id: 'security/pss-baseline-host-ports',
     level: 'baseline',
-    rationale: 'A host port exposes the pod on every address of its node, around Services and NetworkPolicies (PSS baseline: host ports).',
+    rationale:
+      'A host port exposes the pod on every address of its node, around Services and NetworkPolicies (PSS baseline: host ports).',
     check: (pod) =>
       perContainer(pod, ({ container, path }) =>
         (container.ports ?? []).flatMap((port, j) =>
           port.hostPort === undefined || port.hostPort === 0
             ? []
-            : [{
-                field: `${path}.ports[${j}].hostPort`, value: port.hostPort, allowed: '0 or unset',
-                fix: `remove ${path}.ports[${j}].hostPort and reach the port through a ClusterIP Service`,
-              }],
+            : [
+                {
+                  field: `${path}.ports[${j}].hostPort`,
+                  value: port.hostPort,
+                  allowed: '0 or unset',
+                  fix: `remove ${path}.ports[${j}].hostPort and reach the port through a ClusterIP Service`,
+                },
+              ],
         ),
       ),
   },
   {
     id: 'security/pss-baseline-host-probes',
     level: 'baseline',
-    rationale: 'A probe or lifecycle hook with a host field makes the kubelet send requests to any host (PSS baseline: host probes / lifecycle hooks).',
+    rationale:
+      'A probe or lifecycle hook with a host field makes the kubelet send requests to any host (PSS baseline: host probes / lifecycle hooks).',
     check: (pod) =>
       perContainer(pod, (entry) =>
         HANDLERS.flatMap((name) => {
@@ -219,7 +286,9 @@ const baseline: Control[] = [
           return (['httpGet', 'tcpSocket'] as const)
             .filter((kind) => !isUnsetOrEmpty(handler?.[kind]?.host))
             .map((kind) => ({
-              field: `${entry.path}.${name}.${kind}.host`, value: handler![kind]!.host, allowed: 'unset or ""',
+              field: `${entry.path}.${name}.${kind}.host`,
+              value: handler![kind]!.host,
+              allowed: 'unset or ""',
               fix: `remove ${entry.path}.${name}.${kind}.host: a probe or hook may only reach its own pod`,
             }));
         }),
@@ -228,21 +297,34 @@ const baseline: Control[] = [
   {
     id: 'security/pss-baseline-apparmor',
     level: 'baseline',
-    rationale: 'Disabling or overriding the default AppArmor profile removes a kernel confinement (PSS baseline: AppArmor).',
+    rationale:
+      'Disabling or overriding the default AppArmor profile removes a kernel confinement (PSS baseline: AppArmor).',
     check: (pod) => [
       ...securityContexts(pod).flatMap(({ path, context, container }) => {
         const type = (context.appArmorProfile as { type?: string } | undefined)?.type;
         return type === undefined || ALLOWED_APPARMOR_TYPES.includes(type)
           ? []
-          : [{
-              field: `${path}.appArmorProfile.type`, value: type, allowed: `${ALLOWED_APPARMOR_TYPES.join(' or ')} or unset`, container,
-              fix: `set ${path}.appArmorProfile.type to RuntimeDefault (or Localhost with a localhostProfile)`,
-            }];
+          : [
+              {
+                field: `${path}.appArmorProfile.type`,
+                value: type,
+                allowed: `${ALLOWED_APPARMOR_TYPES.join(' or ')} or unset`,
+                container,
+                fix: `set ${path}.appArmorProfile.type to RuntimeDefault (or Localhost with a localhostProfile)`,
+              },
+            ];
       }),
       ...Object.entries(pod.annotations)
-        .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION_PREFIX) && value !== 'runtime/default' && !value.startsWith('localhost/'))
+        .filter(
+          ([key, value]) =>
+            key.startsWith(APPARMOR_ANNOTATION_PREFIX) &&
+            value !== 'runtime/default' &&
+            !value.startsWith('localhost/'),
+        )
         .map(([key, value]) => ({
-          field: `${pod.metadataPath}.annotations['${key}']`, value, allowed: 'runtime/default, localhost/* or unset',
+          field: `${pod.metadataPath}.annotations['${key}']`,
+          value,
+          allowed: 'runtime/default, localhost/* or unset',
           fix: `set annotation ${key} to runtime/default (or remove it)`,
         })),
     ],
@@ -257,13 +339,22 @@ const baseline: Control[] = [
         const out: Violation[] = [];
         if (!isUnsetOrEmpty(options.type) && !ALLOWED_SELINUX_TYPES.includes(options.type!)) {
           out.push({
-            field: `${path}.seLinuxOptions.type`, value: options.type, allowed: `${ALLOWED_SELINUX_TYPES.join(', ')} or unset`, container,
+            field: `${path}.seLinuxOptions.type`,
+            value: options.type,
+            allowed: `${ALLOWED_SELINUX_TYPES.join(', ')} or unset`,
+            container,
             fix: `remove ${path}.seLinuxOptions.type (or set it to container_t)`,
           });
         }
         for (const key of ['user', 'role'] as const) {
           if (!isUnsetOrEmpty(options[key])) {
-            out.push({ field: `${path}.seLinuxOptions.${key}`, value: options[key], allowed: 'unset', container, fix: `remove ${path}.seLinuxOptions.${key}` });
+            out.push({
+              field: `${path}.seLinuxOptions.${key}`,
+              value: options[key],
+              allowed: 'unset',
+              container,
+              fix: `remove ${path}.seLinuxOptions.${key}`,
+            });
           }
         }
         return out;
@@ -278,7 +369,14 @@ const baseline: Control[] = [
         const procMount = container.securityContext?.procMount;
         return procMount === undefined || procMount === 'Default'
           ? []
-          : [{ field: `${path}.securityContext.procMount`, value: procMount, allowed: 'Default or unset', fix: `remove ${path}.securityContext.procMount (or set it to Default)` }];
+          : [
+              {
+                field: `${path}.securityContext.procMount`,
+                value: procMount,
+                allowed: 'Default or unset',
+                fix: `remove ${path}.securityContext.procMount (or set it to Default)`,
+              },
+            ];
       }),
   },
   {
@@ -290,10 +388,15 @@ const baseline: Control[] = [
         const type = (context.seccompProfile as { type?: string } | undefined)?.type;
         return type === undefined || ALLOWED_SECCOMP_TYPES.includes(type)
           ? []
-          : [{
-              field: `${path}.seccompProfile.type`, value: type, allowed: `${ALLOWED_SECCOMP_TYPES.join(' or ')} or unset`, container,
-              fix: `set ${path}.seccompProfile.type to RuntimeDefault`,
-            }];
+          : [
+              {
+                field: `${path}.seccompProfile.type`,
+                value: type,
+                allowed: `${ALLOWED_SECCOMP_TYPES.join(' or ')} or unset`,
+                container,
+                fix: `set ${path}.seccompProfile.type to RuntimeDefault`,
+              },
+            ];
       }),
   },
   {
@@ -304,10 +407,14 @@ const baseline: Control[] = [
       (pod.spec.securityContext?.sysctls ?? []).flatMap((sysctl, i) =>
         SAFE_SYSCTLS.includes(sysctl.name)
           ? []
-          : [{
-              field: `${pod.specPath}.securityContext.sysctls[${i}].name`, value: sysctl.name, allowed: `only ${SAFE_SYSCTLS.join(', ')}`,
-              fix: `remove sysctl ${sysctl.name} (${pod.specPath}.securityContext.sysctls[${i}]); tune the node pool instead`,
-            }],
+          : [
+              {
+                field: `${pod.specPath}.securityContext.sysctls[${i}].name`,
+                value: sysctl.name,
+                allowed: `only ${SAFE_SYSCTLS.join(', ')}`,
+                fix: `remove sysctl ${sysctl.name} (${pod.specPath}.securityContext.sysctls[${i}]); tune the node pool instead`,
+              },
+            ],
       ),
   },
 ];
@@ -316,13 +423,16 @@ const restricted: Control[] = [
   {
     id: 'security/pss-restricted-volume-types',
     level: 'restricted',
-    rationale: 'Restricted pods mount only core volume types; other storage must come through a PersistentVolume (PSS restricted: volume types).',
+    rationale:
+      'Restricted pods mount only core volume types; other storage must come through a PersistentVolume (PSS restricted: volume types).',
     check: (pod) =>
       (pod.spec.volumes ?? []).flatMap((volume, i) =>
         Object.keys(volume)
           .filter((key) => key !== 'name' && key !== 'hostPath' && !RESTRICTED_VOLUME_TYPES.includes(key))
           .map((type) => ({
-            field: `${pod.specPath}.volumes[${i}].${type}`, value: volume[type], allowed: `only ${RESTRICTED_VOLUME_TYPES.join(', ')}`,
+            field: `${pod.specPath}.volumes[${i}].${type}`,
+            value: volume[type],
+            allowed: `only ${RESTRICTED_VOLUME_TYPES.join(', ')}`,
             fix: `replace volume ${volume.name} (${type}) with a persistentVolumeClaim whose PersistentVolume provides the ${type} storage`,
           })),
       ),
@@ -336,7 +446,14 @@ const restricted: Control[] = [
         const value = container.securityContext?.allowPrivilegeEscalation;
         const field = `${path}.securityContext.allowPrivilegeEscalation`;
         if (value === false) return [];
-        return [{ field, value, allowed: 'false', fix: value === undefined ? `add ${field}: false` : `change ${field} to false` }];
+        return [
+          {
+            field,
+            value,
+            allowed: 'false',
+            fix: value === undefined ? `add ${field}: false` : `change ${field} to false`,
+          },
+        ];
       }),
   },
   {
@@ -348,9 +465,24 @@ const restricted: Control[] = [
         const own = container.securityContext?.runAsNonRoot;
         const inherited = pod.spec.securityContext?.runAsNonRoot;
         if ((own ?? inherited) === true) return [];
-        if (own === false) return [{ field: `${path}.securityContext.runAsNonRoot`, value: false, allowed: 'true', fix: `change ${path}.securityContext.runAsNonRoot to true` }];
+        if (own === false)
+          return [
+            {
+              field: `${path}.securityContext.runAsNonRoot`,
+              value: false,
+              allowed: 'true',
+              fix: `change ${path}.securityContext.runAsNonRoot to true`,
+            },
+          ];
         const field = `${pod.specPath}.securityContext.runAsNonRoot`;
-        return [{ field, value: inherited, allowed: 'true', fix: inherited === false ? `change ${field} to true` : `add ${field}: true` }];
+        return [
+          {
+            field,
+            value: inherited,
+            allowed: 'true',
+            fix: inherited === false ? `change ${field} to true` : `add ${field}: true`,
+          },
+        ];
       }),
   },
   {
@@ -361,7 +493,10 @@ const restricted: Control[] = [
       securityContexts(pod)
         .filter(({ context }) => context.runAsUser === 0)
         .map(({ path, container }) => ({
-          field: `${path}.runAsUser`, value: 0, allowed: 'a non-zero UID or unset', container,
+          field: `${path}.runAsUser`,
+          value: 0,
+          allowed: 'a non-zero UID or unset',
+          container,
           fix: `set ${path}.runAsUser to the non-zero UID the image runs as (e.g. 10001)`,
         })),
   },
@@ -374,7 +509,9 @@ const restricted: Control[] = [
         const set = container.securityContext?.seccompProfile?.type ?? pod.spec.securityContext?.seccompProfile?.type;
         if (set !== undefined) return []; // a value other than RuntimeDefault/Localhost is the baseline control's
         const field = `${pod.specPath}.securityContext.seccompProfile.type`;
-        return [{ field, value: undefined, allowed: ALLOWED_SECCOMP_TYPES.join(' or '), fix: `add ${field}: RuntimeDefault` }];
+        return [
+          { field, value: undefined, allowed: ALLOWED_SECCOMP_TYPES.join(' or '), fix: `add ${field}: RuntimeDefault` },
+        ];
       }),
   },
   {
@@ -387,13 +524,22 @@ const restricted: Control[] = [
         const out: Violation[] = [];
         if (!(capabilities?.drop ?? []).includes('ALL')) {
           const field = `${path}.securityContext.capabilities.drop`;
-          out.push({ field, value: capabilities?.drop, allowed: 'a list containing ALL', fix: capabilities?.drop ? `add ALL to ${field}` : `add ${field}: [ALL]` });
+          out.push({
+            field,
+            value: capabilities?.drop,
+            allowed: 'a list containing ALL',
+            fix: capabilities?.drop ? `add ALL to ${field}` : `add ${field}: [ALL]`,
+          });
         }
         // Capabilities outside the baseline set are the baseline control's.
-        const extra = (capabilities?.add ?? []).filter((c) => c !== RESTRICTED_ADD_CAPABILITY && BASELINE_CAPABILITIES.includes(c));
+        const extra = (capabilities?.add ?? []).filter(
+          (c) => c !== RESTRICTED_ADD_CAPABILITY && BASELINE_CAPABILITIES.includes(c),
+        );
         if (extra.length > 0) {
           out.push({
-            field: `${path}.securityContext.capabilities.add`, value: extra, allowed: `only ${RESTRICTED_ADD_CAPABILITY}`,
+            field: `${path}.securityContext.capabilities.add`,
+            value: extra,
+            allowed: `only ${RESTRICTED_ADD_CAPABILITY}`,
             fix: `remove ${extra.join(', ')} from ${path}.securityContext.capabilities.add`,
           });
         }

@@ -47,7 +47,11 @@ export interface Container {
   readonly securityContext?: ContainerSecurityContext;
   readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
   readonly env?: ReadonlyArray<{ readonly name: string; readonly value?: string }>;
-  readonly ports?: ReadonlyArray<{ readonly containerPort?: number; readonly hostPort?: number; readonly name?: string }>;
+  readonly ports?: ReadonlyArray<{
+    readonly containerPort?: number;
+    readonly hostPort?: number;
+    readonly name?: string;
+  }>;
   readonly livenessProbe?: Handler;
   readonly readinessProbe?: Handler;
   readonly startupProbe?: Handler;
@@ -89,15 +93,22 @@ export const POD_KINDS: readonly string[] = ['Pod', ...TEMPLATED, 'CronJob'];
 type Template = { metadata?: { annotations?: Record<string, string> }; spec?: PodSpec };
 
 export function podTemplateOf(object: KubernetesObject): PodTemplate | undefined {
-  const spec = object.spec as ({ template?: Template; jobTemplate?: { spec?: { template?: Template } } } & PodSpec) | undefined;
+  const spec = object.spec as
+    ({ template?: Template; jobTemplate?: { spec?: { template?: Template } } } & PodSpec) | undefined;
   if (!spec) return undefined;
   const at = (template: Template | undefined, base: string): PodTemplate | undefined =>
     template?.spec
-      ? { spec: template.spec, annotations: template.metadata?.annotations ?? {}, specPath: `${base}.spec`, metadataPath: `${base}.metadata` }
+      ? {
+          spec: template.spec,
+          annotations: template.metadata?.annotations ?? {},
+          specPath: `${base}.spec`,
+          metadataPath: `${base}.metadata`,
+        }
       : undefined;
   if (TEMPLATED.has(object.kind)) return at(spec.template, 'spec.template');
   if (object.kind === 'CronJob') return at(spec.jobTemplate?.spec?.template, 'spec.jobTemplate.spec.template');
-  if (object.kind === 'Pod') return { spec, annotations: object.metadata.annotations ?? {}, specPath: 'spec', metadataPath: 'metadata' };
+  if (object.kind === 'Pod')
+    return { spec, annotations: object.metadata.annotations ?? {}, specPath: 'spec', metadataPath: 'metadata' };
   return undefined;
 }
 

@@ -12,7 +12,10 @@ import { podTemplateOf } from './pod-specs.ts';
 export const RBAC_ESCALATION_RULE = 'security/rbac-escalation';
 /** Groups (and the anonymous user) that stand for everyone or for a whole class of identities. */
 export const BROAD_SUBJECTS: readonly string[] = [
-  'system:authenticated', 'system:unauthenticated', 'system:serviceaccounts', 'system:anonymous',
+  'system:authenticated',
+  'system:unauthenticated',
+  'system:serviceaccounts',
+  'system:anonymous',
 ];
 const NAMESPACE_SERVICE_ACCOUNTS = 'system:serviceaccounts:';
 
@@ -27,10 +30,17 @@ interface Subject {
 }
 
 /** Why a role is too powerful to hand out broadly, or undefined when it is not. */
-function powerOf(roleRef: { kind: string; name: string }, bindingNamespace: string | undefined, objects: readonly KubernetesObject[]): string | undefined {
+function powerOf(
+  roleRef: { kind: string; name: string },
+  bindingNamespace: string | undefined,
+  objects: readonly KubernetesObject[],
+): string | undefined {
   if (roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') return 'cluster-admin';
   const role = objects.find(
-    (o) => o.kind === roleRef.kind && o.metadata.name === roleRef.name && (roleRef.kind === 'ClusterRole' || o.metadata.namespace === bindingNamespace),
+    (o) =>
+      o.kind === roleRef.kind &&
+      o.metadata.name === roleRef.name &&
+      (roleRef.kind === 'ClusterRole' || o.metadata.namespace === bindingNamespace),
   );
   const rules = (role?.rules as readonly PolicyRule[] | undefined) ?? [];
   for (const [i, rule] of rules.entries()) {
@@ -48,7 +58,8 @@ function isBroad(subject: Subject): boolean {
 export const rbacRules: Rule[] = [
   {
     id: RBAC_ESCALATION_RULE,
-    rationale: 'cluster-admin or wildcard roles bound to everyone or to a workload service account hand the cluster to any compromised pod.',
+    rationale:
+      'cluster-admin or wildcard roles bound to everyone or to a workload service account hand the cluster to any compromised pod.',
     check: (context) =>
       context.clusters.flatMap((cluster) => {
         const objects = cluster.objects.map((o) => o.object);
@@ -69,18 +80,20 @@ export const rbacRules: Rule[] = [
             const account = `${subject.namespace ?? object.metadata.namespace ?? ''}/${subject.name}`;
             const workload = subject.kind === 'ServiceAccount' && workloadAccounts.has(account);
             if (!isBroad(subject) && !workload) return [];
-            return [{
-              severity: 'ERROR' as const,
-              rule: RBAC_ESCALATION_RULE,
-              file,
-              object: objectRef(object),
-              message: workload
-                ? `subjects[${i}] ServiceAccount ${account}, which workloads run as, is bound to ${role}`
-                : `subjects[${i}] ${subject.kind} ${subject.name} (everyone in it) is bound to ${role}`,
-              fix: workload
-                ? `bind ${account} to a Role listing only the verbs and resources it uses, instead of ${roleRef.name}`
-                : `remove subjects[${i}] (${subject.name}) and bind the specific groups or service accounts that need access, to a role without wildcards`,
-            }];
+            return [
+              {
+                severity: 'ERROR' as const,
+                rule: RBAC_ESCALATION_RULE,
+                file,
+                object: objectRef(object),
+                message: workload
+                  ? `subjects[${i}] ServiceAccount ${account}, which workloads run as, is bound to ${role}`
+                  : `subjects[${i}] ${subject.kind} ${subject.name} (everyone in it) is bound to ${role}`,
+                fix: workload
+                  ? `bind ${account} to a Role listing only the verbs and resources it uses, instead of ${roleRef.name}`
+                  : `remove subjects[${i}] (${subject.name}) and bind the specific groups or service accounts that need access, to a role without wildcards`,
+              },
+            ];
           });
         });
       }),

@@ -6,11 +6,19 @@ import { objectRef } from '../tree.ts';
 export const schemaRules: Rule[] = [
   {
     id: 'schema/object',
-    rationale: 'An object the API server rejects stops the whole Flux Kustomization; catch it before merge (kubernetes-models, Flux models, CRD schemas).',
+    rationale:
+      'An object the API server rejects stops the whole Flux Kustomization; catch it before merge (kubernetes-models, Flux models, CRD schemas).',
     check: (context) =>
       context.clusters.flatMap((cluster) =>
         cluster.objects.flatMap(({ file, object }) =>
-          validateObject(object, context.validators).map((message) => ({ severity: 'ERROR' as const, rule: 'schema/object', file, object: objectRef(object), message, fix: 'fix the construct or model value that produced it and re-synthesize' })),
+          validateObject(object, context.validators).map((message) => ({
+            severity: 'ERROR' as const,
+            rule: 'schema/object',
+            file,
+            object: objectRef(object),
+            message,
+            fix: 'fix the construct or model value that produced it and re-synthesize',
+          })),
         ),
       ),
   },
@@ -19,7 +27,14 @@ export const schemaRules: Rule[] = [
     rationale: 'A file that is not valid YAML breaks kustomize build for its folder.',
     check: (context) =>
       context.clusters.flatMap((cluster) =>
-        cluster.unreadable.map(({ file, error }) => ({ severity: 'ERROR' as const, rule: 'schema/yaml', file, object: '-', message: `not valid YAML: ${error}`, fix: 'regenerate the file with `npm run synth`' })),
+        cluster.unreadable.map(({ file, error }) => ({
+          severity: 'ERROR' as const,
+          rule: 'schema/yaml',
+          file,
+          object: '-',
+          message: `not valid YAML: ${error}`,
+          fix: 'regenerate the file with `npm run synth`',
+        })),
       ),
   },
 ];

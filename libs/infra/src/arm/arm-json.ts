@@ -43,16 +43,28 @@ function marker(hash: string): JsonObject {
 
 /** The template file content, with the ownership marker. */
 export function templateFileContent(armTemplate: ArmTemplate): string {
-  return toJson({ ...armTemplate, metadata: { ...(armTemplate.metadata ?? {}), ...marker(templateHash(armTemplate)) } });
+  return toJson({
+    ...armTemplate,
+    metadata: { ...(armTemplate.metadata ?? {}), ...marker(templateHash(armTemplate)) },
+  });
 }
 
 /** The parameters file content; the marker goes on the `tags` parameter every template declares. */
-export function parametersFileContent(file: ArmParametersFile, armTemplate: ArmTemplate, markerParameter = 'tags'): string {
+export function parametersFileContent(
+  file: ArmParametersFile,
+  armTemplate: ArmTemplate,
+  markerParameter = 'tags',
+): string {
   const target = file.parameters[markerParameter];
   if (!target) {
-    throw new Error(`parameters file has no "${markerParameter}" parameter to carry the ${GENERATOR_NAME} marker; expected every template to declare it — fix: declare a "${markerParameter}" parameter in the template`);
+    throw new Error(
+      `parameters file has no "${markerParameter}" parameter to carry the ${GENERATOR_NAME} marker; expected every template to declare it — fix: declare a "${markerParameter}" parameter in the template`,
+    );
   }
-  const parameters = { ...file.parameters, [markerParameter]: { ...target, metadata: { ...(target.metadata ?? {}), ...marker(templateHash(armTemplate)) } } };
+  const parameters = {
+    ...file.parameters,
+    [markerParameter]: { ...target, metadata: { ...(target.metadata ?? {}), ...marker(templateHash(armTemplate)) } },
+  };
   return toJson({ ...file, parameters });
 }
 
@@ -80,8 +92,15 @@ export function isGeneratedInfrastructureFile(content: string): boolean {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
   const document = parsed as { metadata?: unknown; parameters?: unknown; $schema?: unknown };
   if (hasMarker(document.metadata)) return true;
-  if (typeof document.$schema === 'string' && document.$schema.includes('deploymentParameters.json') && document.parameters && typeof document.parameters === 'object') {
-    return Object.values(document.parameters as Record<string, { metadata?: unknown }>).some((entry) => hasMarker(entry?.metadata));
+  if (
+    typeof document.$schema === 'string' &&
+    document.$schema.includes('deploymentParameters.json') &&
+    document.parameters &&
+    typeof document.parameters === 'object'
+  ) {
+    return Object.values(document.parameters as Record<string, { metadata?: unknown }>).some((entry) =>
+      hasMarker(entry?.metadata),
+    );
   }
   return false;
 }

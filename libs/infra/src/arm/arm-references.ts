@@ -39,7 +39,9 @@ export function parseResourceId(expression: string): ResourceReference | undefin
   const args = literalArguments(match[1]!);
   if (!args || args.length < 2) return undefined;
   const [first, ...rest] = args;
-  return first!.includes('/') ? { type: first!, names: rest } : { resourceGroup: first!, type: rest[0]!, names: rest.slice(1) };
+  return first!.includes('/')
+    ? { type: first!, names: rest }
+    : { resourceGroup: first!, type: rest[0]!, names: rest.slice(1) };
 }
 
 /** `[parameters('x')]` → `x`. */
@@ -63,11 +65,19 @@ function declaredIn(template: ArmTemplate, resourceGroup: string): DeclaredResou
   const out: DeclaredResource[] = [];
   for (const resource of template.resources as readonly ArmResource[]) {
     // A cross-group nested deployment lives in its target group (its id names that group).
-    const home = resource.type === 'Microsoft.Resources/deployments' ? ((resource.resourceGroup as string | undefined) ?? resourceGroup) : resourceGroup;
+    const home =
+      resource.type === 'Microsoft.Resources/deployments'
+        ? ((resource.resourceGroup as string | undefined) ?? resourceGroup)
+        : resourceGroup;
     out.push({ resourceGroup: home, type: resource.type, name: resource.name });
     const subnets = (resource.properties as { subnets?: ReadonlyArray<{ name: string }> } | undefined)?.subnets;
     if (resource.type.toLowerCase() === 'microsoft.network/virtualnetworks' && subnets) {
-      for (const subnet of subnets) out.push({ resourceGroup, type: 'Microsoft.Network/virtualNetworks/subnets', name: `${resource.name}/${subnet.name}` });
+      for (const subnet of subnets)
+        out.push({
+          resourceGroup,
+          type: 'Microsoft.Network/virtualNetworks/subnets',
+          name: `${resource.name}/${subnet.name}`,
+        });
     }
     const nested = resource.properties as { template?: ArmTemplate } | undefined;
     if (resource.type === 'Microsoft.Resources/deployments' && nested?.template) {
@@ -90,6 +100,12 @@ export class DeclaredResources {
 
   /** Whether `reference`, resolved in `defaultResourceGroup` when it names none, is declared by the fleet. */
   has(reference: ResourceReference, defaultResourceGroup: string): boolean {
-    return this.keys.has(key({ resourceGroup: reference.resourceGroup ?? defaultResourceGroup, type: reference.type, name: reference.names.join('/') }));
+    return this.keys.has(
+      key({
+        resourceGroup: reference.resourceGroup ?? defaultResourceGroup,
+        type: reference.type,
+        name: reference.names.join('/'),
+      }),
+    );
   }
 }

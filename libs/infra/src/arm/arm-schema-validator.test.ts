@@ -61,7 +61,10 @@ describe('every emitted file validates in strict mode', () => {
       const problems = templates.flatMap((file) => {
         const template = JSON.parse(file.content);
         const parametersFile = files.find((f) => f.path === file.path.replace(/template\.json$/, 'parameters.json'))!;
-        return [...strict.validateTemplate(template, file.path), ...strict.validateParameters(JSON.parse(parametersFile.content), template, parametersFile.path)];
+        return [
+          ...strict.validateTemplate(template, file.path),
+          ...strict.validateParameters(JSON.parse(parametersFile.content), template, parametersFile.path),
+        ];
       });
       expect(problems.map(formatArmProblem)).toStrictEqual([]);
     });
@@ -83,7 +86,9 @@ describe('negative controls: the validator rejects', () => {
     const template = stampOf();
     const { index, resource } = find(template, 'Microsoft.KubernetesConfiguration/fluxConfigurations');
     set(resource, 'properties.gitRepository.syncIntervalInSeconds', '5m');
-    expect(paths(strict.validateTemplate(template, 'stamp.json'))).toContain(`resources[${index}].properties.gitRepository.syncIntervalInSeconds`);
+    expect(paths(strict.validateTemplate(template, 'stamp.json'))).toContain(
+      `resources[${index}].properties.gitRepository.syncIntervalInSeconds`,
+    );
   });
 
   it('fails a wrong apiVersion and lists the versions that have a schema', () => {
@@ -99,11 +104,15 @@ describe('negative controls: the validator rejects', () => {
     const template = stampOf();
     const { index, resource } = find(template, 'Microsoft.ContainerService/managedClusters');
     set(resource, 'properties.networkProfile.networkPlugInMode', 'overlay');
-    const problem = strict.validateTemplate(template, 'stamp.json').find((p) => p.path === `resources[${index}].properties.networkProfile.networkPlugInMode`);
+    const problem = strict
+      .validateTemplate(template, 'stamp.json')
+      .find((p) => p.path === `resources[${index}].properties.networkProfile.networkPlugInMode`);
     expect(problem?.fix).toBe('rename "networkPlugInMode" to "networkPluginMode"');
     // The same typo passes the schemas as published (no additionalProperties: false anywhere).
     const loose = ArmSchemaValidator.load({ strict: false });
-    expect(loose.validateTemplate({ ...template, resources: [template.resources[index]!] }, 'stamp.json')).toStrictEqual([]);
+    expect(
+      loose.validateTemplate({ ...template, resources: [template.resources[index]!] }, 'stamp.json'),
+    ).toStrictEqual([]);
   });
 
   it('fails a misspelled resource envelope key (dependOn)', () => {
@@ -118,7 +127,9 @@ describe('negative controls: the validator rejects', () => {
     const template = sharedOf();
     const { index, resource } = find(template, 'Microsoft.Cdn/profiles/securityPolicies');
     set(resource, 'properties.parameters.wafPolicyId', get(resource, 'properties.parameters.wafPolicy'));
-    expect(paths(strict.validateTemplate(template, 'shared.json'))).toContain(`resources[${index}].properties.parameters.wafPolicyId`);
+    expect(paths(strict.validateTemplate(template, 'shared.json'))).toContain(
+      `resources[${index}].properties.parameters.wafPolicyId`,
+    );
   });
 
   it('fails a misspelled data collection rule property (official 2024-03-11 schema, or the local fallback without it)', () => {
@@ -128,14 +139,18 @@ describe('negative controls: the validator rejects', () => {
     expect(paths(strict.validateTemplate(template, 'stamp.json'))).toContain(`resources[${index}].properties.dataFlow`);
     const association = find(stampOf(), 'Microsoft.Insights/dataCollectionRuleAssociations');
     set(association.resource, 'properties.dataCollectionRule', 'x');
-    expect(paths(strict.validateTemplate({ ...template, resources: [association.resource as ArmResource] }, 'stamp.json'))).toContain('resources[0].properties.dataCollectionRule');
+    expect(
+      paths(strict.validateTemplate({ ...template, resources: [association.resource as ArmResource] }, 'stamp.json')),
+    ).toContain('resources[0].properties.dataCollectionRule');
   });
 
   it('validates nested deployment templates (a bad principalType inside the cross-group role assignment)', () => {
     const template = stampOf();
     const { index, resource } = find(template, 'Microsoft.Resources/deployments');
     set(resource, 'properties.template.resources.0.properties.principalType', 'Robot');
-    expect(paths(strict.validateTemplate(template, 'stamp.json'))).toContain(`resources[${index}].properties.template.resources[0].properties.principalType`);
+    expect(paths(strict.validateTemplate(template, 'stamp.json'))).toContain(
+      `resources[${index}].properties.template.resources[0].properties.principalType`,
+    );
   });
 
   it('fails a top-level child resource whose name lacks the parent segment', () => {
@@ -148,19 +163,33 @@ describe('negative controls: the validator rejects', () => {
 
   it('fails an unknown resource type', () => {
     const template = sharedOf();
-    (template.resources as ArmResource[]).push({ type: 'Microsoft.Network/virtualNetwork', apiVersion: '2025-07-01', name: 'x' });
+    (template.resources as ArmResource[]).push({
+      type: 'Microsoft.Network/virtualNetwork',
+      apiVersion: '2025-07-01',
+      name: 'x',
+    });
     const problem = strict.validateTemplate(template, 'shared.json').at(-1);
     expect(problem?.expected).toBe('a resource type with an ARM schema in the schema folder');
   });
 
   it('fails a parameters file that carries a secure value, an undeclared parameter, or misses a required one', () => {
-    const template = structuredClone(deployments.find(({ step }) => step.kind === 'key-vault')!.template) as ArmTemplate;
+    const template = structuredClone(
+      deployments.find(({ step }) => step.kind === 'key-vault')!.template,
+    ) as ArmTemplate;
     const problems = strict.validateParameters(
-      { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: { ingressRootCertificate: { value: 'MII...' }, colour: { value: 'blue' } } },
+      {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+        contentVersion: '1.0.0.0',
+        parameters: { ingressRootCertificate: { value: 'MII...' }, colour: { value: 'blue' } },
+      },
       template,
       'parameters.json',
     );
-    expect(paths(problems)).toStrictEqual(['parameters.ingressRootCertificate.value', 'parameters.colour', 'parameters.tags']);
+    expect(paths(problems)).toStrictEqual([
+      'parameters.ingressRootCertificate.value',
+      'parameters.colour',
+      'parameters.tags',
+    ]);
   });
 });
 
@@ -182,17 +211,29 @@ describe('quirks the validator handles', () => {
   });
 
   it('adds the Container Insights stream group to the closed stream enums of the Insights schema', () => {
-    const streams = () => ({ oneOf: [{ type: 'array', items: { type: 'string', enum: ['Microsoft-Perf'] } }, { $ref: 'x' }] });
-    const schema = { definitions: { ExtensionDataSource: { properties: { streams: streams() } }, DataFlow: { properties: { streams: streams() } } } };
+    const streams = () => ({
+      oneOf: [{ type: 'array', items: { type: 'string', enum: ['Microsoft-Perf'] } }, { $ref: 'x' }],
+    });
+    const schema = {
+      definitions: {
+        ExtensionDataSource: { properties: { streams: streams() } },
+        DataFlow: { properties: { streams: streams() } },
+      },
+    };
     extendDataCollectionStreams(schema);
     for (const definition of ['ExtensionDataSource', 'DataFlow'] as const) {
-      expect(schema.definitions[definition].properties.streams.oneOf[0]!.items!.enum).toStrictEqual(['Microsoft-Perf', 'Microsoft-ContainerInsights-Group-Default']);
+      expect(schema.definitions[definition].properties.streams.oneOf[0]!.items!.enum).toStrictEqual([
+        'Microsoft-Perf',
+        'Microsoft-ContainerInsights-Group-Default',
+      ]);
     }
   });
 
   it('fails with a clear message when the schema folder is empty', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'no-schemas-'));
     expect(() => ArmSchemaValidator.load({ location: empty })).toThrow(SchemaLocationError);
-    expect(() => ArmSchemaValidator.load({ location: empty })).toThrow(/scripts\/fetch-schemas\.sh.*FLEET_SCHEMA_LOCATION/);
+    expect(() => ArmSchemaValidator.load({ location: empty })).toThrow(
+      /scripts\/fetch-schemas\.sh.*FLEET_SCHEMA_LOCATION/,
+    );
   });
 });

@@ -5,10 +5,13 @@
 import { KEY_VAULT_ROLES } from '@aks-fleet/fleet';
 import { API_VERSIONS, type ResourceType } from './api-versions.ts';
 
-export const DEPLOYMENT_TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+export const DEPLOYMENT_TEMPLATE_SCHEMA =
+  'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 /** Subscription-scope templates (the resource groups) declare the subscription schema; its shape is the same. */
-export const SUBSCRIPTION_TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#';
-export const DEPLOYMENT_PARAMETERS_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
+export const SUBSCRIPTION_TEMPLATE_SCHEMA =
+  'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#';
+export const DEPLOYMENT_PARAMETERS_SCHEMA =
+  'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
 export const CONTENT_VERSION = '1.0.0.0';
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
@@ -52,13 +55,21 @@ export interface ArmParametersFile {
 }
 
 /** A resource with its pinned apiVersion; undefined members are dropped by the serializer. */
-export function resource(type: ResourceType, name: string, body: { readonly [key: string]: Json | undefined } = {}): ArmResource {
+export function resource(
+  type: ResourceType,
+  name: string,
+  body: { readonly [key: string]: Json | undefined } = {},
+): ArmResource {
   return { type, apiVersion: API_VERSIONS[type], name, ...body };
 }
 
 export function template(
   resources: readonly ArmResource[],
-  options: { parameters?: Record<string, ArmParameterDefinition>; outputs?: Record<string, ArmOutput>; scope?: 'resourceGroup' | 'subscription' } = {},
+  options: {
+    parameters?: Record<string, ArmParameterDefinition>;
+    outputs?: Record<string, ArmOutput>;
+    scope?: 'resourceGroup' | 'subscription';
+  } = {},
 ): ArmTemplate {
   return {
     $schema: options.scope === 'subscription' ? SUBSCRIPTION_TEMPLATE_SCHEMA : DEPLOYMENT_TEMPLATE_SCHEMA,

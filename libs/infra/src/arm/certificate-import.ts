@@ -32,8 +32,13 @@ export function keyVaultUrl(keyVault: string): string {
 }
 
 /** Which declared inputs are missing, as `<input>` paths. */
-export function missingTlsInputs(steps: readonly DeploymentStep[], files: Readonly<Record<string, Uint8Array>>): string[] {
-  return steps.flatMap((step) => (step.importCertificates ?? []).filter((c) => !files[c.input]?.length).map((c) => c.input));
+export function missingTlsInputs(
+  steps: readonly DeploymentStep[],
+  files: Readonly<Record<string, Uint8Array>>,
+): string[] {
+  return steps.flatMap((step) =>
+    (step.importCertificates ?? []).filter((c) => !files[c.input]?.length).map((c) => c.input),
+  );
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -56,7 +61,10 @@ function vaultResourceId(subscriptionId: string, step: DeploymentStep, keyVault:
 }
 
 /** Imports the step's certificates; returns the imported certificate ids. */
-export async function importStepCertificates(step: DeploymentStep, options: CertificateImportOptions): Promise<string[]> {
+export async function importStepCertificates(
+  step: DeploymentStep,
+  options: CertificateImportOptions,
+): Promise<string[]> {
   const imports = step.importCertificates ?? [];
   if (imports.length === 0) return [];
   const { CertificateClient } = await import('@azure/keyvault-certificates');
@@ -67,7 +75,10 @@ export async function importStepCertificates(step: DeploymentStep, options: Cert
   for (const [keyVault, certificates] of byVault) {
     const restoreFirewall = options.keyVaultAccessIp ? await openFirewall(step, keyVault, options) : undefined;
     try {
-      const client = new CertificateClient(keyVaultUrl(keyVault), options.credential, { ...pipeline, retryOptions: { maxRetries: 2 } });
+      const client = new CertificateClient(keyVaultUrl(keyVault), options.credential, {
+        ...pipeline,
+        retryOptions: { maxRetries: 2 },
+      });
       for (const certificate of certificates) {
         // `policy.contentType` tells the SDK how to encode the bytes (PEM as text, PFX as base64), but 4.10.3 drops
         // the public `policy` from the request body; its serializer reads `certificatePolicy`, which we set too, so
@@ -91,16 +102,39 @@ export async function importStepCertificates(step: DeploymentStep, options: Cert
 }
 
 /** Lets `keyVaultAccessIp` through the vault's firewall; returns how to close it again (the template's state). */
-async function openFirewall(step: DeploymentStep, keyVault: string, options: CertificateImportOptions): Promise<() => Promise<void>> {
+async function openFirewall(
+  step: DeploymentStep,
+  keyVault: string,
+  options: CertificateImportOptions,
+): Promise<() => Promise<void>> {
   const { ResourceManagementClient } = await import('@azure/arm-resources');
-  const arm = new ResourceManagementClient(options.credential, options.subscriptionId, options.httpClient ? { httpClient: options.httpClient } : {});
+  const arm = new ResourceManagementClient(
+    options.credential,
+    options.subscriptionId,
+    options.httpClient ? { httpClient: options.httpClient } : {},
+  );
   const id = vaultResourceId(options.subscriptionId, step, keyVault);
   const apiVersion = API_VERSIONS['Microsoft.KeyVault/vaults'];
-  const acls = (ipRules: Array<{ value: string }>) => ({ defaultAction: 'Deny', bypass: 'AzureServices', ipRules, virtualNetworkRules: [] });
+  const acls = (ipRules: Array<{ value: string }>) => ({
+    defaultAction: 'Deny',
+    bypass: 'AzureServices',
+    ipRules,
+    virtualNetworkRules: [],
+  });
   const poll = options.pollIntervalMs === undefined ? {} : { updateIntervalInMs: options.pollIntervalMs };
-  await arm.resources.beginUpdateByIdAndWait(id, apiVersion, { properties: { publicNetworkAccess: 'Enabled', networkAcls: acls([{ value: options.keyVaultAccessIp! }]) } }, poll);
+  await arm.resources.beginUpdateByIdAndWait(
+    id,
+    apiVersion,
+    { properties: { publicNetworkAccess: 'Enabled', networkAcls: acls([{ value: options.keyVaultAccessIp! }]) } },
+    poll,
+  );
   return async () => {
-    await arm.resources.beginUpdateByIdAndWait(id, apiVersion, { properties: { publicNetworkAccess: 'Disabled', networkAcls: acls([]) } }, poll);
+    await arm.resources.beginUpdateByIdAndWait(
+      id,
+      apiVersion,
+      { properties: { publicNetworkAccess: 'Disabled', networkAcls: acls([]) } },
+      poll,
+    );
   };
 }
 

@@ -86,11 +86,18 @@ export class DeploymentStepError extends Error {
 /** The SDK client: one per call, with the injected pipeline pieces. */
 async function client(options: AzureOptions): Promise<ResourceManagementClient> {
   const { ResourceManagementClient } = await import('@azure/arm-resources');
-  return new ResourceManagementClient(options.credential, options.subscriptionId, options.httpClient ? { httpClient: options.httpClient } : {});
+  return new ResourceManagementClient(
+    options.credential,
+    options.subscriptionId,
+    options.httpClient ? { httpClient: options.httpClient } : {},
+  );
 }
 
 /** A step's secure parameter values: from the TLS files, the Git credential, then explicit `secureParameters`. */
-export function secureValues(step: DeploymentStep, options: Pick<AzureOptions, 'tlsFiles' | 'gitCredential' | 'secureParameters'>): Record<string, string> {
+export function secureValues(
+  step: DeploymentStep,
+  options: Pick<AzureOptions, 'tlsFiles' | 'gitCredential' | 'secureParameters'>,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, object] of Object.entries(KEY_VAULT_SECURE_PARAMETERS)) {
     const file = step.cluster ? options.tlsFiles?.[tlsInputPath(step.cluster, object)] : undefined;
@@ -103,12 +110,23 @@ export function secureValues(step: DeploymentStep, options: Pick<AzureOptions, '
 }
 
 /** Checks every secure parameter and TLS file is given before anything is sent; lists all that are missing. */
-function assertSecureInputs(deployments: readonly FleetDeployment[], options: AzureOptions, withImports: boolean): void {
+function assertSecureInputs(
+  deployments: readonly FleetDeployment[],
+  options: AzureOptions,
+  withImports: boolean,
+): void {
   const missing = deployments.flatMap(({ step }) => {
     const given = secureValues(step, options);
-    return step.secureParameters.filter((name) => !given[name]).map((name) => `${step.id}: ${name} (${secureInputHint(step, name)})`);
+    return step.secureParameters
+      .filter((name) => !given[name])
+      .map((name) => `${step.id}: ${name} (${secureInputHint(step, name)})`);
   });
-  const files = withImports ? missingTlsInputs(deployments.map(({ step }) => step), options.tlsFiles ?? {}) : [];
+  const files = withImports
+    ? missingTlsInputs(
+        deployments.map(({ step }) => step),
+        options.tlsFiles ?? {},
+      )
+    : [];
   if (missing.length + files.length > 0) {
     throw new Error(
       `missing deploy-time input${missing.length + files.length > 1 ? 's' : ''}: ${[...missing, ...files.map((f) => `TLS file ${f}`)].join(', ')}; ` +
@@ -126,7 +144,11 @@ function secureInputHint(step: DeploymentStep, name: string): string {
 }
 
 /** The deployment body: committed template JSON, parameter values, secure values. */
-export function deploymentBody(deployment: FleetDeployment, secure: Readonly<Record<string, string>> = {}, importer?: string): Deployment {
+export function deploymentBody(
+  deployment: FleetDeployment,
+  secure: Readonly<Record<string, string>> = {},
+  importer?: string,
+): Deployment {
   const { step, template, parameters } = deployment;
   const values: Record<string, { value: unknown }> = {};
   for (const [name, entry] of Object.entries(parameters.parameters)) values[name] = { value: entry.value };
@@ -134,15 +156,26 @@ export function deploymentBody(deployment: FleetDeployment, secure: Readonly<Rec
   if (importer && step.importCertificates?.length) values[CERTIFICATE_IMPORTER_PARAMETER] = { value: importer };
   return {
     ...(step.scope === 'subscription' ? { location: step.location } : {}),
-    properties: { mode: 'Incremental', template: JSON.parse(templateFileContent(template)) as Record<string, unknown>, parameters: values },
+    properties: {
+      mode: 'Incremental',
+      template: JSON.parse(templateFileContent(template)) as Record<string, unknown>,
+      parameters: values,
+    },
   };
 }
 
 function armError(error: unknown): { code?: string; message: string } {
-  const e = error as { code?: string; message?: string; details?: { error?: { code?: string; message?: string; details?: Array<{ code?: string; message?: string }> } } };
+  const e = error as {
+    code?: string;
+    message?: string;
+    details?: { error?: { code?: string; message?: string; details?: Array<{ code?: string; message?: string }> } };
+  };
   const inner = e.details?.error;
   const details = inner?.details?.map((d) => `${d.code ?? ''} ${d.message ?? ''}`.trim()).join('; ');
-  return { code: inner?.code ?? e.code, message: [inner?.message ?? e.message ?? String(error), details].filter(Boolean).join(' — details: ') };
+  return {
+    code: inner?.code ?? e.code,
+    message: [inner?.message ?? e.message ?? String(error), details].filter(Boolean).join(' — details: '),
+  };
 }
 
 async function run<T>(step: DeploymentStep, phase: StepEvent['phase'], action: () => Promise<T>): Promise<T> {
@@ -167,11 +200,28 @@ export async function whatIf(fleet: Readonly<Fleet>, options: AzureOptions): Pro
     const body = deploymentBody(deployment, secureValues(step, options));
     const result = await run(step, 'what-if', () =>
       step.scope === 'subscription'
-        ? arm.deployments.beginWhatIfAtSubscriptionScopeAndWait(step.deploymentName, { location: step.location, properties: body.properties }, poll)
-        : arm.deployments.beginWhatIfAndWait(step.resourceGroup!, step.deploymentName, { properties: body.properties }, poll),
+        ? arm.deployments.beginWhatIfAtSubscriptionScopeAndWait(
+            step.deploymentName,
+            { location: step.location, properties: body.properties },
+            poll,
+          )
+        : arm.deployments.beginWhatIfAndWait(
+            step.resourceGroup!,
+            step.deploymentName,
+            { properties: body.properties },
+            poll,
+          ),
     );
-    if (result.error) throw new DeploymentStepError(step, 'what-if', result.error.code, result.error.message ?? 'what-if failed');
-    results.push({ step, status: result.status, changes: (result.changes ?? []).map((c: WhatIfChange) => ({ resourceId: c.resourceId, changeType: c.changeType })) });
+    if (result.error)
+      throw new DeploymentStepError(step, 'what-if', result.error.code, result.error.message ?? 'what-if failed');
+    results.push({
+      step,
+      status: result.status,
+      changes: (result.changes ?? []).map((c: WhatIfChange) => ({
+        resourceId: c.resourceId,
+        changeType: c.changeType,
+      })),
+    });
   }
   return results;
 }
@@ -193,7 +243,13 @@ export async function deploy(fleet: Readonly<Fleet>, options: AzureOptions): Pro
         ? arm.deployments.beginValidateAtSubscriptionScopeAndWait(step.deploymentName, body, poll)
         : arm.deployments.beginValidateAndWait(step.resourceGroup!, step.deploymentName, body, poll),
     );
-    if (validation.error) throw new DeploymentStepError(step, 'validate', validation.error.code, validation.error.message ?? 'validation failed');
+    if (validation.error)
+      throw new DeploymentStepError(
+        step,
+        'validate',
+        validation.error.code,
+        validation.error.message ?? 'validation failed',
+      );
     options.onStep?.({ step, phase: 'deploy' });
     const created = await run(step, 'deploy', () =>
       step.scope === 'subscription'
@@ -220,7 +276,11 @@ export async function deploy(fleet: Readonly<Fleet>, options: AzureOptions): Pro
       );
     }
     options.onStep?.({ step, phase: 'done' });
-    results.push({ step, provisioningState: state, outputs: created.properties?.outputs as Record<string, unknown> | undefined });
+    results.push({
+      step,
+      provisioningState: state,
+      outputs: created.properties?.outputs as Record<string, unknown> | undefined,
+    });
   }
   return results;
 }

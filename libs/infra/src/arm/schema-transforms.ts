@@ -14,7 +14,8 @@
  *   scope, …) added first, and "base properties + oneOf variants" unions get the base keys merged into each variant.
  */
 
-export const EXPRESSION_REF = 'https://schema.management.azure.com/schemas/common/definitions.json#/definitions/expression';
+export const EXPRESSION_REF =
+  'https://schema.management.azure.com/schemas/common/definitions.json#/definitions/expression';
 /** The expression pattern of common/definitions.json. */
 export const EXPRESSION_PATTERN = '^\\[([^\\[].*)?\\]$';
 
@@ -22,7 +23,18 @@ type Schema = Record<string, unknown>;
 
 /** Keys of the ARM resource envelope that the template language accepts on every resource (deploymentTemplate.json
  * resourceBase), plus `resourceGroup`/`subscriptionId` of cross-scope nested deployments. */
-export const RESOURCE_ENVELOPE_KEYS = ['name', 'type', 'apiVersion', 'condition', 'dependsOn', 'location', 'tags', 'copy', 'scope', 'comments'] as const;
+export const RESOURCE_ENVELOPE_KEYS = [
+  'name',
+  'type',
+  'apiVersion',
+  'condition',
+  'dependsOn',
+  'location',
+  'tags',
+  'copy',
+  'scope',
+  'comments',
+] as const;
 const NESTED_DEPLOYMENT_KEYS = ['resourceGroup', 'subscriptionId'] as const;
 
 const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', 'definitions'];
@@ -63,8 +75,11 @@ export function transformProviderSchema(schema: Schema, options: TransformOption
 /** Strict resource definitions must still accept the template-language envelope (validated by resourceBase). */
 function addEnvelopeKeys(definition: Schema): void {
   const properties = isObject(definition.properties) ? definition.properties : {};
-  const typeEnum = isObject(properties.type) && Array.isArray(properties.type.enum) ? (properties.type.enum as unknown[]) : [];
-  const keys: readonly string[] = typeEnum.includes('Microsoft.Resources/deployments') ? [...RESOURCE_ENVELOPE_KEYS, ...NESTED_DEPLOYMENT_KEYS] : RESOURCE_ENVELOPE_KEYS;
+  const typeEnum =
+    isObject(properties.type) && Array.isArray(properties.type.enum) ? (properties.type.enum as unknown[]) : [];
+  const keys: readonly string[] = typeEnum.includes('Microsoft.Resources/deployments')
+    ? [...RESOURCE_ENVELOPE_KEYS, ...NESTED_DEPLOYMENT_KEYS]
+    : RESOURCE_ENVELOPE_KEYS;
   for (const key of keys) if (!(key in properties)) properties[key] = {};
   definition.properties = properties;
 }
@@ -74,7 +89,9 @@ function visit(node: unknown, options: TransformOptions, isAllOfMember: boolean)
 
   // Cdn discriminator bug: an allOf member that forbids the variant's properties.
   if (Array.isArray(node.allOf) && node.allOf.some((member) => isObject(member) && Array.isArray(member.oneOf))) {
-    for (const member of node.allOf) if (isObject(member) && member.additionalProperties === false && !Array.isArray(member.oneOf)) delete member.additionalProperties;
+    for (const member of node.allOf)
+      if (isObject(member) && member.additionalProperties === false && !Array.isArray(member.oneOf))
+        delete member.additionalProperties;
   }
 
   // Expressions: literal-or-expression must not be exclusive.
@@ -83,7 +100,8 @@ function visit(node: unknown, options: TransformOptions, isAllOfMember: boolean)
     else node.allOf = [...(Array.isArray(node.allOf) ? node.allOf : []), { anyOf: node.oneOf }];
     delete node.oneOf;
   }
-  if (typeof node.pattern === 'string' && node.pattern !== EXPRESSION_PATTERN) node.pattern = `(?:${EXPRESSION_PATTERN})|(?:${node.pattern})`;
+  if (typeof node.pattern === 'string' && node.pattern !== EXPRESSION_PATTERN)
+    node.pattern = `(?:${EXPRESSION_PATTERN})|(?:${node.pattern})`;
 
   if (options.strict && !isAllOfMember) strictify(node);
 
@@ -98,19 +116,24 @@ function visit(node: unknown, options: TransformOptions, isAllOfMember: boolean)
     const members = node[keyword];
     if (Array.isArray(members)) for (const member of members) visit(member, options, keyword === 'allOf');
   }
-  if (isObject(node.dependencies)) for (const child of Object.values(node.dependencies)) if (!Array.isArray(child)) visit(child, options, false);
+  if (isObject(node.dependencies))
+    for (const child of Object.values(node.dependencies)) if (!Array.isArray(child)) visit(child, options, false);
 }
 
 function strictify(node: Schema): void {
   if (!isObject(node.properties) || Object.keys(node.properties).length === 0) return;
   if (node.additionalProperties !== undefined) return;
-  const variants = [...(Array.isArray(node.oneOf) ? node.oneOf : []), ...(Array.isArray(node.anyOf) ? node.anyOf : [])].filter((v) => !isExpressionBranch(v));
+  const variants = [
+    ...(Array.isArray(node.oneOf) ? node.oneOf : []),
+    ...(Array.isArray(node.anyOf) ? node.anyOf : []),
+  ].filter((v) => !isExpressionBranch(v));
   if (variants.length === 0) {
     node.additionalProperties = false;
     return;
   }
   // "Base properties + variants" union: each inline variant accepts base ∪ own keys; a $ref variant stays loose.
-  if (!variants.every((variant) => isObject(variant) && variant.$ref === undefined && isObject(variant.properties))) return;
+  if (!variants.every((variant) => isObject(variant) && variant.$ref === undefined && isObject(variant.properties)))
+    return;
   for (const variant of variants as Schema[]) {
     const own = variant.properties as Schema;
     for (const key of Object.keys(node.properties)) if (!(key in own)) own[key] = {};
@@ -132,7 +155,14 @@ export function allowExpressionsInEnvelope(schema: Schema): void {
     for (const part of parts) {
       if (!isObject(part) || !isObject(part.properties)) continue;
       for (const [key, property] of Object.entries(part.properties)) {
-        if (key === 'dependsOn' || !isObject(property) || property.type === 'string' || property.anyOf || property.oneOf) continue;
+        if (
+          key === 'dependsOn' ||
+          !isObject(property) ||
+          property.type === 'string' ||
+          property.anyOf ||
+          property.oneOf
+        )
+          continue;
         part.properties[key] = { anyOf: [property, { $ref: EXPRESSION_REF }] };
       }
     }
@@ -158,14 +188,20 @@ export const EXTENSIBLE_DATA_COLLECTION_STREAMS = ['Microsoft-ContainerInsights-
 
 export function extendDataCollectionStreams(schema: Schema): void {
   const definitions = isObject(schema.definitions) ? schema.definitions : {};
-  for (const [definition, property] of [['ExtensionDataSource', 'streams'], ['DataFlow', 'streams']] as const) {
+  for (const [definition, property] of [
+    ['ExtensionDataSource', 'streams'],
+    ['DataFlow', 'streams'],
+  ] as const) {
     const node = definitions[definition];
     const streams = isObject(node) && isObject(node.properties) ? node.properties[property] : undefined;
-    const branches = isObject(streams) ? [streams, ...[streams.oneOf, streams.anyOf].flatMap((b) => (Array.isArray(b) ? b : []))] : [];
+    const branches = isObject(streams)
+      ? [streams, ...[streams.oneOf, streams.anyOf].flatMap((b) => (Array.isArray(b) ? b : []))]
+      : [];
     for (const branch of branches) {
       const items = isObject(branch) ? branch.items : undefined;
       if (isObject(items) && Array.isArray(items.enum)) {
-        for (const stream of EXTENSIBLE_DATA_COLLECTION_STREAMS) if (!items.enum.includes(stream)) items.enum.push(stream);
+        for (const stream of EXTENSIBLE_DATA_COLLECTION_STREAMS)
+          if (!items.enum.includes(stream)) items.enum.push(stream);
       }
     }
   }

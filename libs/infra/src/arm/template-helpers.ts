@@ -5,19 +5,40 @@
  */
 import { clusterAzureNames, sharedAzureNames, type FleetSpec } from '@aks-fleet/fleet';
 import type { ResourceType } from './api-versions.ts';
-import { expr, idIn, lit, parameter, resource, roleDefinitionId, type ArmParameterDefinition, type ArmResource, type Json, type JsonObject } from './arm-template.ts';
+import {
+  expr,
+  idIn,
+  lit,
+  parameter,
+  resource,
+  roleDefinitionId,
+  type ArmParameterDefinition,
+  type ArmResource,
+  type Json,
+  type JsonObject,
+} from './arm-template.ts';
 
 export const TAGS_PARAMETER = 'tags';
 /** `[parameters('tags')]`: every tracked resource carries the fleet's tags. */
 export const TAGS = parameter(TAGS_PARAMETER);
 
 export function tagsParameterDefinition(): Record<string, ArmParameterDefinition> {
-  return { [TAGS_PARAMETER]: { type: 'object', metadata: { description: 'Tags of every resource of this deployment (from the fleet model).' } } };
+  return {
+    [TAGS_PARAMETER]: {
+      type: 'object',
+      metadata: { description: 'Tags of every resource of this deployment (from the fleet model).' },
+    },
+  };
 }
 
 /** Tags derived from the model: business unit and application (as the reference), plus where the resource belongs. */
 export function fleetTags(spec: FleetSpec, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
-  return { 'Business unit': spec.organization.businessUnit, 'Application identifier': spec.organization.appId, 'managed-by': 'aks-fleet', ...extra };
+  return {
+    'Business unit': spec.organization.businessUnit,
+    'Application identifier': spec.organization.appId,
+    'managed-by': 'aks-fleet',
+    ...extra,
+  };
 }
 
 export function clusterTags(spec: FleetSpec, clusterName: string): Record<string, string> {
@@ -26,7 +47,12 @@ export function clusterTags(spec: FleetSpec, clusterName: string): Record<string
 }
 
 /** A resource with a location and the deployment's tags. */
-export function tracked(type: ResourceType, name: string, location: string, body: { readonly [key: string]: Json | undefined } = {}): ArmResource {
+export function tracked(
+  type: ResourceType,
+  name: string,
+  location: string,
+  body: { readonly [key: string]: Json | undefined } = {},
+): ArmResource {
   return resource(type, name, { location, tags: TAGS, ...body });
 }
 
@@ -44,8 +70,15 @@ export interface DiagnosticsOptions {
 }
 
 /** Diagnostic settings of one resource (an extension resource on `scopeId`) to the shared workspace. */
-export function diagnosticSettings(spec: FleetSpec, scopeId: string, dependsOn: string, options: DiagnosticsOptions = {}): ArmResource {
-  const logs: JsonObject[] = options.categories ? options.categories.map((category) => ({ category, enabled: true })) : [{ categoryGroup: 'allLogs', enabled: true }];
+export function diagnosticSettings(
+  spec: FleetSpec,
+  scopeId: string,
+  dependsOn: string,
+  options: DiagnosticsOptions = {},
+): ArmResource {
+  const logs: JsonObject[] = options.categories
+    ? options.categories.map((category) => ({ category, enabled: true }))
+    : [{ categoryGroup: 'allLogs', enabled: true }];
   return resource('Microsoft.Insights/diagnosticSettings', 'to-shared-log-analytics', {
     scope: expr(scopeId),
     dependsOn: [expr(dependsOn)],
@@ -58,12 +91,16 @@ export function diagnosticSettings(spec: FleetSpec, scopeId: string, dependsOn: 
 }
 
 /** Inner expression: the deploy-time GUID name of a role assignment. */
-export function roleAssignmentNameExpression(options: Pick<RoleAssignmentOptions, 'scopeId' | 'principalKey' | 'role'>): string {
+export function roleAssignmentNameExpression(
+  options: Pick<RoleAssignmentOptions, 'scopeId' | 'principalKey' | 'role'>,
+): string {
   return `guid(${options.scopeId}, ${lit(options.principalKey)}, ${lit(options.role)})`;
 }
 
 /** Inner expression: the id of a role assignment (an extension resource of its scope), for dependsOn. */
-export function roleAssignmentIdExpression(options: Pick<RoleAssignmentOptions, 'scopeId' | 'principalKey' | 'role'>): string {
+export function roleAssignmentIdExpression(
+  options: Pick<RoleAssignmentOptions, 'scopeId' | 'principalKey' | 'role'>,
+): string {
   return `extensionResourceId(${options.scopeId}, 'Microsoft.Authorization/roleAssignments', ${roleAssignmentNameExpression(options)})`;
 }
 

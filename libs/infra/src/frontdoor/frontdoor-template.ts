@@ -9,37 +9,51 @@ import { tagsParameterDefinition } from '../arm/template-helpers.ts';
 
 export function frontDoorTemplate(fleet: Readonly<Fleet>): ArmTemplate {
   const shared = sharedAzureNames(fleet.spec);
-  const originGroupId = idOf('Microsoft.Cdn/profiles/originGroups', shared.frontDoorProfile, shared.frontDoorOriginGroup);
+  const originGroupId = idOf(
+    'Microsoft.Cdn/profiles/originGroups',
+    shared.frontDoorProfile,
+    shared.frontDoorOriginGroup,
+  );
   const origins = clustersOf(fleet.spec).map(({ cluster }) => {
     const names = clusterAzureNames(fleet.spec, cluster.name);
-    return resource('Microsoft.Cdn/profiles/originGroups/origins', `${shared.frontDoorProfile}/${shared.frontDoorOriginGroup}/${names.frontDoorOrigin}`, {
-      properties: {
-        hostName: names.appGatewayFqdn,
-        originHostHeader: names.appGatewayFqdn,
-        httpPort: 80,
-        httpsPort: 443,
-        priority: cluster.frontDoor.priority,
-        weight: cluster.frontDoor.weight,
-        enabledState: 'Enabled',
-        enforceCertificateNameCheck: true,
+    return resource(
+      'Microsoft.Cdn/profiles/originGroups/origins',
+      `${shared.frontDoorProfile}/${shared.frontDoorOriginGroup}/${names.frontDoorOrigin}`,
+      {
+        properties: {
+          hostName: names.appGatewayFqdn,
+          originHostHeader: names.appGatewayFqdn,
+          httpPort: 80,
+          httpsPort: 443,
+          priority: cluster.frontDoor.priority,
+          weight: cluster.frontDoor.weight,
+          enabledState: 'Enabled',
+          enforceCertificateNameCheck: true,
+        },
       },
-    });
+    );
   });
   return template(
     [
       ...origins,
-      resource('Microsoft.Cdn/profiles/afdEndpoints/routes', `${shared.frontDoorProfile}/${shared.frontDoorEndpoint}/${shared.frontDoorRoute}`, {
-        dependsOn: origins.map((origin) => expr(idOf('Microsoft.Cdn/profiles/originGroups/origins', ...origin.name.split('/')))),
-        properties: {
-          originGroup: idRef(originGroupId),
-          supportedProtocols: ['Https'],
-          patternsToMatch: ['/*'],
-          forwardingProtocol: 'HttpsOnly',
-          linkToDefaultDomain: 'Enabled',
-          httpsRedirect: 'Disabled',
-          enabledState: 'Enabled',
+      resource(
+        'Microsoft.Cdn/profiles/afdEndpoints/routes',
+        `${shared.frontDoorProfile}/${shared.frontDoorEndpoint}/${shared.frontDoorRoute}`,
+        {
+          dependsOn: origins.map((origin) =>
+            expr(idOf('Microsoft.Cdn/profiles/originGroups/origins', ...origin.name.split('/'))),
+          ),
+          properties: {
+            originGroup: idRef(originGroupId),
+            supportedProtocols: ['Https'],
+            patternsToMatch: ['/*'],
+            forwardingProtocol: 'HttpsOnly',
+            linkToDefaultDomain: 'Enabled',
+            httpsRedirect: 'Disabled',
+            enabledState: 'Enabled',
+          },
         },
-      }),
+      ),
     ],
     { parameters: tagsParameterDefinition() },
   );

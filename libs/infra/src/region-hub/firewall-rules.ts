@@ -31,21 +31,40 @@ export function gitHost(gitUrl: string): string {
 }
 
 export function aksNetworkRules(region: string): NetworkRule[] {
-  return [{ name: 'pod-to-api-server', ipProtocols: ['TCP'], destinationAddresses: [`AzureCloud.${region}`], destinationPorts: ['443'] }];
+  return [
+    {
+      name: 'pod-to-api-server',
+      ipProtocols: ['TCP'],
+      destinationAddresses: [`AzureCloud.${region}`],
+      destinationPorts: ['443'],
+    },
+  ];
 }
 
 export function aksApplicationRules(region: string): ApplicationRule[] {
   return [
     { name: 'nodes-to-api-server', protocols: HTTPS, targetFqdns: [`*.hcp.${region}.azmk8s.io`] },
-    { name: 'microsoft-container-registry', protocols: HTTPS, targetFqdns: ['mcr.microsoft.com', '*.data.mcr.microsoft.com'] },
+    {
+      name: 'microsoft-container-registry',
+      protocols: HTTPS,
+      targetFqdns: ['mcr.microsoft.com', '*.data.mcr.microsoft.com'],
+    },
     { name: 'management-plane', protocols: HTTPS, fqdnTags: ['AzureKubernetesService'] },
     { name: 'entra-id-auth', protocols: HTTPS, targetFqdns: ['login.microsoftonline.com'] },
     { name: 'apt-get', protocols: HTTPS, targetFqdns: ['packages.microsoft.com'] },
     { name: 'cluster-binaries', protocols: HTTPS, targetFqdns: ['acs-mirror.azureedge.net'] },
-    { name: 'ubuntu-security-patches', protocols: HTTP, targetFqdns: ['security.ubuntu.com', 'azure.archive.ubuntu.com', 'changelogs.ubuntu.com'] },
+    {
+      name: 'ubuntu-security-patches',
+      protocols: HTTP,
+      targetFqdns: ['security.ubuntu.com', 'azure.archive.ubuntu.com', 'changelogs.ubuntu.com'],
+    },
     // Container Insights with managed identity auth: its DCR from the control handlers, then ingestion.
     { name: 'azure-monitor-addon', protocols: HTTPS, targetFqdns: azureMonitorFqdns(region) },
-    { name: 'azure-policy-addon', protocols: HTTPS, targetFqdns: ['data.policy.core.windows.net', 'store.policy.core.windows.net'] },
+    {
+      name: 'azure-policy-addon',
+      protocols: HTTPS,
+      targetFqdns: ['data.policy.core.windows.net', 'store.policy.core.windows.net'],
+    },
     // The GitOps (Flux) extension's regional data plane.
     { name: 'gitops-extension', protocols: HTTPS, targetFqdns: [`${region}.dp.kubernetesconfiguration.azure.com`] },
   ];
@@ -70,14 +89,23 @@ export function azureMonitorFqdns(region: string): string[] {
 
 /** Flux's HTTPS egress to the Git host (none for an ssh:// repository, see fluxNetworkRules). */
 export function fluxApplicationRules(gitUrl: string): ApplicationRule[] {
-  return gitUrl.startsWith('ssh://') ? [] : [{ name: 'flux-to-git-host', protocols: HTTPS, targetFqdns: [gitHost(gitUrl)] }];
+  return gitUrl.startsWith('ssh://')
+    ? []
+    : [{ name: 'flux-to-git-host', protocols: HTTPS, targetFqdns: [gitHost(gitUrl)] }];
 }
 
 /** Flux's SSH egress to the Git host of an ssh:// repository: application rules cannot carry SSH. */
 export function fluxNetworkRules(gitUrl: string): NetworkRule[] {
   if (!gitUrl.startsWith('ssh://')) return [];
   const url = new URL(gitUrl);
-  return [{ name: 'flux-to-git-host-ssh', ipProtocols: ['TCP'], destinationFqdns: [url.hostname], destinationPorts: [url.port || '22'] }];
+  return [
+    {
+      name: 'flux-to-git-host-ssh',
+      ipProtocols: ['TCP'],
+      destinationFqdns: [url.hostname],
+      destinationPorts: [url.port || '22'],
+    },
+  ];
 }
 
 export function applicationRuleJson(rule: ApplicationRule, sourceIpGroup: string): JsonObject {

@@ -12,7 +12,10 @@ const ZONES = ['1', '2', '3'];
 
 export function hubTemplate(fleet: Readonly<Fleet>, region: string): ArmTemplate {
   const hub = fleet.spec.regions[region]?.hub;
-  if (!hub) throw new Error(`region "${region}" is not in the fleet; expected one of ${Object.keys(fleet.spec.regions).join(', ')} — fix: add regions.${region} to the fleet model`);
+  if (!hub)
+    throw new Error(
+      `region "${region}" is not in the fleet; expected one of ${Object.keys(fleet.spec.regions).join(', ')} — fix: add regions.${region} to the fleet model`,
+    );
   const names = regionAzureNames(region);
   const shared = sharedAzureNames(fleet.spec);
   const vnetId = idOf('Microsoft.Network/virtualNetworks', names.hubVnet);
@@ -59,7 +62,13 @@ export function hubTemplate(fleet: Readonly<Fleet>, region: string): ArmTemplate
             properties: {
               publicIPAddress: idRef(pipIds[index]!),
               // Only the first configuration carries the subnet.
-              ...(index === 0 ? { subnet: idRef(idOf('Microsoft.Network/virtualNetworks/subnets', names.hubVnet, 'AzureFirewallSubnet')) } : {}),
+              ...(index === 0
+                ? {
+                    subnet: idRef(
+                      idOf('Microsoft.Network/virtualNetworks/subnets', names.hubVnet, 'AzureFirewallSubnet'),
+                    ),
+                  }
+                : {}),
             },
           })),
         },
@@ -70,7 +79,12 @@ export function hubTemplate(fleet: Readonly<Fleet>, region: string): ArmTemplate
       parameters: tagsParameterDefinition(),
       outputs: {
         hubVnetId: { type: 'string', value: expr(vnetId) },
-        firewallPrivateIp: { type: 'string', value: expr(`${referenceOf(firewallId, 'Microsoft.Network/azureFirewalls')}.ipConfigurations[0].properties.privateIPAddress`) },
+        firewallPrivateIp: {
+          type: 'string',
+          value: expr(
+            `${referenceOf(firewallId, 'Microsoft.Network/azureFirewalls')}.ipConfigurations[0].properties.privateIPAddress`,
+          ),
+        },
       },
     },
   );

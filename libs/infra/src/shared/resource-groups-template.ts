@@ -24,13 +24,18 @@ export function fleetResourceGroups(fleet: Readonly<Fleet>): ResourceGroupPlacem
         { name: names.spokeResourceGroup, location: region },
       ];
     }),
-    ...clustersOf(fleet.spec).map(({ region, cluster }) => ({ name: clusterAzureNames(fleet.spec, cluster.name).resourceGroup, location: region })),
+    ...clustersOf(fleet.spec).map(({ region, cluster }) => ({
+      name: clusterAzureNames(fleet.spec, cluster.name).resourceGroup,
+      location: region,
+    })),
   ];
 }
 
 export function resourceGroupsTemplate(fleet: Readonly<Fleet>): ArmTemplate {
   return template(
-    fleetResourceGroups(fleet).map((group) => tracked('Microsoft.Resources/resourceGroups', group.name, group.location, { properties: {} })),
+    fleetResourceGroups(fleet).map((group) =>
+      tracked('Microsoft.Resources/resourceGroups', group.name, group.location, { properties: {} }),
+    ),
     { parameters: tagsParameterDefinition(), scope: 'subscription' },
   );
 }

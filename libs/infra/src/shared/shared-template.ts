@@ -5,8 +5,23 @@
  * regional App Gateways exist — so no placeholder origin is ever needed.
  */
 import { clustersOf, regionAzureNames, sharedAzureNames, type Fleet } from '@aks-fleet/fleet';
-import { expr, idOf, idRef, referenceOf, template, resource, type ArmResource, type ArmTemplate } from '../arm/arm-template.ts';
-import { diagnosticSettings, tagsParameterDefinition, tracked, TAGS, workspaceIdExpression } from '../arm/template-helpers.ts';
+import {
+  expr,
+  idOf,
+  idRef,
+  referenceOf,
+  template,
+  resource,
+  type ArmResource,
+  type ArmTemplate,
+} from '../arm/arm-template.ts';
+import {
+  diagnosticSettings,
+  tagsParameterDefinition,
+  tracked,
+  TAGS,
+  workspaceIdExpression,
+} from '../arm/template-helpers.ts';
 
 /** Regions of the model that host clusters, in model order. */
 export function fleetRegions(fleet: Readonly<Fleet>): string[] {
@@ -23,11 +38,21 @@ function logAnalytics(fleet: Readonly<Fleet>): ArmResource[] {
   const workspaceId = idOf('Microsoft.OperationalInsights/workspaces', shared.logAnalyticsWorkspace);
   return [
     tracked('Microsoft.OperationalInsights/workspaces', shared.logAnalyticsWorkspace, shared.location, {
-      properties: { sku: { name: 'PerGB2018' }, retentionInDays: 30, publicNetworkAccessForIngestion: 'Enabled', publicNetworkAccessForQuery: 'Enabled' },
+      properties: {
+        sku: { name: 'PerGB2018' },
+        retentionInDays: 30,
+        publicNetworkAccessForIngestion: 'Enabled',
+        publicNetworkAccessForQuery: 'Enabled',
+      },
     }),
     tracked('Microsoft.OperationsManagement/solutions', shared.containerInsightsSolution, shared.location, {
       dependsOn: [expr(workspaceId)],
-      plan: { name: shared.containerInsightsSolution, product: 'OMSGallery/ContainerInsights', publisher: 'Microsoft', promotionCode: '' },
+      plan: {
+        name: shared.containerInsightsSolution,
+        product: 'OMSGallery/ContainerInsights',
+        publisher: 'Microsoft',
+        promotionCode: '',
+      },
       properties: { workspaceResourceId: expr(workspaceId) },
     }),
   ];
@@ -76,33 +101,41 @@ function baseFirewallPolicies(fleet: Readonly<Fleet>): ArmResource[] {
     const policyId = idOf('Microsoft.Network/firewallPolicies', names.baseFirewallPolicy);
     return [
       tracked('Microsoft.Network/firewallPolicies', names.baseFirewallPolicy, region, {
-        properties: { sku: { tier: 'Standard' }, threatIntelMode: 'Deny', dnsSettings: { enableProxy: true, servers: [] } },
-      }),
-      resource('Microsoft.Network/firewallPolicies/ruleCollectionGroups', `${names.baseFirewallPolicy}/DefaultNetworkRuleCollectionGroup`, {
-        dependsOn: [expr(policyId)],
         properties: {
-          priority: 200,
-          ruleCollections: [
-            {
-              ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
-              name: 'org-wide-allowed',
-              priority: 100,
-              action: { type: 'Allow' },
-              rules: [
-                {
-                  ruleType: 'NetworkRule',
-                  name: 'dns',
-                  description: 'Allow DNS outbound (for simplicity, adjust as needed)',
-                  ipProtocols: ['UDP'],
-                  sourceAddresses: ['*'],
-                  destinationAddresses: ['*'],
-                  destinationPorts: ['53'],
-                },
-              ],
-            },
-          ],
+          sku: { tier: 'Standard' },
+          threatIntelMode: 'Deny',
+          dnsSettings: { enableProxy: true, servers: [] },
         },
       }),
+      resource(
+        'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+        `${names.baseFirewallPolicy}/DefaultNetworkRuleCollectionGroup`,
+        {
+          dependsOn: [expr(policyId)],
+          properties: {
+            priority: 200,
+            ruleCollections: [
+              {
+                ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
+                name: 'org-wide-allowed',
+                priority: 100,
+                action: { type: 'Allow' },
+                rules: [
+                  {
+                    ruleType: 'NetworkRule',
+                    name: 'dns',
+                    description: 'Allow DNS outbound (for simplicity, adjust as needed)',
+                    ipProtocols: ['UDP'],
+                    sourceAddresses: ['*'],
+                    destinationAddresses: ['*'],
+                    destinationPorts: ['53'],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ),
     ];
   });
 }
@@ -118,9 +151,16 @@ function frontDoor(fleet: Readonly<Fleet>): ArmResource[] {
       tags: TAGS,
       sku: { name: 'Premium_AzureFrontDoor' },
       properties: {
-        policySettings: { enabledState: 'Enabled', mode: 'Prevention', customBlockResponseStatusCode: 403, requestBodyCheck: 'Enabled' },
+        policySettings: {
+          enabledState: 'Enabled',
+          mode: 'Prevention',
+          customBlockResponseStatusCode: 403,
+          requestBodyCheck: 'Enabled',
+        },
         // The managed rules block (the reference only logs them, ruleSetAction 'Log').
-        managedRules: { managedRuleSets: [{ ruleSetType: 'Microsoft_DefaultRuleSet', ruleSetVersion: '2.1', ruleSetAction: 'Block' }] },
+        managedRules: {
+          managedRuleSets: [{ ruleSetType: 'Microsoft_DefaultRuleSet', ruleSetVersion: '2.1', ruleSetAction: 'Block' }],
+        },
       },
     }),
     resource('Microsoft.Cdn/profiles', shared.frontDoorProfile, {
@@ -141,35 +181,56 @@ function frontDoor(fleet: Readonly<Fleet>): ArmResource[] {
         loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 2, additionalLatencyInMilliseconds: 50 },
         // Deep probe: the workload's health endpoint through App Gateway and Traefik, so a region whose workload is
         // down fails over, not only one whose gateway is.
-        healthProbeSettings: { probePath: fleet.spec.workload.healthPath, probeRequestType: 'HEAD', probeProtocol: 'Https', probeIntervalInSeconds: 30 },
+        healthProbeSettings: {
+          probePath: fleet.spec.workload.healthPath,
+          probeRequestType: 'HEAD',
+          probeProtocol: 'Https',
+          probeIntervalInSeconds: 30,
+        },
         sessionAffinityState: 'Disabled',
       },
     }),
-    resource('Microsoft.Cdn/profiles/securityPolicies', `${shared.frontDoorProfile}/${shared.frontDoorSecurityPolicy}`, {
-      dependsOn: [expr(endpointId), expr(wafId)],
-      properties: {
-        parameters: {
-          type: 'WebApplicationFirewall',
-          wafPolicy: idRef(wafId),
-          associations: [{ domains: [idRef(endpointId)], patternsToMatch: ['/*'] }],
+    resource(
+      'Microsoft.Cdn/profiles/securityPolicies',
+      `${shared.frontDoorProfile}/${shared.frontDoorSecurityPolicy}`,
+      {
+        dependsOn: [expr(endpointId), expr(wafId)],
+        properties: {
+          parameters: {
+            type: 'WebApplicationFirewall',
+            wafPolicy: idRef(wafId),
+            associations: [{ domains: [idRef(endpointId)], patternsToMatch: ['/*'] }],
+          },
         },
       },
+    ),
+    diagnosticSettings(fleet.spec, profileId, profileId, {
+      categories: ['FrontDoorAccessLog', 'FrontDoorHealthProbeLog', 'FrontDoorWebApplicationFirewallLog'],
     }),
-    diagnosticSettings(fleet.spec, profileId, profileId, { categories: ['FrontDoorAccessLog', 'FrontDoorHealthProbeLog', 'FrontDoorWebApplicationFirewallLog'] }),
   ];
 }
 
 export function sharedTemplate(fleet: Readonly<Fleet>): ArmTemplate {
   const shared = sharedAzureNames(fleet.spec);
-  return template([...logAnalytics(fleet), ...containerRegistry(fleet), ...baseFirewallPolicies(fleet), ...frontDoor(fleet)], {
-    parameters: tagsParameterDefinition(),
-    outputs: {
-      logAnalyticsWorkspaceId: { type: 'string', value: expr(workspaceIdExpression(fleet.spec)) },
-      containerRegistryLoginServer: { type: 'string', value: expr(`${referenceOf(idOf('Microsoft.ContainerRegistry/registries', shared.containerRegistry), 'Microsoft.ContainerRegistry/registries')}.loginServer`) },
-      frontDoorEndpointHostName: {
-        type: 'string',
-        value: expr(`${referenceOf(idOf('Microsoft.Cdn/profiles/afdEndpoints', shared.frontDoorProfile, shared.frontDoorEndpoint), 'Microsoft.Cdn/profiles/afdEndpoints')}.hostName`),
+  return template(
+    [...logAnalytics(fleet), ...containerRegistry(fleet), ...baseFirewallPolicies(fleet), ...frontDoor(fleet)],
+    {
+      parameters: tagsParameterDefinition(),
+      outputs: {
+        logAnalyticsWorkspaceId: { type: 'string', value: expr(workspaceIdExpression(fleet.spec)) },
+        containerRegistryLoginServer: {
+          type: 'string',
+          value: expr(
+            `${referenceOf(idOf('Microsoft.ContainerRegistry/registries', shared.containerRegistry), 'Microsoft.ContainerRegistry/registries')}.loginServer`,
+          ),
+        },
+        frontDoorEndpointHostName: {
+          type: 'string',
+          value: expr(
+            `${referenceOf(idOf('Microsoft.Cdn/profiles/afdEndpoints', shared.frontDoorProfile, shared.frontDoorEndpoint), 'Microsoft.Cdn/profiles/afdEndpoints')}.hostName`,
+          ),
+        },
       },
     },
-  });
+  );
 }

@@ -9,15 +9,63 @@ import { expr, idIn, idOf, idRef, resource, template, type ArmTemplate, type Jso
 import { firewallPrivateIpExpression } from '../region-hub/hub-template.ts';
 import { diagnosticSettings, tagsParameterDefinition, tracked } from '../arm/template-helpers.ts';
 
-type SecurityRule = { name: string; priority: number; direction: 'Inbound' | 'Outbound'; access: 'Allow' | 'Deny'; protocol: string; source: string; destinationPorts: string };
+type SecurityRule = {
+  name: string;
+  priority: number;
+  direction: 'Inbound' | 'Outbound';
+  access: 'Allow' | 'Deny';
+  protocol: string;
+  source: string;
+  destinationPorts: string;
+};
 
 /** App Gateway subnet rules: HTTPS from Front Door's backend only, the v2 control plane, the LB probes; deny the rest. */
 export const APP_GATEWAY_SECURITY_RULES: readonly SecurityRule[] = [
-  { name: 'AllowOnlyFrontDoorInbound', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: 'AzureFrontDoor.Backend', destinationPorts: '443' },
-  { name: 'AllowControlPlaneInbound', priority: 110, direction: 'Inbound', access: 'Allow', protocol: '*', source: 'GatewayManager', destinationPorts: '65200-65535' },
-  { name: 'AllowHealthProbesInbound', priority: 120, direction: 'Inbound', access: 'Allow', protocol: '*', source: 'AzureLoadBalancer', destinationPorts: '*' },
-  { name: 'DenyAllInbound', priority: 1000, direction: 'Inbound', access: 'Deny', protocol: '*', source: '*', destinationPorts: '*' },
-  { name: 'AllowAllOutbound', priority: 1000, direction: 'Outbound', access: 'Allow', protocol: '*', source: '*', destinationPorts: '*' },
+  {
+    name: 'AllowOnlyFrontDoorInbound',
+    priority: 100,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: 'Tcp',
+    source: 'AzureFrontDoor.Backend',
+    destinationPorts: '443',
+  },
+  {
+    name: 'AllowControlPlaneInbound',
+    priority: 110,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    source: 'GatewayManager',
+    destinationPorts: '65200-65535',
+  },
+  {
+    name: 'AllowHealthProbesInbound',
+    priority: 120,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    source: 'AzureLoadBalancer',
+    destinationPorts: '*',
+  },
+  {
+    name: 'DenyAllInbound',
+    priority: 1000,
+    direction: 'Inbound',
+    access: 'Deny',
+    protocol: '*',
+    source: '*',
+    destinationPorts: '*',
+  },
+  {
+    name: 'AllowAllOutbound',
+    priority: 1000,
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: '*',
+    source: '*',
+    destinationPorts: '*',
+  },
 ];
 
 function securityRule(rule: SecurityRule): JsonObject {
@@ -54,12 +102,27 @@ export function spokeTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
       tracked('Microsoft.Network/routeTables', names.routeTable, region, {
         properties: {
           disableBgpRoutePropagation: false,
-          routes: [{ name: 'r-nexthop-to-fw', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: expr(firewallPrivateIpExpression(region)) } }],
+          routes: [
+            {
+              name: 'r-nexthop-to-fw',
+              properties: {
+                addressPrefix: '0.0.0.0/0',
+                nextHopType: 'VirtualAppliance',
+                nextHopIpAddress: expr(firewallPrivateIpExpression(region)),
+              },
+            },
+          ],
         },
       }),
-      tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.nodes, region, { properties: { securityRules: [] } }),
-      tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.ingress, region, { properties: { securityRules: [] } }),
-      tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.privateEndpoints, region, { properties: { securityRules: [] } }),
+      tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.nodes, region, {
+        properties: { securityRules: [] },
+      }),
+      tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.ingress, region, {
+        properties: { securityRules: [] },
+      }),
+      tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.privateEndpoints, region, {
+        properties: { securityRules: [] },
+      }),
       tracked('Microsoft.Network/networkSecurityGroups', names.networkSecurityGroups.appGateway, region, {
         properties: { securityRules: APP_GATEWAY_SECURITY_RULES.map(securityRule) },
       }),
@@ -130,7 +193,9 @@ export function spokeTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
           dnsSettings: { domainNameLabel: names.appGatewayDnsLabel },
         },
       }),
-      ...(['nodes', 'ingress', 'appGateway', 'privateEndpoints'] as const).map((subnet) => diagnosticSettings(fleet.spec, nsgIds[subnet], nsgIds[subnet], { metrics: false })),
+      ...(['nodes', 'ingress', 'appGateway', 'privateEndpoints'] as const).map((subnet) =>
+        diagnosticSettings(fleet.spec, nsgIds[subnet], nsgIds[subnet], { metrics: false }),
+      ),
     ],
     {
       parameters: tagsParameterDefinition(),

@@ -40,7 +40,8 @@ export const KEY_VAULT_OBJECTS = {
     name: KEY_VAULT_SECRETS.appGatewayListenerCertificate,
     source: 'import-certificate',
     format: 'pfx',
-    description: 'publicly trusted certificate (PFX, no password) of the App Gateway public FQDN, served by its listener',
+    description:
+      'publicly trusted certificate (PFX, no password) of the App Gateway public FQDN, served by its listener',
   },
   ingressTlsCertificate: {
     name: KEY_VAULT_SECRETS.ingressTlsCertificate,

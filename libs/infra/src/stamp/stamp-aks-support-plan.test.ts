@@ -3,10 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { stampTemplate } from './stamp-template.ts';
 import { defaultFleet } from '../test-fleets.ts';
 
-type Cluster = { sku: { tier: string }; properties: { kubernetesVersion: string; supportPlan: string; agentPoolProfiles: Array<{ orchestratorVersion: string }> } };
+type Cluster = {
+  sku: { tier: string };
+  properties: {
+    kubernetesVersion: string;
+    supportPlan: string;
+    agentPoolProfiles: Array<{ orchestratorVersion: string }>;
+  };
+};
 
 function managedCluster(fleet: Readonly<Fleet>, name: string): Cluster {
-  return stampTemplate(fleet, name).resources.find((r) => r.type === 'Microsoft.ContainerService/managedClusters') as unknown as Cluster;
+  return stampTemplate(fleet, name).resources.find(
+    (r) => r.type === 'Microsoft.ContainerService/managedClusters',
+  ) as unknown as Cluster;
 }
 
 describe('the AKS cluster of a stamp', () => {
@@ -20,7 +29,11 @@ describe('the AKS cluster of a stamp', () => {
 
   it('emits Premium + AKSLongTermSupport when the cluster opts into long-term support', () => {
     const document = structuredClone(defaultFleet()) as Fleet;
-    Object.assign(document.spec.regions.eastus2!.clusters[0]!, { kubernetesVersion: '1.32', tier: 'Premium', supportPlan: 'AKSLongTermSupport' });
+    Object.assign(document.spec.regions.eastus2!.clusters[0]!, {
+      kubernetesVersion: '1.32',
+      tier: 'Premium',
+      supportPlan: 'AKSLongTermSupport',
+    });
     const cluster = managedCluster(parseFleet(document), 'bu0001a0042-03');
     expect(cluster.sku.tier).toBe('Premium');
     expect(cluster.properties.supportPlan).toBe('AKSLongTermSupport');

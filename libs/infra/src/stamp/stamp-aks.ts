@@ -16,7 +16,13 @@ export const USER_POOL = 'npuser01';
 /** AKS's taint on system pools: only pods tolerating it (critical add-ons) run there. */
 export const SYSTEM_POOL_TAINT = 'CriticalAddonsOnly=true:NoSchedule';
 
-function agentPool(context: StampContext, name: string, mode: 'System' | 'User', pool: NodePool, osDiskSizeGB: number): JsonObject {
+function agentPool(
+  context: StampContext,
+  name: string,
+  mode: 'System' | 'User',
+  pool: NodePool,
+  osDiskSizeGB: number,
+): JsonObject {
   return {
     name,
     mode,
@@ -52,7 +58,10 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
         supportPlan: cluster.supportPlan,
         dnsPrefix: names.aksDnsPrefix,
         nodeResourceGroup: names.nodeResourceGroup,
-        agentPoolProfiles: [agentPool(context, SYSTEM_POOL, 'System', cluster.nodePools.system, 80), agentPool(context, USER_POOL, 'User', cluster.nodePools.user, 120)],
+        agentPoolProfiles: [
+          agentPool(context, SYSTEM_POOL, 'System', cluster.nodePools.system, 80),
+          agentPool(context, USER_POOL, 'User', cluster.nodePools.user, 120),
+        ],
         servicePrincipalProfile: { clientId: 'msi' },
         enableRBAC: true,
         disableLocalAccounts: true,
@@ -74,10 +83,19 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
         },
         apiServerAccessProfile: { enablePrivateCluster: false },
         addonProfiles: {
-          omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: expr(workspaceIdExpression(context.fleet.spec)), useAADAuth: 'true' } },
+          omsagent: {
+            enabled: true,
+            config: {
+              logAnalyticsWorkspaceResourceID: expr(workspaceIdExpression(context.fleet.spec)),
+              useAADAuth: 'true',
+            },
+          },
           azurepolicy: { enabled: true, config: { version: 'v2' } },
           // Rotation: a renewed certificate in Key Vault reaches the mounted files within the poll interval.
-          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
+          azureKeyvaultSecretsProvider: {
+            enabled: true,
+            config: { enableSecretRotation: 'true', rotationPollInterval: '2m' },
+          },
         },
         oidcIssuerProfile: { enabled: true },
         securityProfile: {
@@ -113,12 +131,23 @@ export function aksCluster(context: StampContext, dependsOn: readonly string[]):
         },
       },
     }),
-    resource('Microsoft.ContainerService/managedClusters/maintenanceConfigurations', `${names.aksCluster}/aksManagedNodeOSUpgradeSchedule`, {
-      dependsOn: [expr(ids.aks)],
-      properties: {
-        maintenanceWindow: { schedule: { weekly: { intervalWeeks: 1, dayOfWeek: 'Tuesday' } }, durationHours: 12, utcOffset: '+00:00', startTime: '21:00' },
+    resource(
+      'Microsoft.ContainerService/managedClusters/maintenanceConfigurations',
+      `${names.aksCluster}/aksManagedNodeOSUpgradeSchedule`,
+      {
+        dependsOn: [expr(ids.aks)],
+        properties: {
+          maintenanceWindow: {
+            schedule: { weekly: { intervalWeeks: 1, dayOfWeek: 'Tuesday' } },
+            durationHours: 12,
+            utcOffset: '+00:00',
+            startTime: '21:00',
+          },
+        },
       },
+    ),
+    diagnosticSettings(context.fleet.spec, ids.aks, ids.aks, {
+      categories: ['cluster-autoscaler', 'kube-controller-manager', 'kube-audit-admin', 'guard'],
     }),
-    diagnosticSettings(context.fleet.spec, ids.aks, ids.aks, { categories: ['cluster-autoscaler', 'kube-controller-manager', 'kube-audit-admin', 'guard'] }),
   ];
 }

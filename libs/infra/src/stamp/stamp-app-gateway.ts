@@ -37,14 +37,24 @@ export function frontDoorIdExpression(context: StampContext): string {
 export function appGateway(context: StampContext, dependsOn: readonly string[]): ArmResource[] {
   const { names, ids, region } = context;
   const gateway = names.appGateway;
-  const part = (type: string, name: string) => idRef(idOf(`Microsoft.Network/applicationGateways/${type}`, gateway, name));
-  const wafPolicyId = idOf('Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', names.appGatewayWafPolicy);
+  const part = (type: string, name: string) =>
+    idRef(idOf(`Microsoft.Network/applicationGateways/${type}`, gateway, name));
+  const wafPolicyId = idOf(
+    'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies',
+    names.appGatewayWafPolicy,
+  );
   const gatewayId = idOf('Microsoft.Network/applicationGateways', gateway);
   const backend = backendHostname(context.fleet.spec);
   return [
     tracked('Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', names.appGatewayWafPolicy, region, {
       properties: {
-        policySettings: { state: 'Enabled', mode: 'Prevention', requestBodyCheck: true, fileUploadLimitInMb: 10, maxRequestBodySizeInKb: 128 },
+        policySettings: {
+          state: 'Enabled',
+          mode: 'Prevention',
+          requestBodyCheck: true,
+          fileUploadLimitInMb: 10,
+          maxRequestBodySizeInKb: 128,
+        },
         customRules: [
           {
             name: 'OnlyOurFrontDoor',
@@ -84,10 +94,26 @@ export function appGateway(context: StampContext, dependsOn: readonly string[]):
         // The strict 2022 policy: TLS 1.2+ with AEAD (GCM) ciphers only, which Front Door's origin connections use.
         sslPolicy: { policyType: 'Predefined', policyName: 'AppGwSslPolicy20220101S' },
         gatewayIPConfigurations: [{ name: PART.gatewayIp, properties: { subnet: idRef(ids.appGatewaySubnet) } }],
-        frontendIPConfigurations: [{ name: PART.frontendIp, properties: { publicIPAddress: idRef(ids.appGatewayPublicIp) } }],
+        frontendIPConfigurations: [
+          { name: PART.frontendIp, properties: { publicIPAddress: idRef(ids.appGatewayPublicIp) } },
+        ],
         frontendPorts: [{ name: PART.port, properties: { port: 443 } }],
-        sslCertificates: [{ name: PART.certificate, properties: { keyVaultSecretId: keyVaultSecretUri(names.keyVault, KEY_VAULT_SECRETS.appGatewayListenerCertificate) } }],
-        trustedRootCertificates: [{ name: PART.trustedRoot, properties: { keyVaultSecretId: keyVaultSecretUri(names.keyVault, KEY_VAULT_SECRETS.ingressRootCertificate) } }],
+        sslCertificates: [
+          {
+            name: PART.certificate,
+            properties: {
+              keyVaultSecretId: keyVaultSecretUri(names.keyVault, KEY_VAULT_SECRETS.appGatewayListenerCertificate),
+            },
+          },
+        ],
+        trustedRootCertificates: [
+          {
+            name: PART.trustedRoot,
+            properties: {
+              keyVaultSecretId: keyVaultSecretUri(names.keyVault, KEY_VAULT_SECRETS.ingressRootCertificate),
+            },
+          },
+        ],
         backendAddressPools: [{ name: PART.pool, properties: { backendAddresses: [{ fqdn: backend }] } }],
         probes: [
           {

@@ -44,7 +44,8 @@ export function stampContext(fleet: Readonly<Fleet>, clusterName: string): Stamp
   const names = clusterAzureNames(fleet.spec, clusterName);
   const regionNames = regionAzureNames(region);
   const shared = sharedAzureNames(fleet.spec);
-  const subnet = (name: string) => idIn(regionNames.spokeResourceGroup, 'Microsoft.Network/virtualNetworks/subnets', names.spokeVnet, name);
+  const subnet = (name: string) =>
+    idIn(regionNames.spokeResourceGroup, 'Microsoft.Network/virtualNetworks/subnets', names.spokeVnet, name);
   const identity = (name: string) => idOf('Microsoft.ManagedIdentity/userAssignedIdentities', name);
   return {
     fleet,
@@ -62,7 +63,11 @@ export function stampContext(fleet: Readonly<Fleet>, clusterName: string): Stamp
       ingressSubnet: subnet(names.subnets.ingress),
       appGatewaySubnet: subnet(names.subnets.appGateway),
       privateEndpointsSubnet: subnet(names.subnets.privateEndpoints),
-      appGatewayPublicIp: idIn(regionNames.spokeResourceGroup, 'Microsoft.Network/publicIPAddresses', names.appGatewayPublicIp),
+      appGatewayPublicIp: idIn(
+        regionNames.spokeResourceGroup,
+        'Microsoft.Network/publicIPAddresses',
+        names.appGatewayPublicIp,
+      ),
       controlPlaneIdentity: identity(names.identities.controlPlane),
       appGatewayIdentity: identity(names.identities.appGateway),
       ingressControllerIdentity: identity(names.identities.ingressController),

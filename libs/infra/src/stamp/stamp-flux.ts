@@ -8,15 +8,30 @@
  * (FLUX_SUBSTITUTIONS), and a private repository's credential arrives as a secure parameter that only the
  * configuration's protected settings see.
  */
-import { clusterSourceBranch, entrypointPath, FLUX_BOOTSTRAP, FLUX_SUBSTITUTIONS, type FluxSubstitution, type GitAuth } from '@aks-fleet/fleet';
-import { expr, lit, referenceOf, resource, type ArmParameterDefinition, type ArmResource } from '../arm/arm-template.ts';
+import {
+  clusterSourceBranch,
+  entrypointPath,
+  FLUX_BOOTSTRAP,
+  FLUX_SUBSTITUTIONS,
+  type FluxSubstitution,
+  type GitAuth,
+} from '@aks-fleet/fleet';
+import {
+  expr,
+  lit,
+  referenceOf,
+  resource,
+  type ArmParameterDefinition,
+  type ArmResource,
+} from '../arm/arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 
 /** Secure stamp parameter that carries each kind of Git credential (a deploy-time input, never in a file). */
 export const GIT_CREDENTIAL_PARAMETERS = {
   'https-token': {
     name: 'gitHttpsToken',
-    description: 'HTTPS token (or password) of the private fleet repository; Flux reads it from the protected settings.',
+    description:
+      'HTTPS token (or password) of the private fleet repository; Flux reads it from the protected settings.',
   },
   ssh: {
     name: 'gitSshPrivateKey',
@@ -31,7 +46,9 @@ export function gitCredentialParameter(auth: GitAuth | undefined): { name: strin
 
 export function gitCredentialParameterDefinitions(auth: GitAuth | undefined): Record<string, ArmParameterDefinition> {
   const credential = gitCredentialParameter(auth);
-  return credential ? { [credential.name]: { type: 'securestring', minLength: 1, metadata: { description: credential.description } } } : {};
+  return credential
+    ? { [credential.name]: { type: 'securestring', minLength: 1, metadata: { description: credential.description } } }
+    : {};
 }
 
 /** Non-secret repository settings of the credential kind (the user name, the pinned host keys). */
@@ -113,7 +130,10 @@ export function fluxBootstrap(context: StampContext, extensionDependsOn: readonl
             force: false,
             postBuild: {
               substitute: Object.fromEntries(
-                Object.entries(substitutionValues(context)).map(([variable, value]) => [FLUX_SUBSTITUTIONS[variable as FluxSubstitution], expr(value)]),
+                Object.entries(substitutionValues(context)).map(([variable, value]) => [
+                  FLUX_SUBSTITUTIONS[variable as FluxSubstitution],
+                  expr(value),
+                ]),
               ),
             },
           },

@@ -13,7 +13,17 @@
  * passed in as a parameter, the assignment is an extension resource on a resource of that group.
  */
 import { ingressWorkloadIdentitySubject, WORKLOAD_IDENTITY_AUDIENCE } from '@aks-fleet/fleet';
-import { expr, idIn, idOf, referenceOf, resource, template, BUILT_IN_ROLES, type ArmResource, type JsonObject } from '../arm/arm-template.ts';
+import {
+  expr,
+  idIn,
+  idOf,
+  referenceOf,
+  resource,
+  template,
+  BUILT_IN_ROLES,
+  type ArmResource,
+  type JsonObject,
+} from '../arm/arm-template.ts';
 import type { StampContext } from './stamp-context.ts';
 import { roleAssignment, roleAssignmentIdExpression, tracked } from '../arm/template-helpers.ts';
 
@@ -23,14 +33,20 @@ export function identities(context: StampContext): ArmResource[] {
     ...[names.identities.controlPlane, names.identities.appGateway, names.identities.ingressController].map((name) =>
       tracked('Microsoft.ManagedIdentity/userAssignedIdentities', name, region, { properties: {} }),
     ),
-    resource('Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', `${names.identities.ingressController}/${names.ingressFederatedCredential}`, {
-      dependsOn: [expr(ids.ingressControllerIdentity), expr(ids.aks)],
-      properties: {
-        issuer: expr(`${referenceOf(ids.aks, 'Microsoft.ContainerService/managedClusters')}.oidcIssuerProfile.issuerURL`),
-        subject: ingressWorkloadIdentitySubject(context.fleet.spec),
-        audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+    resource(
+      'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+      `${names.identities.ingressController}/${names.ingressFederatedCredential}`,
+      {
+        dependsOn: [expr(ids.ingressControllerIdentity), expr(ids.aks)],
+        properties: {
+          issuer: expr(
+            `${referenceOf(ids.aks, 'Microsoft.ContainerService/managedClusters')}.oidcIssuerProfile.issuerURL`,
+          ),
+          subject: ingressWorkloadIdentitySubject(context.fleet.spec),
+          audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+        },
       },
-    }),
+    ),
   ];
 }
 
@@ -47,14 +63,26 @@ export function kubeletObjectId(context: StampContext): string {
 function keyVaultReaders(context: StampContext) {
   const { names, ids } = context;
   return [
-    { identity: ids.appGatewayIdentity, key: names.identities.appGateway, what: 'App Gateway reads its listener and trusted-root certificates' },
-    { identity: ids.ingressControllerIdentity, key: names.identities.ingressController, what: 'the ingress controller mounts its TLS certificate (Secrets Store CSI driver)' },
+    {
+      identity: ids.appGatewayIdentity,
+      key: names.identities.appGateway,
+      what: 'App Gateway reads its listener and trusted-root certificates',
+    },
+    {
+      identity: ids.ingressControllerIdentity,
+      key: names.identities.ingressController,
+      what: 'the ingress controller mounts its TLS certificate (Secrets Store CSI driver)',
+    },
   ];
 }
 
 /** Inner expression: id of the App Gateway's Key Vault role assignment (the gateway waits for it). */
 export function appGatewayKeyVaultRoleId(context: StampContext): string {
-  return roleAssignmentIdExpression({ scopeId: context.ids.keyVault, principalKey: context.names.identities.appGateway, role: BUILT_IN_ROLES.keyVaultSecretsUser });
+  return roleAssignmentIdExpression({
+    scopeId: context.ids.keyVault,
+    principalKey: context.names.identities.appGateway,
+    role: BUILT_IN_ROLES.keyVaultSecretsUser,
+  });
 }
 
 /** Key Vault Secrets User for the App Gateway and the ingress controller, on the stamp's vault. */
@@ -99,9 +127,19 @@ function crossGroupAssignments(options: {
 }): ArmResource {
   const inner = template(
     options.scopes.map((scopeId) =>
-      roleAssignment({ scopeId, role: options.role, principalId: `parameters('principalId')`, principalKey: options.principalKey, description: options.description }),
+      roleAssignment({
+        scopeId,
+        role: options.role,
+        principalId: `parameters('principalId')`,
+        principalKey: options.principalKey,
+        description: options.description,
+      }),
     ),
-    { parameters: { principalId: { type: 'string', metadata: { description: 'Object id of the principal that gets the role.' } } } },
+    {
+      parameters: {
+        principalId: { type: 'string', metadata: { description: 'Object id of the principal that gets the role.' } },
+      },
+    },
   );
   return resource('Microsoft.Resources/deployments', options.deploymentName, {
     resourceGroup: options.resourceGroup,
@@ -134,12 +172,15 @@ export function networkContributorAssignments(context: StampContext): ArmResourc
   return crossGroupAssignments({
     deploymentName: networkContributorDeploymentName(context),
     resourceGroup: context.regionNames.spokeResourceGroup,
-    scopes: [names.subnets.nodes, names.subnets.ingress].map((subnet) => idOf('Microsoft.Network/virtualNetworks/subnets', names.spokeVnet, subnet)),
+    scopes: [names.subnets.nodes, names.subnets.ingress].map((subnet) =>
+      idOf('Microsoft.Network/virtualNetworks/subnets', names.spokeVnet, subnet),
+    ),
     role: BUILT_IN_ROLES.networkContributor,
     principalId: principalOf(ids.controlPlaneIdentity),
     principalKey: names.identities.controlPlane,
     dependsOn: [ids.controlPlaneIdentity],
-    description: 'Network Contributor: the AKS control plane joins nodes and internal load balancers to the spoke subnets',
+    description:
+      'Network Contributor: the AKS control plane joins nodes and internal load balancers to the spoke subnets',
   });
 }
 

@@ -6,7 +6,18 @@
  * maps the single backend hostname to the ingress controller's internal load balancer IP.
  */
 import { backendHostname, ingressDomain } from '@aks-fleet/fleet';
-import { expr, idOf, idRef, lit, parameter, resource, roleDefinitionId, BUILT_IN_ROLES, type ArmParameterDefinition, type ArmResource } from '../arm/arm-template.ts';
+import {
+  expr,
+  idOf,
+  idRef,
+  lit,
+  parameter,
+  resource,
+  roleDefinitionId,
+  BUILT_IN_ROLES,
+  type ArmParameterDefinition,
+  type ArmResource,
+} from '../arm/arm-template.ts';
 import { KEY_VAULT_OBJECTS, TLS_FILE_FORMATS } from './key-vault-objects.ts';
 import type { StampContext } from './stamp-context.ts';
 import { diagnosticSettings, TAGS, tracked } from '../arm/template-helpers.ts';
@@ -27,13 +38,19 @@ export function keyVaultParameterDefinitions(): Record<string, ArmParameterDefin
     ...Object.fromEntries(
       Object.entries(KEY_VAULT_SECURE_PARAMETERS).map(([name, { description }]) => [
         name,
-        { type: 'securestring', metadata: { description: `Base64 of the ${description}.` } } satisfies ArmParameterDefinition,
+        {
+          type: 'securestring',
+          metadata: { description: `Base64 of the ${description}.` },
+        } satisfies ArmParameterDefinition,
       ]),
     ),
     [CERTIFICATE_IMPORTER_PARAMETER]: {
       type: 'string',
       defaultValue: '',
-      metadata: { description: 'Object id of the deploying principal, which imports the certificates (fleet infra deploy sets it).' },
+      metadata: {
+        description:
+          'Object id of the deploying principal, which imports the certificates (fleet infra deploy sets it).',
+      },
     },
   };
 }
@@ -43,13 +60,19 @@ export function keyVaultSecretUri(keyVault: string, secret: string): string {
   return `https://${keyVault}.vault.azure.net/secrets/${secret}`;
 }
 
-export const PRIVATE_LINK_ZONES = { keyVault: 'privatelink.vaultcore.azure.net', containerRegistry: 'privatelink.azurecr.io' } as const;
+export const PRIVATE_LINK_ZONES = {
+  keyVault: 'privatelink.vaultcore.azure.net',
+  containerRegistry: 'privatelink.azurecr.io',
+} as const;
 
 /** The A record name of the backend hostname in the ingress zone (`<record>.<ingressDomain>` = backendHostname). */
 export function backendRecordName(context: StampContext): string {
   const host = backendHostname(context.fleet.spec);
   const zone = ingressDomain(context.fleet.spec);
-  if (!host.endsWith(`.${zone}`)) throw new Error(`backend hostname ${host} is not inside the ingress zone ${zone}; expected <name>.${zone} — fix: derive both from libs/fleet names.ts`);
+  if (!host.endsWith(`.${zone}`))
+    throw new Error(
+      `backend hostname ${host} is not inside the ingress zone ${zone}; expected <name>.${zone} — fix: derive both from libs/fleet names.ts`,
+    );
   return host.slice(0, -(zone.length + 1));
 }
 
@@ -66,7 +89,14 @@ function privateDnsZone(context: StampContext, zone: string): ArmResource[] {
   ];
 }
 
-function privateEndpoint(context: StampContext, name: string, target: string, groupId: string, zone: string, dependsOn: readonly string[]): ArmResource[] {
+function privateEndpoint(
+  context: StampContext,
+  name: string,
+  target: string,
+  groupId: string,
+  zone: string,
+  dependsOn: readonly string[],
+): ArmResource[] {
   const endpointId = idOf('Microsoft.Network/privateEndpoints', name);
   const zoneId = idOf('Microsoft.Network/privateDnsZones', zone);
   return [
@@ -75,12 +105,16 @@ function privateEndpoint(context: StampContext, name: string, target: string, gr
       properties: {
         // Their own subnet: a dynamic IP here can never take the ingress ILB's fixed address.
         subnet: idRef(context.ids.privateEndpointsSubnet),
-        privateLinkServiceConnections: [{ name: `to-${groupId}`, properties: { privateLinkServiceId: expr(target), groupIds: [groupId] } }],
+        privateLinkServiceConnections: [
+          { name: `to-${groupId}`, properties: { privateLinkServiceId: expr(target), groupIds: [groupId] } },
+        ],
       },
     }),
     resource('Microsoft.Network/privateEndpoints/privateDnsZoneGroups', `${name}/default`, {
       dependsOn: [expr(endpointId), expr(zoneId)],
-      properties: { privateDnsZoneConfigs: [{ name: zone.replace(/\./g, '-'), properties: { privateDnsZoneId: expr(zoneId) } }] },
+      properties: {
+        privateDnsZoneConfigs: [{ name: zone.replace(/\./g, '-'), properties: { privateDnsZoneId: expr(zoneId) } }],
+      },
     }),
   ];
 }
@@ -107,20 +141,28 @@ export function keyVault(context: StampContext): ArmResource[] {
     ...Object.entries(KEY_VAULT_SECURE_PARAMETERS).map(([name, { name: secret, format }]) =>
       resource('Microsoft.KeyVault/vaults/secrets', `${names.keyVault}/${secret}`, {
         dependsOn: [expr(ids.keyVault)],
-        properties: { value: parameter(name), contentType: TLS_FILE_FORMATS[format].contentType, attributes: { enabled: true } },
+        properties: {
+          value: parameter(name),
+          contentType: TLS_FILE_FORMATS[format].contentType,
+          attributes: { enabled: true },
+        },
       }),
     ),
     diagnosticSettings(context.fleet.spec, ids.keyVault, ids.keyVault),
-    resource('Microsoft.Authorization/roleAssignments', expr(`guid(${ids.keyVault}, ${importer}, ${lit(BUILT_IN_ROLES.keyVaultCertificatesOfficer)})`), {
-      condition: expr(`not(empty(${importer}))`),
-      scope: expr(ids.keyVault),
-      dependsOn: [expr(ids.keyVault)],
-      properties: {
-        roleDefinitionId: roleDefinitionId(BUILT_IN_ROLES.keyVaultCertificatesOfficer),
-        principalId: expr(importer),
-        description: 'Key Vault Certificates Officer: fleet infra deploy imports the TLS certificates',
+    resource(
+      'Microsoft.Authorization/roleAssignments',
+      expr(`guid(${ids.keyVault}, ${importer}, ${lit(BUILT_IN_ROLES.keyVaultCertificatesOfficer)})`),
+      {
+        condition: expr(`not(empty(${importer}))`),
+        scope: expr(ids.keyVault),
+        dependsOn: [expr(ids.keyVault)],
+        properties: {
+          roleDefinitionId: roleDefinitionId(BUILT_IN_ROLES.keyVaultCertificatesOfficer),
+          principalId: expr(importer),
+          description: 'Key Vault Certificates Officer: fleet infra deploy imports the TLS certificates',
+        },
       },
-    }),
+    ),
   ];
 }
 
@@ -132,7 +174,14 @@ export function keyVaultNetworking(context: StampContext): ArmResource[] {
     ...privateDnsZone(context, PRIVATE_LINK_ZONES.keyVault),
     ...privateDnsZone(context, PRIVATE_LINK_ZONES.containerRegistry),
     ...privateEndpoint(context, names.keyVaultPrivateEndpoint, ids.keyVault, 'vault', PRIVATE_LINK_ZONES.keyVault, []),
-    ...privateEndpoint(context, names.containerRegistryPrivateEndpoint, ids.containerRegistry, 'registry', PRIVATE_LINK_ZONES.containerRegistry, []),
+    ...privateEndpoint(
+      context,
+      names.containerRegistryPrivateEndpoint,
+      ids.containerRegistry,
+      'registry',
+      PRIVATE_LINK_ZONES.containerRegistry,
+      [],
+    ),
     ...privateDnsZone(context, ingressZone),
     resource('Microsoft.Network/privateDnsZones/A', `${ingressZone}/${backendRecordName(context)}`, {
       dependsOn: [expr(idOf('Microsoft.Network/privateDnsZones', ingressZone))],

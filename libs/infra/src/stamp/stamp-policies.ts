@@ -55,15 +55,25 @@ export function policyAssignmentSpecs(context: StampContext): PolicyAssignmentSp
     },
     {
       key: 'resource-limits',
-      displayName: 'Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits',
+      displayName:
+        'Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits',
       definitionId: '/providers/Microsoft.Authorization/policyDefinitions/e345eecc-fa47-480f-9e88-67dcc122b164',
-      parameters: { effect: 'deny', cpuLimit: `${CONTAINER_LIMIT_MAXIMA.cpuMillicores}m`, memoryLimit: `${CONTAINER_LIMIT_MAXIMA.memoryMiB}Mi`, excludedNamespaces: [...SYSTEM_NAMESPACES, BASELINE_NAMESPACE] },
+      parameters: {
+        effect: 'deny',
+        cpuLimit: `${CONTAINER_LIMIT_MAXIMA.cpuMillicores}m`,
+        memoryLimit: `${CONTAINER_LIMIT_MAXIMA.memoryMiB}Mi`,
+        excludedNamespaces: [...SYSTEM_NAMESPACES, BASELINE_NAMESPACE],
+      },
     },
     {
       key: 'allowed-images',
       displayName: 'Kubernetes cluster containers should only use allowed images',
       definitionId: '/providers/Microsoft.Authorization/policyDefinitions/febd0533-8e55-448f-b837-bd0e06f16469',
-      parameters: { effect: 'deny', allowedContainerImagesRegex: allowedImagesRegex(context.shared.containerRegistry), excludedNamespaces: SYSTEM_NAMESPACES },
+      parameters: {
+        effect: 'deny',
+        allowedContainerImagesRegex: allowedImagesRegex(context.shared.containerRegistry),
+        excludedNamespaces: SYSTEM_NAMESPACES,
+      },
     },
   ];
 }
@@ -74,7 +84,9 @@ export function policyAssignmentName(context: StampContext, key: string): string
 }
 
 export function policyAssignmentIds(context: StampContext): string[] {
-  return policyAssignmentSpecs(context).map((spec) => idOf('Microsoft.Authorization/policyAssignments', policyAssignmentName(context, spec.key)));
+  return policyAssignmentSpecs(context).map((spec) =>
+    idOf('Microsoft.Authorization/policyAssignments', policyAssignmentName(context, spec.key)),
+  );
 }
 
 export function policyAssignments(context: StampContext): ArmResource[] {
@@ -84,7 +96,9 @@ export function policyAssignments(context: StampContext): ArmResource[] {
         displayName: `[${context.names.aksCluster}] ${spec.displayName}`,
         policyDefinitionId: spec.definitionId,
         enforcementMode: 'Default',
-        parameters: Object.fromEntries(Object.entries(spec.parameters).map(([name, value]) => [name, { value: value as JsonObject[string] }])),
+        parameters: Object.fromEntries(
+          Object.entries(spec.parameters).map(([name, value]) => [name, { value: value as JsonObject[string] }]),
+        ),
       },
     }),
   );

@@ -30,7 +30,10 @@ import { tagsParameterDefinition } from '../arm/template-helpers.ts';
 export function stampTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmTemplate {
   const context = stampContext(fleet, clusterName);
   const { names, ids } = context;
-  const networkContributor = nestedDeploymentId(context.regionNames.spokeResourceGroup, networkContributorDeploymentName(context));
+  const networkContributor = nestedDeploymentId(
+    context.regionNames.spokeResourceGroup,
+    networkContributorDeploymentName(context),
+  );
   const acrPull = nestedDeploymentId(context.shared.resourceGroup, acrPullDeploymentName(context));
   const keyVaultZone = PRIVATE_LINK_ZONES.keyVault;
 
@@ -62,9 +65,19 @@ export function stampTemplate(fleet: Readonly<Fleet>, clusterName: string): ArmT
       outputs: {
         aksClusterName: { type: 'string', value: names.aksCluster },
         keyVaultName: { type: 'string', value: names.keyVault },
-        oidcIssuerUrl: { type: 'string', value: expr(`${referenceOf(ids.aks, 'Microsoft.ContainerService/managedClusters')}.oidcIssuerProfile.issuerURL`) },
+        oidcIssuerUrl: {
+          type: 'string',
+          value: expr(
+            `${referenceOf(ids.aks, 'Microsoft.ContainerService/managedClusters')}.oidcIssuerProfile.issuerURL`,
+          ),
+        },
         // Informational: Flux receives it through the bootstrap kustomization's post-build substitution.
-        ingressControllerClientId: { type: 'string', value: expr(`${referenceOf(ids.ingressControllerIdentity, 'Microsoft.ManagedIdentity/userAssignedIdentities')}.clientId`) },
+        ingressControllerClientId: {
+          type: 'string',
+          value: expr(
+            `${referenceOf(ids.ingressControllerIdentity, 'Microsoft.ManagedIdentity/userAssignedIdentities')}.clientId`,
+          ),
+        },
         fluxConfigurationName: { type: 'string', value: FLUX_BOOTSTRAP.configurationName },
       },
     },

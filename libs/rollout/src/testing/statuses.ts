@@ -14,7 +14,12 @@ export interface HealthyOptions {
   readonly now: Date;
 }
 
-export function healthyCluster(cluster: string, wave: string, commit: string, { branch = 'main', readyForSeconds, now }: HealthyOptions): ClusterStatus {
+export function healthyCluster(
+  cluster: string,
+  wave: string,
+  commit: string,
+  { branch = 'main', readyForSeconds, now }: HealthyOptions,
+): ClusterStatus {
   const since = new Date(now.getTime() - readyForSeconds * 1000).toISOString();
   const revision = `${branch}@sha1:${commit}`;
   return {
@@ -26,13 +31,26 @@ export function healthyCluster(cluster: string, wave: string, commit: string, { 
     endpoint: `ctx-${cluster}`,
     reachable: true,
     source: { branch, revision, ready: 'True', updatedAt: since },
-    kustomizations: LAYERS.map((name): LayerStatus => ({ name, namespace: 'flux-system', ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastAppliedRevision: revision, lastAttemptedRevision: revision, readySince: since })),
+    kustomizations: LAYERS.map((name): LayerStatus => ({
+      name,
+      namespace: 'flux-system',
+      ready: 'True',
+      reason: 'ReconciliationSucceeded',
+      message: `Applied revision: ${revision}`,
+      lastAppliedRevision: revision,
+      lastAttemptedRevision: revision,
+      readySince: since,
+    })),
   };
 }
 
 export function failing(status: ClusterStatus, layer: string, attempted: string, message: string): ClusterStatus {
   return {
     ...status,
-    kustomizations: status.kustomizations.map((k) => (k.name === layer ? { ...k, ready: 'False', reason: 'BuildFailed', message, lastAttemptedRevision: `main@sha1:${attempted}` } : k)),
+    kustomizations: status.kustomizations.map((k) =>
+      k.name === layer
+        ? { ...k, ready: 'False', reason: 'BuildFailed', message, lastAttemptedRevision: `main@sha1:${attempted}` }
+        : k,
+    ),
   };
 }

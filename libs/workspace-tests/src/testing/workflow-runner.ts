@@ -112,7 +112,9 @@ export function runJobLocally(
       continue;
     }
     // The pinned checkov venv is shared with the workspace (installed once there); the scan itself runs for real.
-    const sharedEnv = /checkov\.sh/.test(script) ? { CHECKOV_VENV: path.join(path.dirname(run.toolsDir), 'checkov') } : {};
+    const sharedEnv = /checkov\.sh/.test(script)
+      ? { CHECKOV_VENV: path.join(path.dirname(run.toolsDir), 'checkov') }
+      : {};
     const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), run)]));
     const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd: run.repo,

@@ -23,7 +23,8 @@ interface Fixture {
 
 const committed = (() => {
   const templates = new Map<string, { resources: ArmResource[] }>();
-  for (const [file, content] of readWorkingTree(REPO, ['infrastructure'])) if (file.endsWith('/template.json')) templates.set(file, JSON.parse(content));
+  for (const [file, content] of readWorkingTree(REPO, ['infrastructure']))
+    if (file.endsWith('/template.json')) templates.set(file, JSON.parse(content));
   return { fleet: loadFleet().fleet as Fleet, templates, clusters: readClusterTrees(REPO) };
 })();
 
@@ -42,21 +43,28 @@ function run(mutate: (f: Fixture) => void = () => {}): string[] {
 }
 
 const STAMP_03 = 'infrastructure/clusters/bu0001a0042-03/stamp/template.json';
-const stamp = (f: Fixture, cluster = '03') => f.templates.get(`infrastructure/clusters/bu0001a0042-${cluster}/stamp/template.json`)!.resources;
+const stamp = (f: Fixture, cluster = '03') =>
+  f.templates.get(`infrastructure/clusters/bu0001a0042-${cluster}/stamp/template.json`)!.resources;
 const ofType = (resources: ArmResource[], type: string) => resources.filter((r) => r.type === type);
 const props = (r: ArmResource) => r.properties as Record<string, unknown>;
-const aks = (f: Fixture) => ofType(stamp(f), 'Microsoft.ContainerService/managedClusters')[0]! as ArmResource & { sku: Record<string, unknown> };
-const keyVaultEndpoint = (f: Fixture) => stamp(f).find((r) => r.type === 'Microsoft.Network/privateEndpoints' && r.name!.startsWith('pe-kv-'))!;
-const wafPolicy = (f: Fixture) => ofType(stamp(f), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies')[0]!;
+const aks = (f: Fixture) =>
+  ofType(stamp(f), 'Microsoft.ContainerService/managedClusters')[0]! as ArmResource & { sku: Record<string, unknown> };
+const keyVaultEndpoint = (f: Fixture) =>
+  stamp(f).find((r) => r.type === 'Microsoft.Network/privateEndpoints' && r.name!.startsWith('pe-kv-'))!;
+const wafPolicy = (f: Fixture) =>
+  ofType(stamp(f), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies')[0]!;
 const lockRule = (f: Fixture) => (props(wafPolicy(f)).customRules as Array<Record<string, unknown>>)[0]!;
 const lockCondition = (f: Fixture) => (lockRule(f).matchConditions as Array<Record<string, unknown>>)[0]!;
 const objectOf = (f: Fixture, cluster: string, kind: string, name: string) =>
-  f.clusters.find((c) => c.name === cluster)!.objects.find(({ object }) => object.kind === kind && object.metadata.name === name)!.object as KubernetesObject & {
+  f.clusters
+    .find((c) => c.name === cluster)!
+    .objects.find(({ object }) => object.kind === kind && object.metadata.name === name)!.object as KubernetesObject & {
     spec: Record<string, unknown>;
   };
 const toIngressSubnet = (id: unknown) => String(id).replace('snet-privatelinkendpoints', 'snet-clusteringressservices');
 
-const TRAEFIK_03 = 'manifests/bu0001a0042-03/ingress/service-traefik-ingress-controller.yaml Service/traefik-ingress/traefik-ingress-controller';
+const TRAEFIK_03 =
+  'manifests/bu0001a0042-03/ingress/service-traefik-ingress-controller.yaml Service/traefik-ingress/traefik-ingress-controller';
 const ORIGIN_03 = /origin\/agw-bu0001a0042-03-[0-9a-f]+\.eastus2\.cloudapp\.azure\.com/.source;
 const AKS_03 = `${STAMP_03} managedClusters/aks-bu0001a0042-03`;
 
@@ -69,7 +77,9 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
       const subnet = props(keyVaultEndpoint(f)).subnet as { id: string };
       subnet.id = toIngressSubnet(subnet.id);
     },
-    line: new RegExp(`^ERROR deploy/fixed-ip-subnet ${TRAEFIK_03}: fixed ILB IP 10\\.243\\.4\\.4 in subnet snet-clusteringressservices, which also holds Microsoft\\.Network/privateEndpoints pe-kv-\\S+ \\(${STAMP_03}\\) with a dynamic address`),
+    line: new RegExp(
+      `^ERROR deploy/fixed-ip-subnet ${TRAEFIK_03}: fixed ILB IP 10\\.243\\.4\\.4 in subnet snet-clusteringressservices, which also holds Microsoft\\.Network/privateEndpoints pe-kv-\\S+ \\(${STAMP_03}\\) with a dynamic address`,
+    ),
   },
   {
     rule: 'deploy/fixed-ip-subnet',
@@ -77,7 +87,9 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     mutate: (f) => {
       const endpoint = props(keyVaultEndpoint(f));
       (endpoint.subnet as { id: string }).id = toIngressSubnet((endpoint.subnet as { id: string }).id);
-      endpoint.ipConfigurations = [{ name: 'vault', properties: { groupId: 'vault', memberName: 'default', privateIPAddress: '10.243.4.4' } }];
+      endpoint.ipConfigurations = [
+        { name: 'vault', properties: { groupId: 'vault', memberName: 'default', privateIPAddress: '10.243.4.4' } },
+      ];
     },
     line: /^ERROR deploy\/fixed-ip-subnet .* holds Microsoft\.Network\/privateEndpoints pe-kv-\S+ \(.*\) on that very address/,
   },
@@ -85,10 +97,13 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     rule: 'deploy/fixed-ip-subnet',
     name: 'an internal load balancer without a subnet annotation (it lands among the dynamic node and pod IPs)',
     mutate: (f) => {
-      const annotations = objectOf(f, 'bu0001a0042-03', 'Service', 'traefik-ingress-controller').metadata.annotations as Record<string, string>;
+      const annotations = objectOf(f, 'bu0001a0042-03', 'Service', 'traefik-ingress-controller').metadata
+        .annotations as Record<string, string>;
       delete annotations['service.beta.kubernetes.io/azure-load-balancer-internal-subnet'];
     },
-    line: new RegExp(`^ERROR deploy/fixed-ip-subnet ${TRAEFIK_03}: fixed ILB IP 10\\.243\\.4\\.4 in subnet snet-clusternodes, which also holds Microsoft\\.ContainerService/managedClusters aks-bu0001a0042-03`),
+    line: new RegExp(
+      `^ERROR deploy/fixed-ip-subnet ${TRAEFIK_03}: fixed ILB IP 10\\.243\\.4\\.4 in subnet snet-clusternodes, which also holds Microsoft\\.ContainerService/managedClusters aks-bu0001a0042-03`,
+    ),
   },
   {
     rule: 'deploy/kubernetes-support',
@@ -96,7 +111,9 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     mutate: (f) => {
       props(aks(f)).kubernetesVersion = '1.30';
     },
-    line: new RegExp(`^ERROR deploy/kubernetes-support ${AKS_03}: Kubernetes 1\\.30 is not in AKS standard support \\(1\\.34, 1\\.35, 1\\.36, 1\\.37 as of 2026-11-29, https://learn\\.microsoft\\.com/azure/aks/supported-kubernetes-versions\\)`),
+    line: new RegExp(
+      `^ERROR deploy/kubernetes-support ${AKS_03}: Kubernetes 1\\.30 is not in AKS standard support \\(1\\.34, 1\\.35, 1\\.36, 1\\.37 as of 2026-11-29, https://learn\\.microsoft\\.com/azure/aks/supported-kubernetes-versions\\)`,
+    ),
   },
   {
     rule: 'deploy/kubernetes-support',
@@ -104,23 +121,33 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     mutate: (f) => {
       props(aks(f)).supportPlan = 'AKSLongTermSupport';
     },
-    line: new RegExp(`^ERROR deploy/kubernetes-support ${AKS_03}: supportPlan AKSLongTermSupport on sku\\.tier Standard`),
+    line: new RegExp(
+      `^ERROR deploy/kubernetes-support ${AKS_03}: supportPlan AKSLongTermSupport on sku\\.tier Standard`,
+    ),
   },
   {
     rule: 'deploy/container-insights',
     name: 'no data collection rule',
     mutate: (f) => {
-      f.templates.get(STAMP_03)!.resources = stamp(f).filter((r) => r.type !== 'Microsoft.Insights/dataCollectionRules');
+      f.templates.get(STAMP_03)!.resources = stamp(f).filter(
+        (r) => r.type !== 'Microsoft.Insights/dataCollectionRules',
+      );
     },
-    line: new RegExp(`^ERROR deploy/container-insights ${AKS_03}: monitoring add-on \\(useAADAuth\\) without a data collection rule sending Microsoft-ContainerInsights-Group-Default to Log Analytics`),
+    line: new RegExp(
+      `^ERROR deploy/container-insights ${AKS_03}: monitoring add-on \\(useAADAuth\\) without a data collection rule sending Microsoft-ContainerInsights-Group-Default to Log Analytics`,
+    ),
   },
   {
     rule: 'deploy/container-insights',
     name: 'no association of the rule with the cluster',
     mutate: (f) => {
-      f.templates.get(STAMP_03)!.resources = stamp(f).filter((r) => r.type !== 'Microsoft.Insights/dataCollectionRuleAssociations');
+      f.templates.get(STAMP_03)!.resources = stamp(f).filter(
+        (r) => r.type !== 'Microsoft.Insights/dataCollectionRuleAssociations',
+      );
     },
-    line: new RegExp(`^ERROR deploy/container-insights ${AKS_03}: no association ContainerInsightsExtension links the cluster to its collection rule`),
+    line: new RegExp(
+      `^ERROR deploy/container-insights ${AKS_03}: no association ContainerInsightsExtension links the cluster to its collection rule`,
+    ),
   },
   {
     rule: 'deploy/container-insights',
@@ -130,7 +157,9 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
       const text = JSON.stringify(egress).replaceAll('"eastus2.handler.control.monitor.azure.com",', '');
       f.templates.set('infrastructure/regions/eastus2/hub-egress/template.json', JSON.parse(text));
     },
-    line: new RegExp(`^ERROR deploy/container-insights ${AKS_03}: the eastus2 hub firewall does not admit Azure Monitor endpoints eastus2\\.handler\\.control\\.monitor\\.azure\\.com \\(HTTPS 443\\)`),
+    line: new RegExp(
+      `^ERROR deploy/container-insights ${AKS_03}: the eastus2 hub firewall does not admit Azure Monitor endpoints eastus2\\.handler\\.control\\.monitor\\.azure\\.com \\(HTTPS 443\\)`,
+    ),
   },
   {
     rule: 'deploy/peak-fits',
@@ -155,13 +184,17 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     mutate: (f) => {
       props(wafPolicy(f)).customRules = [];
     },
-    line: new RegExp(`^ERROR deploy/front-door-lock ${STAMP_03} ${ORIGIN_03}: App Gateway apw-aks-bu0001a0042-03 does not block requests whose x-azure-fdid header is not Front Door profile afd-bu0001a0042's frontDoorId`),
+    line: new RegExp(
+      `^ERROR deploy/front-door-lock ${STAMP_03} ${ORIGIN_03}: App Gateway apw-aks-bu0001a0042-03 does not block requests whose x-azure-fdid header is not Front Door profile afd-bu0001a0042's frontDoorId`,
+    ),
   },
   {
     rule: 'deploy/front-door-lock',
     name: "the rule matching another profile's id",
     mutate: (f) => {
-      lockCondition(f).matchValues = [String((lockCondition(f).matchValues as string[])[0]).replace("'afd-bu0001a0042'", "'afd-someone-else'")];
+      lockCondition(f).matchValues = [
+        String((lockCondition(f).matchValues as string[])[0]).replace("'afd-bu0001a0042'", "'afd-someone-else'"),
+      ];
     },
     line: new RegExp(`^ERROR deploy/front-door-lock ${STAMP_03} ${ORIGIN_03}: `),
   },
@@ -177,7 +210,9 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     rule: 'deploy/deep-health-probe',
     name: "the reference's /favicon.ico probe",
     mutate: (f) => {
-      const group = f.templates.get('infrastructure/shared/template.json')!.resources.find((r) => r.type === 'Microsoft.Cdn/profiles/originGroups')!;
+      const group = f.templates
+        .get('infrastructure/shared/template.json')!
+        .resources.find((r) => r.type === 'Microsoft.Cdn/profiles/originGroups')!;
       (props(group).healthProbeSettings as Record<string, unknown>).probePath = '/favicon.ico';
     },
     line: new RegExp(
@@ -191,7 +226,9 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
       const ingress = objectOf(f, 'bu0001a0042-03', 'Ingress', 'aspnetapp');
       (ingress.spec.rules as Array<{ host: string }>)[0]!.host = 'elsewhere.aks-ingress.contoso.com';
     },
-    line: new RegExp(`^ERROR deploy/deep-health-probe ${STAMP_03} ${ORIGIN_03}: .*: no Ingress routes bu0001a0042\\.aks-ingress\\.contoso\\.com/healthz`),
+    line: new RegExp(
+      `^ERROR deploy/deep-health-probe ${STAMP_03} ${ORIGIN_03}: .*: no Ingress routes bu0001a0042\\.aks-ingress\\.contoso\\.com/healthz`,
+    ),
   },
 ];
 
@@ -206,8 +243,14 @@ describe('deploy/* rules', () => {
 
   it.each(FIXTURES)('fail $rule on $name', ({ rule, mutate, line }) => {
     const findings = run(mutate);
-    expect(findings.some((f) => line.test(f)), `expected a line matching\n  ${line.source}\ngot\n  ${findings.join('\n  ')}`).toBe(true);
-    expect(findings.every((f) => f.includes(` ${rule} `)), 'only the rule under test fires').toBe(true);
+    expect(
+      findings.some((f) => line.test(f)),
+      `expected a line matching\n  ${line.source}\ngot\n  ${findings.join('\n  ')}`,
+    ).toBe(true);
+    expect(
+      findings.every((f) => f.includes(` ${rule} `)),
+      'only the rule under test fires',
+    ).toBe(true);
   });
 
   it('accept what the defects are not: a private endpoint with its own static address, LTS on Premium, no AAD monitoring', () => {
@@ -215,12 +258,22 @@ describe('deploy/* rules', () => {
       run((f) => {
         const endpoint = props(keyVaultEndpoint(f));
         (endpoint.subnet as { id: string }).id = toIngressSubnet((endpoint.subnet as { id: string }).id);
-        endpoint.ipConfigurations = [{ name: 'vault', properties: { groupId: 'vault', memberName: 'default', privateIPAddress: '10.243.4.10' } }];
+        endpoint.ipConfigurations = [
+          { name: 'vault', properties: { groupId: 'vault', memberName: 'default', privateIPAddress: '10.243.4.10' } },
+        ];
         Object.assign(props(aks(f)), { kubernetesVersion: '1.32', supportPlan: 'AKSLongTermSupport' });
         aks(f).sku.tier = 'Premium';
-        for (const pool of props(aks(f)).agentPoolProfiles as Array<Record<string, unknown>>) pool.orchestratorVersion = '1.32';
-        f.templates.get(STAMP_03)!.resources = stamp(f).filter((r) => !r.type!.startsWith('Microsoft.Insights/dataCollection'));
-        ((props(aks(f)).addonProfiles as Record<string, Record<string, unknown>>).omsagent!.config as Record<string, string>).useAADAuth = 'false';
+        for (const pool of props(aks(f)).agentPoolProfiles as Array<Record<string, unknown>>)
+          pool.orchestratorVersion = '1.32';
+        f.templates.get(STAMP_03)!.resources = stamp(f).filter(
+          (r) => !r.type!.startsWith('Microsoft.Insights/dataCollection'),
+        );
+        (
+          (props(aks(f)).addonProfiles as Record<string, Record<string, unknown>>).omsagent!.config as Record<
+            string,
+            string
+          >
+        ).useAADAuth = 'false';
       }),
     ).toStrictEqual([]);
   });
@@ -235,16 +288,51 @@ describe('deploy/* rules', () => {
         for (const maxSurge of [0, 1, 2, '25%', '50%'] as const) {
           for (const antiAffinity of [true, false]) {
             pool.maxCount = maxCount;
-            const affinity = antiAffinity ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } }] } } : {};
+            const affinity = antiAffinity
+              ? {
+                  podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [
+                      { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } },
+                    ],
+                  },
+                }
+              : {};
             const deployment = {
               apiVersion: 'apps/v1',
               kind: 'Deployment',
               metadata: { name: 'web', namespace: 'a0042' },
-              spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge } }, template: { metadata: { labels }, spec: { nodeSelector: { 'kubernetes.azure.com/mode': 'user' }, affinity } } },
+              spec: {
+                strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge } },
+                template: {
+                  metadata: { labels },
+                  spec: { nodeSelector: { 'kubernetes.azure.com/mode': 'user' }, affinity },
+                },
+              },
             };
-            const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'a0042' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: max } };
-            const tree: ClusterTree = { name: 'bu0001a0042-03', folders: [], unreadable: [], objects: [deployment, hpa].map((object) => ({ file: 'x.yaml', cluster: 'bu0001a0042-03', layer: 'workload', object })) };
-            const findings = rule.check({ root: REPO, fleet, clusters: [tree], policy: defaultContainerPolicy('acr'), exceptions: [] });
+            const hpa = {
+              apiVersion: 'autoscaling/v2',
+              kind: 'HorizontalPodAutoscaler',
+              metadata: { name: 'web', namespace: 'a0042' },
+              spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: max },
+            };
+            const tree: ClusterTree = {
+              name: 'bu0001a0042-03',
+              folders: [],
+              unreadable: [],
+              objects: [deployment, hpa].map((object) => ({
+                file: 'x.yaml',
+                cluster: 'bu0001a0042-03',
+                layer: 'workload',
+                object,
+              })),
+            };
+            const findings = rule.check({
+              root: REPO,
+              fleet,
+              clusters: [tree],
+              policy: defaultContainerPolicy('acr'),
+              exceptions: [],
+            });
             const surge = typeof maxSurge === 'number' ? maxSurge : Math.ceil((max * Number.parseInt(maxSurge)) / 100);
             const fits = max + surge <= maxCount * (antiAffinity ? 1 : 30);
             expect(findings.length, JSON.stringify({ maxCount, max, maxSurge, antiAffinity })).toBe(fits ? 0 : 1);
