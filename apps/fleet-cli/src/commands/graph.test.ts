@@ -65,7 +65,14 @@ describe('fleet graph', () => {
       from: 'git',
       to: 'bu0001a0042_04_flux',
       kind: 'sync',
-      label: 'GitRepository',
+      label: 'wave centralus · fleet/wave-centralus',
+    });
+    // The first wave follows the model's branch itself.
+    expect(topology.edges).toContainEqual({
+      from: 'git',
+      to: 'bu0001a0042_03_flux',
+      kind: 'sync',
+      label: 'wave eastus2 · main',
     });
   });
 
@@ -77,6 +84,7 @@ describe('fleet graph', () => {
     expect(mermaid).toContain('frontdoor ==>|"HTTPS · priority 1, weight 50"| bu0001a0042_05_appgw');
     expect(mermaid).toContain('acr_eastus2 -.->|"geo-replication"| acr_westus3');
     expect(mermaid).toContain('bu0001a0042_05_spoke <-.->|"peering · egress via firewall"| hub_westus3');
+    expect(mermaid).toContain('git -->|"wave westus3 · fleet/wave-westus3"| bu0001a0042_05_flux');
     const dot = (await runCli(['graph', '--fleet', fleet, '-o', 'dot'])).stdout;
     expect(dot).toContain('subgraph cluster_region_westus3 {');
     const svg = (await runCli(['graph', '--fleet', fleet, '-o', 'svg'])).stdout;

@@ -6,6 +6,8 @@
  */
 import {
   clusterAzureNames,
+  clusterSourceBranch,
+  waveOfCluster,
   clustersOf,
   regionAzureNames,
   sharedAzureNames,
@@ -53,7 +55,7 @@ export function fleetTopology(fleet: Readonly<Fleet>): FleetTopology {
   const shared = sharedAzureNames(spec);
   const users = { id: 'users', label: ['Internet clients'] };
   const frontDoor = { id: 'frontdoor', label: ['Front Door Premium + WAF', shared.frontDoorProfile] };
-  const git = { id: 'git', label: ['Git source', `${spec.gitSource.url}@${spec.gitSource.branch}`] };
+  const git = { id: 'git', label: ['Git source', spec.gitSource.url] };
   const registry = {
     id: graphId('acr', shared.location),
     label: ['Container registry (Premium)', `${shared.containerRegistry} · ${shared.location}`],
@@ -101,7 +103,13 @@ export function fleetTopology(fleet: Readonly<Fleet>): FleetTopology {
           { from: id('traefik'), to: id('workload'), kind: 'request', label: 'HTTP' },
           { from: id('spoke'), to: hub.id, kind: 'peering', label: 'peering · egress via firewall' },
           { from: id('workload'), to: registryIn(region), kind: 'pull', label: 'image pull (private endpoint)' },
-          { from: git.id, to: id('flux'), kind: 'sync', label: 'GitRepository' },
+          {
+            from: git.id,
+            to: id('flux'),
+            kind: 'sync',
+            // Each cluster follows its rollout wave's branch: the model's branch for wave 1, fleet/wave-<name> after.
+            label: `wave ${waveOfCluster(spec, cluster.name).name} · ${clusterSourceBranch(spec, cluster.name)}`,
+          },
         );
         return { id: graphId('cluster', cluster.name), label: `AKS ${azure.aksCluster}`, nodes, groups: [] };
       });
