@@ -9,6 +9,8 @@
  *
  * Static: `fleet failover --lose <region> --json` on the same fleet file and synthesized tree.
  */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { FAILOVER_FACTOR, type Cluster, type Fleet } from '@aks-fleet/fleet';
@@ -86,9 +88,27 @@ export async function failoverVerdicts(
   return { exitCode, survivors: plan.survivors };
 }
 
-/** A fleet whose user pools stop exactly at the failover replicas: HPA max + rollout surge does not fit. */
-export function tightFleet(base: Readonly<Fleet>): Fleet {
-  return withUserMaxCount(base, (replicas) => FAILOVER_FACTOR * replicas);
+/**
+ * A defect the model cannot see: the workload's HorizontalPodAutoscaler raised by hand, one replica past what the
+ * user pool holds at `maxCount` with the rollout surge (the model itself refuses a pool that stops short of the
+ * failover replicas + surge, so the drill's "does not fit" case is an edit of the synthesized tree).
+ */
+export function raiseHpaMaxByHand(root: string): void {
+  const manifests = path.join(root, 'manifests');
+  for (const cluster of readdirSync(manifests)) {
+    const folder = path.join(manifests, cluster, 'workload');
+    if (!existsSync(folder)) continue;
+    for (const file of readdirSync(folder).filter((f) => f.startsWith('horizontalpodautoscaler-'))) {
+      const target = path.join(folder, file);
+      const text = readFileSync(target, 'utf8');
+      const edited = text.replace(
+        /^(\s*maxReplicas: )(\d+)$/m,
+        (_, key: string, n: string) => `${key}${Number(n) + 1}`,
+      );
+      if (edited === text) throw new Error(`no maxReplicas in ${target}`);
+      writeFileSync(target, edited);
+    }
+  }
 }
 
 /** A fleet whose user pools hold the failover replicas plus the rollout surge. */

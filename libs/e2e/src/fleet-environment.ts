@@ -127,13 +127,22 @@ export class FleetEnvironment {
   }
 
   /** Writes `fleet` to a fleet file, synthesizes it with the CLI and commits the result to the test repository. */
-  async commitModel(fleet: Readonly<Fleet>, message: string, options: CommitOptions = {}): Promise<Commit> {
+  /**
+   * Synthesizes `fleet` and commits the tree. `editSynthesized` edits the synthesized tree before the commit — a
+   * hand edit of the manifests, which every reader of the tree (the commit, `fleet failover`) then sees.
+   */
+  async commitModel(
+    fleet: Readonly<Fleet>,
+    message: string,
+    options: CommitOptions & { readonly editSynthesized?: (root: string) => void } = {},
+  ): Promise<Commit> {
     const n = ++this.commits;
     const fleetFile = path.join(this.runDir, 'models', `${String(n).padStart(2, '0')}.fleet.yaml`);
     mkdirSync(path.dirname(fleetFile), { recursive: true });
     writeFleetFile(fleet, fleetFile);
     const synthRoot = path.join(this.runDir, 'synth');
     await synthesize(fleetFile, synthRoot);
+    options.editSynthesized?.(synthRoot);
     this.latest = { fleetFile, root: synthRoot };
     return this.repository.commitSynthesized(synthRoot, message, options);
   }

@@ -29,7 +29,7 @@ import { objectKey, refOf, type KubeObject } from './kube-client.ts';
 import { diffAgainstLive, listFluxManagedObjects, strictDryRun } from './live-state.ts';
 import { selectEdits, type EditSelection } from './model-edits.ts';
 import { clusterValues, CLUSTER_LABEL, containsToken, objectsText, REGION_LABEL } from './region-values.ts';
-import { failoverVerdicts, roomyFleet, runDrill, tightFleet, type StaticVerdict } from './failover-drill.ts';
+import { failoverVerdicts, raiseHpaMaxByHand, roomyFleet, runDrill, type StaticVerdict } from './failover-drill.ts';
 import { formatTable, ResultTable } from './results.ts';
 import { checkWorkloads, unscheduledPods, type CanaryExpectation } from './scheduling-assertions.ts';
 import type { Commit } from './test-repository.ts';
@@ -656,8 +656,17 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       const survivors = env.regions.filter((r) => r !== lost);
       const modelCluster = (model: Fleet, name: string): Cluster =>
         clustersOf(model.spec).find((c) => c.cluster.name === name)!.cluster;
-      const drill = async (label: string, model: Fleet, expectAbsorbs: boolean): Promise<void> => {
-        const commit = await env.commitModel(model, `failover drill: ${label}`);
+      const drill = async (
+        label: string,
+        model: Fleet,
+        expectAbsorbs: boolean,
+        editSynthesized?: (root: string) => void,
+      ): Promise<void> => {
+        const commit = await env.commitModel(
+          model,
+          `failover drill: ${label}`,
+          editSynthesized ? { editSynthesized } : {},
+        );
         const { fleetFile, root } = env.latestSynthesis;
         const verdicts = await failoverVerdicts(fleetFile, root, lost.region);
         const up = env.regions.filter((r) => r.controlPlane.running);
@@ -697,8 +706,9 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
           };
         });
       };
-      // First a fleet whose user pools stop at the failover replicas (no room for the rollout surge), then one with room.
-      await drill('does not fit', tightFleet(baseModel), false);
+      // First the roomy fleet with its HPA raised by hand one past the pool (no room for the rollout surge at the
+      // autoscaler maximum: the model refuses a pool that small, so the defect is a hand edit), then as synthesized.
+      await drill('does not fit', roomyFleet(baseModel), false, raiseHpaMaxByHand);
       await drill('fits', roomyFleet(baseModel), true);
     },
     DRILL_TEST_TIMEOUT_MS,
