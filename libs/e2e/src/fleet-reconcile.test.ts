@@ -6,7 +6,6 @@
  * checks (`wait: true`) decide readiness. Scenarios run in order and build on each other's state; every
  * region × scenario lands in the results table (scripts/test-e2e.mjs prints it).
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clustersOf, FLUX_SUBSTITUTIONS, type Cluster, type Fleet } from '@aks-fleet/fleet';
@@ -25,10 +24,11 @@ import {
 import type { DesiredObject, DesiredState } from './desired-state.ts';
 import { E2E_STATE_DIR, FleetEnvironment, type RegionHandle } from './fleet-environment.ts';
 import { deployTimeValues, ROOT_KUSTOMIZATION } from './flux-bootstrap.ts';
-import { objectKey, refOf, type KubeObject } from './kube-client.ts';
+import { objectKey, refOf } from './kube-client.ts';
 import { diffAgainstLive, listFluxManagedObjects, strictDryRun } from './live-state.ts';
 import { selectEdits, type EditSelection } from './model-edits.ts';
 import { clusterValues, CLUSTER_LABEL, containsToken, objectsText, REGION_LABEL } from './region-values.ts';
+import { fingerprints } from './fingerprints.ts';
 import { failoverVerdicts, raiseHpaMaxByHand, roomyFleet, runDrill, type StaticVerdict } from './failover-drill.ts';
 import { formatTable, ResultTable } from './results.ts';
 import { checkWorkloads, unscheduledPods, type CanaryExpectation } from './scheduling-assertions.ts';
@@ -137,32 +137,6 @@ async function expectClusterMatches(region: RegionHandle, desired: DesiredState)
     `${region.region}: live objects that differ from the commit (server-side apply dry-run as kustomize-controller)`,
   );
   return want.length;
-}
-
-/**
- * uid + a hash of everything but status and bookkeeping (resourceVersion, managedFields) of every Flux-managed
- * object: the controllers of a live cluster keep writing status (Deployments, HPAs, PDBs, quotas), which is not a
- * modification of the object.
- */
-async function fingerprints(region: RegionHandle): Promise<Map<string, string>> {
-  const live = await listFluxManagedObjects(region.client);
-  const content = (o: KubeObject): string => {
-    const { status: _status, metadata, ...rest } = o;
-    const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata;
-    return createHash('sha256')
-      .update(JSON.stringify({ ...rest, metadata: meta }))
-      .digest('hex')
-      .slice(0, 12);
-  };
-  // Flux Kustomizations: their generation (reconcile requests annotate them, their status always moves).
-  return new Map(
-    [...live].map(([key, o]) => [
-      key,
-      o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')
-        ? `${o.metadata.uid}@gen${o.metadata.generation}`
-        : `${o.metadata.uid}@${content(o)}`,
-    ]),
-  );
 }
 
 /** The canary a cluster of the model runs, as the share of its Service's ready endpoints it must get. */

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fluxStatus, gitRepositoryRef, kustomizationRef, readFluxStatuses, waitForRevision } from './convergence.ts';
 import type { DesiredState } from './desired-state.ts';
 import { E2E_STATE_DIR, FleetEnvironment, type RegionHandle } from './fleet-environment.ts';
-import { listFluxManagedObjects } from './live-state.ts';
+import { fingerprints } from './fingerprints.ts';
 import { CHANGE_EDITS } from './model-edits.ts';
 import { ResultTable } from './results.ts';
 import { FLEET_CLI } from './synth-cli.ts';
@@ -244,19 +244,6 @@ async function converge(wave: string, commit: Commit, since: number): Promise<Ma
   return seconds;
 }
 
-/** uid + resourceVersion (generation for Flux Kustomizations) of every Flux-managed object of the region. */
-async function fingerprints(region: RegionHandle): Promise<Map<string, string>> {
-  const live = await listFluxManagedObjects(region.client);
-  return new Map(
-    [...live].map(([key, o]) => [
-      key,
-      o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')
-        ? `${o.metadata.uid}@gen${o.metadata.generation}`
-        : `${o.metadata.uid}@rv${o.metadata.resourceVersion}`,
-    ]),
-  );
-}
-
 /** Wave `rest` untouched since `before`: its source still serves, and every layer still applies, the commit it runs. */
 async function expectWaveUntouched(wave: string, before: ReadonlyMap<string, Map<string, string>>): Promise<string[]> {
   const problems: string[] = [];
@@ -344,7 +331,7 @@ describe.sequential('staged rollout across waves on the regional control planes'
       const own = problems.filter((p) => p.startsWith(`${r.cluster}:`));
       if (own.length > 0) throw new Error(own.join('; '));
       return {
-        note: `after a reconcile request: still at ${running.get('rest')!.sha.slice(0, 8)}; uid/resourceVersion of ${before.get(r.cluster)!.size} objects unchanged`,
+        note: `after a reconcile request: still at ${running.get('rest')!.sha.slice(0, 8)}; uid and content (status aside) of ${before.get(r.cluster)!.size} objects unchanged`,
       };
     });
     expect(await remoteHead(branchOf('rest'))).toBe(running.get('rest')!.sha);
@@ -443,7 +430,7 @@ describe.sequential('staged rollout across waves on the regional control planes'
       const own = problems.filter((p) => p.startsWith(`${r.cluster}:`));
       if (own.length > 0) throw new Error(own.join('; '));
       return {
-        note: `untouched: still at ${running.get('rest')!.sha.slice(0, 8)}, every object's uid/resourceVersion unchanged`,
+        note: `untouched: still at ${running.get('rest')!.sha.slice(0, 8)}, every object's uid and content (status aside) unchanged`,
       };
     });
   });
