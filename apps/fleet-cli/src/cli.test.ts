@@ -166,6 +166,13 @@ const BAD: readonly BadInvocation[] = [
     error: /--root .*a-file: not a folder — fix: pass the repository root/,
   },
   {
+    name: 'synth into a non-empty folder that is not a fleet repository',
+    args: (s) => ['synth', '--root', path.dirname(file(s, 'notes/todo.txt', 'x'))],
+    code: 2,
+    error:
+      /not a fleet repository \(no nx.json, manifests\/, clusters\/ or infrastructure\/\) — fix: pass the repository root/,
+  },
+  {
     name: 'root without a synthesized tree',
     args: (s) => ['validate', '--root', s],
     code: 1,

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from './command.ts';
 
@@ -33,4 +33,21 @@ export function rootFlag(value: unknown, access: 'read' | 'write' = 'read'): str
     throw new CliError(`--root ${value}: not readable`, `fix its permissions, or ${fix}`);
   }
   return root;
+}
+
+/**
+ * A typo'd `--root` must not fill an unrelated folder (/tmp, a home directory) with a synthesized tree: synthesis
+ * writes only into a fleet repository (nx.json or the owned folders) or a new, empty folder.
+ */
+export function requireSynthesisRoot(root: string, value: unknown): void {
+  if (typeof value !== 'string' || !existsSync(root) || isFleetRoot(root) || readdirSync(root).length === 0) return;
+  throw new CliError(
+    `--root ${value}: a non-empty folder that is not a fleet repository (no nx.json, manifests/, clusters/ or infrastructure/)`,
+    'pass the repository root (the folder with nx.json), an empty folder, or omit --root',
+  );
+}
+
+/** A folder synthesis owns: the workspace (nx.json) or one that already holds a synthesized tree. */
+function isFleetRoot(root: string): boolean {
+  return ['nx.json', 'manifests', 'clusters', 'infrastructure'].some((entry) => existsSync(path.join(root, entry)));
 }

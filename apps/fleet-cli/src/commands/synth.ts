@@ -7,7 +7,7 @@ import { synthesize, type SynthesisSummary } from '@aks-fleet/synth';
 import { clusterDefinitions, clusterObjectValidators } from '@aks-fleet/cluster-app';
 import { CLUSTER_FLAG, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
-import { rootFlag } from '../workspace-root.ts';
+import { requireSynthesisRoot, rootFlag } from '../workspace-root.ts';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -28,16 +28,19 @@ With --check nothing is written: every file that differs from the model is liste
     verbose: { type: 'boolean', description: 'list every file written (on stderr)' },
   },
   outputs: ['text', 'json'],
-  run: ({ flags, out }) =>
-    runSynth(
+  run: ({ flags, out }) => {
+    const root = rootFlag(flags.root, flags.check === true ? 'read' : 'write');
+    if (flags.check !== true) requireSynthesisRoot(root, flags.root);
+    return runSynth(
       {
-        root: rootFlag(flags.root, flags.check === true ? 'read' : 'write'),
+        root,
         ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}),
         clusters: (flags.cluster as string[] | undefined) ?? [],
         check: flags.check === true,
       },
       out,
-    ),
+    );
+  },
 };
 
 export interface SynthArgs {
