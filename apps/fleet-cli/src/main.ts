@@ -24,6 +24,7 @@ synth options:
   --root DIR       repository root to write to (default: the nearest folder with nx.json)
   --json           one JSON document on stdout
   --verbose        list every file written
+  --workers N      render threads (0: this thread only; default: one per core for fleets of 50+ clusters)
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'secure-parameters': { type: 'string' },
         shared: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
+        workers: { type: 'string' },
       },
     });
   } catch (error) {
@@ -68,6 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             ...(values.fleet ? { fleet: values.fleet } : {}),
             clusters: values.cluster ?? [],
             check: values.check,
+            ...(values.workers !== undefined ? { workers: workerCount(values.workers) } : {}),
           },
           out,
         );
@@ -101,6 +104,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** The synth render worker, started from this module when the CLI runs as one bundle (see commands/synth.ts). */
+export async function synthWorker(): Promise<void> {
+  (await import('./commands/synth.ts')).synthWorker();
+}
+
+function workerCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`--workers ${value}: expected a whole number of threads (0 renders in this thread)`);
+  return Number(value);
+}
+
+class UsageError extends Error {}
+
 function reportError(error: unknown, json: boolean): number {
   if (error instanceof FleetValidationError) {
     if (json) process.stdout.write(`${JSON.stringify({ error: 'fleet-validation', issues: error.issues }, null, 2)}\n`);
@@ -112,6 +127,10 @@ function reportError(error: unknown, json: boolean): number {
     if (json) process.stdout.write(`${JSON.stringify({ error: 'object-validation', problems: error.problems }, null, 2)}\n`);
     process.stderr.write(`${error.message}\nnothing was written\n`);
     return 1;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`ERROR ${error.message}\n`);
+    return 2;
   }
   if (error instanceof UnknownClusterError) {
     process.stderr.write(`ERROR ${error.message}\n`);

@@ -54,10 +54,11 @@ function parametersFile(tags: Record<string, string>): ArmParametersFile {
 
 function deployment(
   step: Omit<DeploymentStep, 'templatePath' | 'parametersPath' | 'secureParameters' | 'deploymentName'> & { folder: string; secureParameters?: readonly string[] },
-  armTemplate: ArmTemplate,
+  armTemplate: () => ArmTemplate,
   tags: Record<string, string>,
 ): FleetDeployment {
   const { folder, secureParameters, ...rest } = step;
+  let built: ArmTemplate | undefined;
   return {
     step: {
       ...rest,
@@ -66,60 +67,68 @@ function deployment(
       parametersPath: `${INFRASTRUCTURE_ROOT}/${folder}/parameters.json`,
       secureParameters: secureParameters ?? [],
     },
-    template: armTemplate,
+    // Built on first use: the plan (and a one-cluster run) needs the steps, not every template.
+    get template() {
+      return (built ??= armTemplate());
+    },
     parameters: parametersFile(tags),
   };
 }
 
-/** Every deployment of the fleet, in order, with templates. */
+/** One cluster's deployments: its spoke (before the hub egress rules) and its stamp (after them). */
+export function clusterDeployments(fleet: Readonly<Fleet>, region: string, clusterName: string): { spoke: FleetDeployment; stamp: FleetDeployment } {
+  const { spec } = fleet;
+  return {
+    spoke: deployment(
+      { id: `spoke/${clusterName}`, kind: 'spoke', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).spokeResourceGroup, location: region, region, cluster: clusterName, folder: `clusters/${clusterName}/spoke` },
+      () => spokeTemplate(fleet, clusterName),
+      clusterTags(spec, clusterName),
+    ),
+    stamp: deployment(
+      {
+        id: `stamp/${clusterName}`,
+        kind: 'stamp',
+        scope: 'resourceGroup',
+        resourceGroup: clusterAzureNames(spec, clusterName).resourceGroup,
+        location: region,
+        region,
+        cluster: clusterName,
+        folder: `clusters/${clusterName}/stamp`,
+        secureParameters: Object.keys(STAMP_SECURE_PARAMETERS),
+      },
+      () => stampTemplate(fleet, clusterName),
+      clusterTags(spec, clusterName),
+    ),
+  };
+}
+
+/** Every deployment of the fleet, in order, with templates (each built on first use). */
 export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
   const { spec } = fleet;
   const shared = sharedAzureNames(spec);
   const regions = fleetRegions(fleet);
-  const clusters = clustersOf(spec);
+  const clusters = clustersOf(spec).map(({ region, cluster }) => clusterDeployments(fleet, region, cluster.name));
   const regionTags = (region: string) => fleetTags(spec, { 'aks-fleet-region': region });
   return [
-    deployment({ id: 'resource-groups', kind: 'resource-groups', scope: 'subscription', location: shared.location, folder: 'resource-groups' }, resourceGroupsTemplate(fleet), fleetTags(spec)),
-    deployment({ id: 'shared', kind: 'shared', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'shared' }, sharedTemplate(fleet), fleetTags(spec)),
+    deployment({ id: 'resource-groups', kind: 'resource-groups', scope: 'subscription', location: shared.location, folder: 'resource-groups' }, () => resourceGroupsTemplate(fleet), fleetTags(spec)),
+    deployment({ id: 'shared', kind: 'shared', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'shared' }, () => sharedTemplate(fleet), fleetTags(spec)),
     ...regions.map((region) =>
       deployment(
         { id: `hub/${region}`, kind: 'hub', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).hubResourceGroup, location: region, region, folder: `regions/${region}/hub` },
-        hubTemplate(fleet, region),
+        () => hubTemplate(fleet, region),
         regionTags(region),
       ),
     ),
-    ...clusters.map(({ region, cluster }) =>
-      deployment(
-        { id: `spoke/${cluster.name}`, kind: 'spoke', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).spokeResourceGroup, location: region, region, cluster: cluster.name, folder: `clusters/${cluster.name}/spoke` },
-        spokeTemplate(fleet, cluster.name),
-        clusterTags(spec, cluster.name),
-      ),
-    ),
+    ...clusters.map(({ spoke }) => spoke),
     ...regions.map((region) =>
       deployment(
         { id: `hub-egress/${region}`, kind: 'hub-egress', scope: 'resourceGroup', resourceGroup: regionAzureNames(region).hubResourceGroup, location: region, region, folder: `regions/${region}/hub-egress` },
-        hubEgressTemplate(fleet, region),
+        () => hubEgressTemplate(fleet, region),
         regionTags(region),
       ),
     ),
-    ...clusters.map(({ region, cluster }) =>
-      deployment(
-        {
-          id: `stamp/${cluster.name}`,
-          kind: 'stamp',
-          scope: 'resourceGroup',
-          resourceGroup: clusterAzureNames(spec, cluster.name).resourceGroup,
-          location: region,
-          region,
-          cluster: cluster.name,
-          folder: `clusters/${cluster.name}/stamp`,
-          secureParameters: Object.keys(STAMP_SECURE_PARAMETERS),
-        },
-        stampTemplate(fleet, cluster.name),
-        clusterTags(spec, cluster.name),
-      ),
-    ),
-    deployment({ id: 'frontdoor', kind: 'frontdoor', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'frontdoor' }, frontDoorTemplate(fleet), fleetTags(spec)),
+    ...clusters.map(({ stamp }) => stamp),
+    deployment({ id: 'frontdoor', kind: 'frontdoor', scope: 'resourceGroup', resourceGroup: shared.resourceGroup, location: shared.location, folder: 'frontdoor' }, () => frontDoorTemplate(fleet), fleetTags(spec)),
   ];
 }
 

@@ -5,3 +5,4 @@ export * from './render-cluster.ts';
 export * from './layout.ts';
 export * from './tree-transaction.ts';
 export * from './synthesize.ts';
+export * from './render-pool.ts';

@@ -1,13 +1,15 @@
 /**
- * The pipeline: render every cluster in memory (one App each) → validate every object → lay out files →
- * plan against the tree → write atomically (or, with `check`, only report the drift).
+ * The pipeline: render each cluster (one App each) → validate its objects → lay out its files and stage them →
+ * plan against the tree → commit atomically (or, with `check`, only report the drift). A cluster's contents live
+ * in memory only while it renders; what stays is one hash per file.
  */
 import { performance } from 'node:perf_hooks';
-import { clusterFolders, ENTRYPOINTS_ROOT, layoutCluster, MANIFESTS_ROOT, type GeneratedFile } from './layout.ts';
-import { renderCluster, type ClusterDefinition } from './render-cluster.ts';
+import { clusterFolders, ENTRYPOINTS_ROOT, MANIFESTS_ROOT, type GeneratedFile } from './layout.ts';
+import type { ClusterDefinition } from './render-cluster.ts';
+import { renderAndStage, renderInWorkers, type ClusterOutcome, type RenderWorkers } from './render-pool.ts';
 import { isGenerated } from './yaml-format.ts';
-import { applyTree, planTree, recoverInterrupted, type ApplyOptions, type TreePlan } from './tree-transaction.ts';
-import { ObjectValidationError, type ObjectProblem, type ObjectValidator } from './validate-objects.ts';
+import { applyTree, planStaged, recoverInterrupted, Staging, type ApplyOptions, type StagedFile, type TreePlan } from './tree-transaction.ts';
+import { ObjectValidationError, type ObjectValidator } from './validate-objects.ts';
 
 export interface SynthesizeOptions {
   /** Repository root; `manifests/` and `clusters/` are written below it. */
@@ -22,14 +24,17 @@ export interface SynthesizeOptions {
   readonly validators?: ReadonlyMap<string, ObjectValidator>;
   /** Progress callback, one call per rendered cluster. @default - none */
   readonly onCluster?: (name: string, objects: number) => void;
+  /** Render on worker threads (same output, in cluster order). @default - in this thread */
+  readonly workers?: RenderWorkers;
   /**
-   * Fleet-wide files synthesized outside the cluster apps (e.g. `infrastructure/`), written in the same transaction.
-   * A whole-fleet run owns the `root` folder; a `only` run writes just the files below `perCluster(cluster)`.
+   * Files synthesized outside the cluster apps (e.g. `infrastructure/`), written in the same transaction. A
+   * whole-fleet run owns the `root` folder: `files()` (fleet-wide ones) plus each definition's own `files()`; an
+   * `only` run writes just its clusters' own files, below `perCluster(cluster)`, and never calls `files()`.
    * @default - none
    */
   readonly extra?: {
     readonly root: string;
-    readonly files: readonly GeneratedFile[];
+    readonly files: () => readonly GeneratedFile[];
     readonly perCluster: (cluster: string) => string;
     /** Recognises files of this kind that aks-fleet generated (for stale-file removal). */
     readonly isOwned: (content: string) => boolean;
@@ -59,49 +64,64 @@ export class UnknownClusterError extends Error {
   }
 }
 
-export function synthesize(options: SynthesizeOptions): SynthesisSummary {
+/**
+ * Runs the pipeline. Clusters render in-process, or on worker threads with `workers`; either way each cluster's
+ * files are staged as soon as it is rendered and the result is the same bytes.
+ */
+export async function synthesize(options: SynthesizeOptions): Promise<SynthesisSummary> {
   const started = performance.now();
   const known = options.clusters.map((c) => c.name);
   const unknown = (options.only ?? []).filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new UnknownClusterError(unknown, known);
-  const selected = options.only ? options.clusters.filter((c) => options.only!.includes(c.name)) : options.clusters;
+  const only = options.only ? new Set(options.only) : undefined;
+  const selected = only ? options.clusters.filter((c) => only.has(c.name)) : options.clusters;
 
-  const files: GeneratedFile[] = [];
-  const problems: ObjectProblem[] = [];
-  let objects = 0;
-  for (const definition of selected) {
-    const { cluster, problems: clusterProblems } = renderCluster(definition, { validators: options.validators });
-    problems.push(...clusterProblems);
-    const count = cluster.layers.reduce((n, layer) => n + layer.objects.length, cluster.entrypoint.length);
-    objects += count;
-    files.push(...layoutCluster(cluster));
-    options.onCluster?.(definition.name, count);
-  }
-  if (problems.length > 0) throw new ObjectValidationError(problems);
-
-  const scope = options.only ? selected.flatMap((c) => clusterFolders(c.name)) : [MANIFESTS_ROOT, ENTRYPOINTS_ROOT];
-  const extra = options.extra;
-  if (extra) {
-    const extraScope = options.only ? selected.map((c) => extra.perCluster(c.name)) : [extra.root];
-    files.push(...extra.files.filter((f) => extraScope.some((folder) => f.path.startsWith(`${folder}/`))));
-    scope.push(...extraScope);
-  }
   const recovered = options.check ? 0 : recoverInterrupted(options.root);
-  const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
-  const plan: TreePlan = planTree(options.root, scope, files, isOwned);
-  if (!options.check) {
-    applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope });
+  const staging = Staging.open(options.root, !options.check);
+  try {
+    let outcomes: ClusterOutcome[];
+    if (options.workers && options.workers.count > 0) {
+      outcomes = await renderInWorkers(selected.map((c) => c.name), options.workers, staging);
+      for (const outcome of outcomes) options.onCluster?.(outcome.name, outcome.objects);
+    } else {
+      outcomes = selected.map((definition) => {
+        const outcome = renderAndStage(definition, staging, options.validators);
+        options.onCluster?.(definition.name, outcome.objects);
+        return outcome;
+      });
+    }
+    const problems = outcomes.flatMap((outcome) => outcome.problems);
+    if (problems.length > 0) throw new ObjectValidationError(problems);
+    const files: StagedFile[] = outcomes.flatMap((outcome) => outcome.files);
+
+    const scope = options.only ? selected.flatMap((c) => clusterFolders(c.name)) : [MANIFESTS_ROOT, ENTRYPOINTS_ROOT];
+    const extra = options.extra;
+    if (extra) {
+      const extraScope = options.only ? selected.map((c) => extra.perCluster(c.name)) : [extra.root];
+      if (!options.only) files.push(...extra.files().map((file) => staging.stage(file)));
+      scope.push(...extraScope);
+    }
+    const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
+    const plan: TreePlan = planStaged(options.root, scope, files, isOwned);
+    if (options.check) {
+      staging.discard();
+    } else {
+      applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope, staging });
+    }
+    return {
+      clusters: selected.map((c) => c.name),
+      objects: outcomes.reduce((n, outcome) => n + outcome.objects, 0),
+      files: files.length,
+      written: options.check ? [] : plan.write.map((f) => f.path),
+      unchanged: plan.unchanged.length,
+      removed: options.check ? [] : plan.remove,
+      foreign: plan.foreign,
+      drift: options.check ? [...plan.write.map((f) => f.path), ...plan.remove].sort() : [],
+      recovered,
+      durationMs: performance.now() - started,
+    };
+  } catch (error) {
+    staging.discard();
+    throw error;
   }
-  return {
-    clusters: selected.map((c) => c.name),
-    objects,
-    files: files.length,
-    written: options.check ? [] : plan.write.map((f) => f.path),
-    unchanged: plan.unchanged.length,
-    removed: options.check ? [] : plan.remove,
-    foreign: plan.foreign,
-    drift: options.check ? [...plan.write.map((f) => f.path), ...plan.remove].sort() : [],
-    recovered,
-    durationMs: performance.now() - started,
-  };
 }

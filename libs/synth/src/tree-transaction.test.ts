@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyTree, planTree, recoverInterrupted, TRANSACTION_DIR } from './tree-transaction.ts';
+import { applyTree, planStaged, planTree, recoverInterrupted, Staging, TRANSACTION_DIR } from './tree-transaction.ts';
 import { GENERATED_HEADER } from './yaml-format.ts';
 
 const roots: string[] = [];
@@ -61,6 +61,36 @@ describe('planTree', () => {
     expect(plan.unchanged).toStrictEqual(['clusters/c1/kustomization.yaml', 'manifests/c1/baseline/keep.yaml']);
     expect(plan.remove).toStrictEqual(['manifests/c1/old-layer/stale.yaml', 'manifests/gone/baseline/x.yaml']);
     expect(plan.foreign).toStrictEqual(['manifests/c1/README.md']);
+  });
+});
+
+describe('Staging', () => {
+  it('stages only what differs, keeps hashes, and plans like planTree', () => {
+    const root = fixture();
+    const staging = Staging.open(root, true);
+    const staged = desired.map((file) => staging.stage(file));
+    expect(staged.map((file) => file.state)).toStrictEqual(['unchanged', 'changed', 'created', 'unchanged']);
+    expect(staged.every((file) => /^[0-9a-f]{64}$/.test(file.sha256))).toBe(true);
+    expect(readdirSync(path.join(staging.dir!, 'new/manifests/c1'), { recursive: true }).sort()).toStrictEqual(['baseline', 'baseline/change.yaml', 'policy', 'policy/added.yaml']);
+    const plan = planStaged(root, ['manifests', 'clusters'], staged);
+    const expected = planTree(root, ['manifests', 'clusters'], desired);
+    expect({ ...plan, write: plan.write.map((f) => f.path) }).toStrictEqual({ ...expected, write: expected.write.map((f) => f.path) });
+
+    applyTree(root, plan, { prune: ['manifests', 'clusters'], staging });
+    expect(readFileSync(path.join(root, 'manifests/c1/policy/added.yaml'), 'utf8')).toBe(generated('added'));
+    expect(readFileSync(path.join(root, 'manifests/c1/baseline/change.yaml'), 'utf8')).toBe(generated('new'));
+    expect(existsSync(path.join(root, TRANSACTION_DIR))).toBe(false);
+  });
+
+  it('writes nothing when only comparing (check mode), and discard leaves no transaction folder', () => {
+    const root = fixture();
+    const before = snapshot(root);
+    const compare = Staging.open(root, false);
+    expect(desired.map((file) => compare.stage(file).state)).toStrictEqual(['unchanged', 'changed', 'created', 'unchanged']);
+    const staging = Staging.open(root, true);
+    for (const file of desired) staging.stage(file);
+    staging.discard();
+    expect(snapshot(root)).toStrictEqual(before);
   });
 });
 

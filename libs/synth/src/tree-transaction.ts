@@ -8,6 +8,7 @@
  *   process dies and a later run finds the journal — every operation is rolled back from the journal, so the
  *   previous tree comes back byte for byte.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GeneratedFile } from './layout.ts';
@@ -15,9 +16,15 @@ import { isGenerated } from './yaml-format.ts';
 
 export const TRANSACTION_DIR = '.fleet-tx';
 
+/** A file to create or change; without `content` it is already staged (see Staging). */
+export interface PlannedWrite {
+  readonly path: string;
+  readonly content?: string;
+}
+
 export interface TreePlan {
   /** Files to create or change. */
-  readonly write: readonly GeneratedFile[];
+  readonly write: readonly PlannedWrite[];
   /** Paths whose content is already what synthesis produces. */
   readonly unchanged: readonly string[];
   /** Owned files that synthesis no longer produces. */
@@ -52,7 +59,7 @@ export function planTree(
   isOwned: (content: string) => boolean = isGenerated,
 ): TreePlan {
   const desiredByPath = new Map(desired.map((file) => [file.path, file]));
-  const write: GeneratedFile[] = [];
+  const write: PlannedWrite[] = [];
   const unchanged: string[] = [];
   const created: string[] = [];
   for (const file of [...desired].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -66,21 +73,94 @@ export function planTree(
       write.push(file);
     }
   }
+  return { write, unchanged, created, ...undesired(root, scope, desiredByPath, isOwned) };
+}
+
+/** Files in scope that synthesis does not produce: owned ones to remove, foreign ones to leave alone. */
+function undesired(root: string, scope: readonly string[], desired: ReadonlyMap<string, unknown>, isOwned: (content: string) => boolean) {
   const remove: string[] = [];
   const foreign: string[] = [];
   for (const file of scope.flatMap((folder) => listFiles(root, folder))) {
-    if (desiredByPath.has(file)) continue;
+    if (desired.has(file)) continue;
     if (isOwned(readFileSync(path.join(root, file), 'utf8'))) remove.push(file);
     else foreign.push(file);
   }
-  return { write, unchanged, remove: remove.sort(), foreign: foreign.sort(), created };
+  return { remove: remove.sort(), foreign: foreign.sort() };
+}
+
+/** A file as staged: its hash and how it compares with the tree; the content itself is only on disk. */
+export interface StagedFile {
+  readonly path: string;
+  readonly sha256: string;
+  readonly state: 'created' | 'changed' | 'unchanged';
+}
+
+/**
+ * The staging folder of one transaction, filled while clusters render (several worker threads may stage into the
+ * same one), so the contents of a 1000-cluster fleet never sit in memory together. Without `id` nothing is
+ * written: files are only compared (check mode).
+ */
+export class Staging {
+  readonly dir: string | undefined;
+  private readonly known = new Set<string>();
+
+  /** Opens a new staging folder below `root`; `write: false` only compares. */
+  static open(root: string, write: boolean): Staging {
+    return new Staging(root, write ? `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` : undefined);
+  }
+
+  /** `id` of an open staging folder (another thread's), or undefined to compare only. */
+  constructor(
+    readonly root: string,
+    readonly id: string | undefined,
+  ) {
+    this.dir = id === undefined ? undefined : path.join(root, TRANSACTION_DIR, id);
+  }
+
+  /** Compares one file with the tree and stages it when it differs. */
+  stage(file: GeneratedFile): StagedFile {
+    const sha256 = createHash('sha256').update(file.content).digest('hex');
+    const target = path.join(this.root, file.path);
+    const state = !existsSync(target) ? 'created' : readFileSync(target, 'utf8') === file.content ? 'unchanged' : 'changed';
+    if (state !== 'unchanged' && this.dir !== undefined) {
+      const staged = path.join(this.dir, 'new', file.path);
+      ensureParent(staged, this.known);
+      writeFileSync(staged, file.content);
+    }
+    return { path: file.path, sha256, state };
+  }
+
+  /** Removes the staging folder (nothing outside it was changed). */
+  discard(): void {
+    if (this.dir === undefined) return;
+    rmSync(this.dir, { recursive: true, force: true });
+    removeEmptyTransactionRoot(this.root);
+  }
+}
+
+/** The plan for files already staged (see Staging): same classification as planTree, without contents. */
+export function planStaged(
+  root: string,
+  scope: readonly string[],
+  staged: readonly StagedFile[],
+  isOwned: (content: string) => boolean = isGenerated,
+): TreePlan {
+  const sorted = [...staged].sort((a, b) => a.path.localeCompare(b.path));
+  const changed = sorted.filter((file) => file.state !== 'unchanged');
+  return {
+    write: changed.map((file) => ({ path: file.path })),
+    unchanged: sorted.filter((file) => file.state === 'unchanged').map((file) => file.path),
+    created: changed.filter((file) => file.state === 'created').map((file) => file.path),
+    ...undesired(root, scope, new Map(staged.map((file) => [file.path, file])), isOwned),
+  };
 }
 
 interface Journal {
   readonly pid: number;
   /** `staged` while operations may be half done; `committed` once every operation succeeded. */
   readonly state: 'staged' | 'committed';
-  readonly operations: ReadonlyArray<{ readonly op: 'write' | 'remove'; readonly path: string; readonly existed: boolean }>;
+  /** `create-folder` moves a whole staged folder that did not exist in the tree (one rename instead of one per file). */
+  readonly operations: ReadonlyArray<{ readonly op: 'write' | 'remove' | 'create-folder'; readonly path: string; readonly existed: boolean }>;
 }
 
 export interface ApplyOptions {
@@ -91,6 +171,8 @@ export interface ApplyOptions {
   readonly beforeOperation?: (index: number, filePath: string) => void;
   /** Folders whose empty sub-folders are removed after the commit. @default - none */
   readonly prune?: readonly string[];
+  /** Where the writes without content were staged. @default - a new staging folder; every write carries content */
+  readonly staging?: Staging;
 }
 
 /**
@@ -104,25 +186,49 @@ function ensureParent(file: string, known: Set<string>): void {
   known.add(folder);
 }
 
+/**
+ * The commit operations: created files under a folder missing from the tree move with that folder (its topmost
+ * missing ancestor) in one rename; every other write and removal is one operation per file.
+ */
+function operationsOf(root: string, plan: TreePlan): Journal['operations'] {
+  const created = new Set(plan.created);
+  const missing = new Map<string, string | undefined>();
+  /** The topmost ancestor folder of `relative` (a folder) that does not exist, if any. */
+  const topMissing = (relative: string): string | undefined => {
+    if (relative === '.' || relative === '') return undefined;
+    if (missing.has(relative)) return missing.get(relative);
+    const result = existsSync(path.join(root, relative)) ? undefined : (topMissing(path.posix.dirname(relative)) ?? relative);
+    missing.set(relative, result);
+    return result;
+  };
+  const folders = new Set<string>();
+  const operations: Array<Journal['operations'][number]> = [];
+  for (const file of plan.write) {
+    const folder = created.has(file.path) ? topMissing(path.posix.dirname(file.path)) : undefined;
+    if (folder === undefined) operations.push({ op: 'write', path: file.path, existed: !created.has(file.path) });
+    else if (!folders.has(folder)) {
+      folders.add(folder);
+      operations.push({ op: 'create-folder', path: folder, existed: false });
+    }
+  }
+  return [...operations, ...plan.remove.map((file) => ({ op: 'remove' as const, path: file, existed: true }))];
+}
+
 /** Applies a plan atomically; on any error the tree is restored and the error rethrown. */
 export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = {}): void {
-  if (plan.write.length === 0 && plan.remove.length === 0) return;
-  const id = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const tx = path.join(root, TRANSACTION_DIR, id);
-  const createdSet = new Set(plan.created);
-  const journal: Journal = {
-    pid: process.pid,
-    state: 'staged',
-    operations: [
-      ...plan.write.map((file) => ({ op: 'write' as const, path: file.path, existed: !createdSet.has(file.path) })),
-      ...plan.remove.map((file) => ({ op: 'remove' as const, path: file, existed: true })),
-    ],
-  };
+  if (plan.write.length === 0 && plan.remove.length === 0) {
+    options.staging?.discard();
+    return;
+  }
+  const staging = options.staging ?? Staging.open(root, true);
+  const tx = staging.dir!;
+  const journal: Journal = { pid: process.pid, state: 'staged', operations: operationsOf(root, plan) };
 
   const known = new Set<string>();
   // Stage: nothing outside .fleet-tx changes yet.
   mkdirSync(tx, { recursive: true });
   for (const file of plan.write) {
+    if (file.content === undefined) continue; // staged while rendering
     const staged = path.join(tx, 'new', file.path);
     ensureParent(staged, known);
     writeFileSync(staged, file.content);
@@ -138,7 +244,7 @@ export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = 
         ensureParent(backup, known);
         renameSync(target, backup);
       }
-      if (operation.op === 'write') {
+      if (operation.op !== 'remove') {
         ensureParent(target, known);
         renameSync(path.join(tx, 'new', operation.path), target);
       }
@@ -169,8 +275,8 @@ function rollback(root: string, tx: string, journal: Journal): void {
         ensureParent(target, known);
         renameSync(backup, target); // replaces a new version if one was already moved in
       }
-    } else if (operation.op === 'write' && !existsSync(staged) && existsSync(target)) {
-      rmSync(target); // it was created by this transaction
+    } else if (operation.op !== 'remove' && !existsSync(staged) && existsSync(target)) {
+      rmSync(target, { recursive: true }); // it was created by this transaction (a file or a whole folder)
     }
   }
   rmSync(tx, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 /**
- * `fleet synth [--cluster NAME]... [--check] [--fleet FILE|DIR] [--root DIR] [--json]`
+ * `fleet synth [--cluster NAME]... [--check] [--fleet FILE|DIR] [--root DIR] [--json] [--workers N]`
  */
-import { loadFleet } from '@aks-fleet/fleet';
-import { infrastructureFiles, isGeneratedInfrastructureFile } from '@aks-fleet/infra';
-import { synthesize, type SynthesisSummary } from '@aks-fleet/synth';
+import { availableParallelism } from 'node:os';
+import { loadFleet, type Fleet } from '@aks-fleet/fleet';
+import { clusterInfrastructureFiles, fleetInfrastructureFiles, isGeneratedInfrastructureFile } from '@aks-fleet/infra';
+import { serveRenderWorker, synthesize, type ClusterDefinition, type SynthesisSummary } from '@aks-fleet/synth';
 import { clusterDefinitions } from '../cluster-app/cluster-definitions.ts';
 import { clusterObjectValidators } from '../cluster-app/object-validators.ts';
 import type { Output } from '../output.ts';
@@ -13,19 +14,42 @@ export interface SynthArgs {
   readonly fleet?: string;
   readonly clusters: readonly string[];
   readonly check: boolean;
+  /** Render threads; 0 renders in this thread. @default - one per core once the fleet is large enough to pay for them */
+  readonly workers?: number;
 }
 
-export function runSynth(args: SynthArgs, out: Output): number {
+/** Below this many clusters per thread, starting a worker (loading the CLI again) costs more than it saves. */
+const CLUSTERS_PER_WORKER = 25;
+
+function defaultWorkers(clusters: number): number {
+  const workers = Math.min(availableParallelism(), Math.floor(clusters / CLUSTERS_PER_WORKER));
+  return workers >= 2 ? workers : 0;
+}
+
+/** Each cluster's cdk8s app plus its own ARM templates (infrastructure/clusters/<cluster>/). */
+function synthDefinitions(fleet: Readonly<Fleet>): ClusterDefinition[] {
+  return clusterDefinitions(fleet).map((definition) => ({ ...definition, files: () => clusterInfrastructureFiles(fleet, definition.name) }));
+}
+
+/** The render worker (see serveRenderWorker); main.ts re-exports it so the CLI bundle can start it. */
+export function synthWorker(): void {
+  serveRenderWorker((fleet) => ({ definitions: synthDefinitions(fleet as Fleet), validators: clusterObjectValidators() }));
+}
+
+export async function runSynth(args: SynthArgs, out: Output): Promise<number> {
   const { fleet } = loadFleet(args.fleet);
-  const summary = synthesize({
+  const clusters = synthDefinitions(fleet);
+  const workers = args.workers ?? defaultWorkers(args.clusters.length > 0 ? args.clusters.length : clusters.length);
+  const summary = await synthesize({
     root: args.root,
-    clusters: clusterDefinitions(fleet),
+    clusters,
     ...(args.clusters.length > 0 ? { only: args.clusters } : {}),
     check: args.check,
     validators: clusterObjectValidators(),
+    ...(workers > 0 ? { workers: { module: import.meta.url, exportName: 'synthWorker', data: fleet, count: workers } } : {}),
     extra: {
       root: 'infrastructure',
-      files: infrastructureFiles(fleet),
+      files: () => fleetInfrastructureFiles(fleet),
       perCluster: (cluster) => `infrastructure/clusters/${cluster}`,
       isOwned: isGeneratedInfrastructureFile,
     },
@@ -35,10 +59,16 @@ export function runSynth(args: SynthArgs, out: Output): number {
   return args.check && summary.drift.length > 0 ? 1 : 0;
 }
 
+/** CPU time of the whole process so far, every thread (user + system). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function report(summary: SynthesisSummary, check: boolean, out: Output): void {
   const seconds = (summary.durationMs / 1000).toFixed(2);
   if (out.json) {
-    out.result({ command: check ? 'synth --check' : 'synth', ...summary, durationMs: Math.round(summary.durationMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+    out.result({ command: check ? 'synth --check' : 'synth', ...summary, durationMs: Math.round(summary.durationMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuMs: Math.round(cpuMs()) });
     return;
   }
   if (summary.recovered > 0) out.line(`recovered ${summary.recovered} interrupted synthesis run(s): the previous tree was restored`);
