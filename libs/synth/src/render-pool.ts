@@ -70,6 +70,9 @@ function tsxLoaderApi(): string {
   return pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api']!.import.default)).href;
 }
 
+/** Clusters queued per worker: enough to keep it busy while this thread is busy too (fleet-wide files). */
+const IN_FLIGHT = 4;
+
 /** Worker side: answers `{ index, name }` requests with the cluster's outcome until the parent terminates it. */
 export function serveRenderWorker(setup: (data: unknown) => { definitions: readonly ClusterDefinition[]; validators?: ReadonlyMap<string, ObjectValidator> }): void {
   const input = workerData as WorkerInput;
@@ -86,7 +89,7 @@ export function serveRenderWorker(setup: (data: unknown) => { definitions: reado
 }
 
 /**
- * Renders `names` on `workers.count` threads, handing out one cluster at a time (two in flight per worker) so a
+ * Renders `names` on `workers.count` threads, handing out one cluster at a time (IN_FLIGHT per worker) so a
  * slow cluster does not hold up a fixed share. Outcomes come back in the order of `names`.
  */
 export async function renderInWorkers(names: readonly string[], workers: RenderWorkers, staging: Staging): Promise<ClusterOutcome[]> {
@@ -122,8 +125,7 @@ export async function renderInWorkers(names: readonly string[], workers: RenderW
         thread.on('exit', (code) => {
           if (done < names.length) reject(new Error(`render worker exited with code ${code} before the clusters were rendered`));
         });
-        send(thread);
-        send(thread);
+        for (let i = 0; i < IN_FLIGHT; i++) send(thread);
       }
     });
   } finally {

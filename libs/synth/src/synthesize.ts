@@ -79,9 +79,18 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
   const recovered = options.check ? 0 : recoverInterrupted(options.root);
   const staging = Staging.open(options.root, !options.check);
   try {
+    const extra = options.extra;
+    // Fleet-wide extra files are staged while the workers start (or after the clusters, in this thread).
+    const stageExtra = () => (extra && !options.only ? extra.files().map((file) => staging.stage(file)) : []);
     let outcomes: ClusterOutcome[];
+    let extraFiles: StagedFile[];
     if (options.workers && options.workers.count > 0) {
-      outcomes = await renderInWorkers(selected.map((c) => c.name), options.workers, staging);
+      const rendering = renderInWorkers(selected.map((c) => c.name), options.workers, staging);
+      try {
+        extraFiles = stageExtra();
+      } finally {
+        outcomes = await rendering;
+      }
       for (const outcome of outcomes) options.onCluster?.(outcome.name, outcome.objects);
     } else {
       outcomes = selected.map((definition) => {
@@ -89,24 +98,21 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
         options.onCluster?.(definition.name, outcome.objects);
         return outcome;
       });
+      extraFiles = stageExtra();
     }
     const problems = outcomes.flatMap((outcome) => outcome.problems);
     if (problems.length > 0) throw new ObjectValidationError(problems);
-    const files: StagedFile[] = outcomes.flatMap((outcome) => outcome.files);
+    const files: StagedFile[] = [...outcomes.flatMap((outcome) => outcome.files), ...extraFiles];
 
     const scope = options.only ? selected.flatMap((c) => clusterFolders(c.name)) : [MANIFESTS_ROOT, ENTRYPOINTS_ROOT];
-    const extra = options.extra;
-    if (extra) {
-      const extraScope = options.only ? selected.map((c) => extra.perCluster(c.name)) : [extra.root];
-      if (!options.only) files.push(...extra.files().map((file) => staging.stage(file)));
-      scope.push(...extraScope);
-    }
+    if (extra) scope.push(...(options.only ? selected.map((c) => extra.perCluster(c.name)) : [extra.root]));
     const isOwned = extra ? (content: string) => isGenerated(content) || extra.isOwned(content) : isGenerated;
     const plan: TreePlan = planStaged(options.root, scope, files, isOwned);
     if (options.check) {
       staging.discard();
     } else {
-      applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: scope, staging });
+      // Only removals leave folders empty: no need to walk the whole tree otherwise.
+      applyTree(options.root, plan, { beforeOperation: options.beforeOperation, prune: plan.remove.length > 0 ? scope : [], staging });
     }
     return {
       clusters: selected.map((c) => c.name),
