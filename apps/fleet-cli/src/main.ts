@@ -11,7 +11,8 @@ const USAGE = `usage: fleet <command> [options]
 
 commands:
   synth      synthesize manifests/<cluster>/ and clusters/<cluster>/ from the fleet model
-  validate   run the gate rules on the synthesized tree (--list-rules lists them)
+  validate   run the gate rules on the synthesized tree (--list-rules lists them; --changed-since REF skips
+             clusters whose files equal REF's)
   diff       what a change does to each cluster: fleet diff --base <git-ref> [--format text|markdown|json]
   infra      infra plan [--region R | --shared] (ordered deployments; ARM what-if when AZURE_SUBSCRIPTION_ID is set)
              infra deploy [--region R | --shared] [--secure-parameters FILE] (validate, then deploy in order)
@@ -48,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         shared: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
         workers: { type: 'string' },
+        'changed-since': { type: 'string' },
       },
     });
   } catch (error) {
@@ -75,7 +77,15 @@ export async function main(argv: readonly string[]): Promise<number> {
           out,
         );
       case 'validate':
-        return (await import('./commands/validate.ts')).runValidate({ root: values.root ?? findWorkspaceRoot(), ...(values.fleet ? { fleet: values.fleet } : {}), listRules: values['list-rules'] }, out);
+        return await (await import('./commands/validate.ts')).runValidate(
+          {
+            root: values.root ?? findWorkspaceRoot(),
+            ...(values.fleet ? { fleet: values.fleet } : {}),
+            listRules: values['list-rules'],
+            ...(values['changed-since'] ? { changedSince: values['changed-since'] } : {}),
+          },
+          out,
+        );
       case 'diff':
         if (!values.base) {
           process.stderr.write(`ERROR diff needs --base <git-ref> (e.g. origin/main)\n${USAGE}`);

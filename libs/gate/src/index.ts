@@ -7,3 +7,4 @@ export { RULES } from './rules/index.ts';
 export { API_LIFECYCLE } from './rules/deprecated-api-rules.ts';
 export * from './diff/fleet-diff.ts';
 export * from './diff/render-diff.ts';
+export * from './changed-clusters.ts';

@@ -38,6 +38,11 @@ export interface GateContext {
     readonly validateTemplate: (file: string, template: unknown) => readonly string[];
   };
   readonly exceptions: readonly PolicyException[];
+  /**
+   * Clusters whose files are byte-identical to an already validated git ref (`fleet validate --changed-since`):
+   * their objects are not read and their folders not built. @default - none
+   */
+  readonly unchanged?: ReadonlySet<string>;
 }
 
 export interface Rule {
@@ -45,5 +50,5 @@ export interface Rule {
   readonly id: string;
   /** One-line reason the rule exists. */
   readonly rationale: string;
-  check(context: GateContext): Finding[];
+  check(context: GateContext): Finding[] | Promise<Finding[]>;
 }

@@ -95,12 +95,12 @@ function writeTree(tree: Tree): string {
   return root;
 }
 
-function run(mutate: (tree: Tree) => void = () => {}): string[] {
+async function run(mutate: (tree: Tree) => void = () => {}): Promise<string[]> {
   const tree: Tree = Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)]));
   mutate(tree);
   const root = writeTree(tree);
   const { fleet } = loadFleet();
-  const result = validate({ root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] });
+  const result = await validate({ root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] });
   return result.findings.map(formatFinding);
 }
 
@@ -139,8 +139,8 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
 ];
 
 describe('fleet validate rules', () => {
-  it('finds nothing in a valid tree (positive control)', () => {
-    expect(run()).toStrictEqual([]);
+  it('finds nothing in a valid tree (positive control)', async () => {
+    expect(await run()).toStrictEqual([]);
   });
 
   it('every rule has a failing fixture', () => {
@@ -148,36 +148,36 @@ describe('fleet validate rules', () => {
     expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toStrictEqual([]);
   });
 
-  it.each(FIXTURES)('fails $rule with the documented line', ({ rule, mutate, line }) => {
-    const findings = run(mutate);
+  it.each(FIXTURES)('fails $rule with the documented line', async ({ rule, mutate, line }) => {
+    const findings = await run(mutate);
     expect(findings.some((f) => f.startsWith(line)), `expected a line starting with\n  ${line}\ngot\n  ${findings.join('\n  ')}`).toBe(true);
     expect(findings.every((f) => / — \S/.test(f)), 'every finding says how to fix it').toBe(true);
     expect(findings.filter((f) => f.includes(` ${rule} `)).length).toBeGreaterThan(0);
   });
 
-  it('fails schema/yaml on a file that does not parse', () => {
+  it('fails schema/yaml on a file that does not parse', async () => {
     const root = writeTree(Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)])));
     writeFileSync(path.join(root, 'manifests/bu0001a0042-03/workload/broken.yaml'), 'a: [1,\n');
     const { fleet } = loadFleet();
-    const findings = validate({ root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] }).findings.map(formatFinding);
+    const findings = (await validate({ root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] })).findings.map(formatFinding);
     expect(findings.some((f) => f.startsWith('ERROR schema/yaml manifests/bu0001a0042-03/workload/broken.yaml -: not valid YAML'))).toBe(true);
   });
 
-  it('honours an exception declared with a reason', () => {
+  it('honours an exception declared with a reason', async () => {
     const tree: Tree = Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)]));
     container(tree).securityContext.readOnlyRootFilesystem = false;
     const root = writeTree(tree);
     const { fleet } = loadFleet();
     const base = { root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042') };
-    expect(validate({ ...base, exceptions: [] }).findings).toHaveLength(1);
-    expect(validate({ ...base, exceptions: [{ rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'web', reason: 'writes its cache to /app' }] }).findings).toStrictEqual([]);
+    expect((await validate({ ...base, exceptions: [] })).findings).toHaveLength(1);
+    expect((await validate({ ...base, exceptions: [{ rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'web', reason: 'writes its cache to /app' }] })).findings).toStrictEqual([]);
   });
 });
 
 describe('infrastructure rules', () => {
   const { fleet } = loadFleet();
   const template = (file: string) => JSON.parse(readFileSync(path.join(REPO, file), 'utf8')) as { resources: Array<{ type: string; location?: string }> };
-  function runInfra(mutate: (t: Map<string, ReturnType<typeof template>>) => void, problems: readonly string[] = []): string[] {
+  async function runInfra(mutate: (t: Map<string, ReturnType<typeof template>>) => void, problems: readonly string[] = []): Promise<string[]> {
     const templates = new Map([
       ['infrastructure/frontdoor/template.json', template('infrastructure/frontdoor/template.json')],
       ['infrastructure/shared/template.json', template('infrastructure/shared/template.json')],
@@ -185,23 +185,23 @@ describe('infrastructure rules', () => {
     mutate(templates);
     const root = writeTree(Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)])));
     const context = { root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, policy: defaultContainerPolicy('acraksbu0001a0042'), exceptions: [] };
-    return validate({ ...context, infrastructure: { templates, validateTemplate: () => problems } }).findings.map(formatFinding);
+    return (await validate({ ...context, infrastructure: { templates, validateTemplate: () => problems } })).findings.map(formatFinding);
   }
 
-  it('finds nothing in the committed infrastructure (positive control)', () => {
-    expect(runInfra(() => {})).toStrictEqual([]);
+  it('finds nothing in the committed infrastructure (positive control)', async () => {
+    expect(await runInfra(() => {})).toStrictEqual([]);
   });
 
-  it('fails fleet/frontdoor-origins when a cluster has no origin', () => {
-    const findings = runInfra((t) => {
+  it('fails fleet/frontdoor-origins when a cluster has no origin', async () => {
+    const findings = await runInfra((t) => {
       const frontdoor = t.get('infrastructure/frontdoor/template.json')!;
       frontdoor.resources = frontdoor.resources.filter((r) => !JSON.stringify(r).includes('bu0001a0042-04'));
     });
     expect(findings.some((f) => /^ERROR fleet\/frontdoor-origins infrastructure\/frontdoor\/template\.json -: no Front Door origin for agw-bu0001a0042-04-[0-9a-f]+\.centralus\.cloudapp\.azure\.com/.test(f)), findings.join('\n')).toBe(true);
   });
 
-  it('fails fleet/acr-replicas when a replica is in the wrong region', () => {
-    const findings = runInfra((t) => {
+  it('fails fleet/acr-replicas when a replica is in the wrong region', async () => {
+    const findings = await runInfra((t) => {
       const replica = t.get('infrastructure/shared/template.json')!.resources.find((r) => r.type === 'Microsoft.ContainerRegistry/registries/replications')!;
       replica.location = 'westus3';
     });
@@ -211,8 +211,8 @@ describe('infrastructure rules', () => {
     ]));
   });
 
-  it('fails infrastructure/schema with each problem the ARM schema check reports', () => {
-    const findings = runInfra(() => {}, ['resources[0].properties.networkPlugInMode: unknown property']);
+  it('fails infrastructure/schema with each problem the ARM schema check reports', async () => {
+    const findings = await runInfra(() => {}, ['resources[0].properties.networkPlugInMode: unknown property']);
     expect(findings).toContain('ERROR infrastructure/schema infrastructure/frontdoor/template.json -: resources[0].properties.networkPlugInMode: unknown property — fix the infra lib builder that emits it and re-synthesize');
   });
 });
