@@ -3,55 +3,19 @@
  * definition plus the libs and apps it uses. Proven on a temporary git repository holding a copy of this
  * workspace, with real nx.
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitAll as commitAllIn, copyWorkspace, initRepository, nx as nxIn } from './testing/workspace-copy.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
 const CLUSTER_03 = 'cluster-bu0001a0042-03';
 const CLUSTER_04 = 'cluster-bu0001a0042-04';
 
 let repo = '';
 
-function git(...args: string[]): string {
-  return execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
-}
-
-function nx(...args: string[]): string {
-  return execFileSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args], { cwd: repo, env: ENV, encoding: 'utf8' });
-}
-
-/** Copies the workspace (tracked and untracked, not ignored) and links node_modules, with the workspace packages pointing into the copy. */
-function copyWorkspace(): void {
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const file of files) {
-    if (!existsSync(path.join(ROOT, file))) continue;
-    mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-    copyFileSync(path.join(ROOT, file), path.join(repo, file));
-  }
-  const modules = path.join(repo, 'node_modules');
-  mkdirSync(modules);
-  for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) {
-    if (entry === '@aks-fleet' || entry === '.bin') {
-      // Relative links (../../libs/fleet, ../nx/…) recreated as they are resolve inside the copy.
-      mkdirSync(path.join(modules, entry));
-      for (const link of readdirSync(path.join(ROOT, 'node_modules', entry))) {
-        symlinkSync(readlinkSync(path.join(ROOT, 'node_modules', entry, link)), path.join(modules, entry, link));
-      }
-    } else {
-      symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(modules, entry));
-    }
-  }
-}
-
-function commitAll(message: string): void {
-  git('add', '-A');
-  git('commit', '-q', '-m', message);
-}
+const nx = (...args: string[]) => nxIn(repo, ...args);
+const commitAll = (message: string) => commitAllIn(repo, message);
 
 function affectedSynthProjects(): string[] {
   return (JSON.parse(nx('show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--withTarget', 'synth', '--json')) as string[]).sort();
@@ -59,10 +23,8 @@ function affectedSynthProjects(): string[] {
 
 beforeAll(() => {
   repo = mkdtempSync(path.join(tmpdir(), 'fleet-nx-'));
-  copyWorkspace();
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'test@aks-fleet.invalid');
-  git('config', 'user.name', 'aks-fleet test');
+  copyWorkspace(repo);
+  initRepository(repo);
   commitAll('base');
 });
 

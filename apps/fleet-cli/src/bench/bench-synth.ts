@@ -22,13 +22,13 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Fleet } from '@aks-fleet/fleet';
+import { generateFleet } from '@aks-fleet/fleet/testing/generated';
 import { objectId, renderCluster, toYaml, type KubernetesObject } from '@aks-fleet/synth';
 import { build } from 'esbuild';
 import { loadAll } from 'js-yaml';
 import { stringify } from 'yaml';
 import { clusterDefinitions } from '../cluster-app/cluster-definitions.ts';
 import { kustomizePath } from '../commands/validate.ts';
-import { generateFleet } from '../testing/generated-fleet.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI = path.join(ROOT, 'apps/fleet-cli/bin/fleet.js');

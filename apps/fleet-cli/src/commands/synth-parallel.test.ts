@@ -4,9 +4,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { generateFleet } from '@aks-fleet/fleet/testing/generated';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { generateFleet } from '../testing/generated-fleet.ts';
 import { cleanScratch, readTree, runCli, scratchDir } from '../testing/run-cli.ts';
 
 afterEach(cleanScratch);

@@ -2,7 +2,12 @@
  * Generated fleets for scale tests and the benchmark: the default fleet's first cluster repeated `count` times over
  * Azure regions, each with its own spoke, so every generated fleet is valid.
  */
-import { AZURE_REGIONS, loadFleet, type Fleet } from '@aks-fleet/fleet';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { AZURE_REGIONS } from '../azure-regions.ts';
+import { loadFleet } from '../load.ts';
+import type { Fleet } from '../schema.ts';
 
 /** A valid fleet of `count` clusters spread over Azure regions, each spoke a /20 of 10.0.0.0/8. */
 export function generateFleet(count: number): Fleet {
@@ -31,4 +36,23 @@ export function generateFleet(count: number): Fleet {
     });
   }
   return { ...base, spec: { ...base.spec, regions } };
+}
+
+/**
+ * Writes `fleet` as a fleet directory (the default fleet's form): `fleet.yaml` with the fleet-wide settings and one
+ * `clusters/<name>/cluster.yaml` per cluster, plus whatever `extra(cluster)` returns in that folder (e.g. nx's
+ * project.json).
+ */
+export function writeFleetDirectory(fleet: Fleet, directory: string, extra: (cluster: string) => Record<string, string> = () => ({})): void {
+  const regions = Object.fromEntries(Object.entries(fleet.spec.regions).map(([name, { clusters: _clusters, ...region }]) => [name, region]));
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(path.join(directory, 'fleet.yaml'), stringify({ ...fleet, spec: { ...fleet.spec, regions } }));
+  for (const [region, { clusters }] of Object.entries(fleet.spec.regions)) {
+    for (const { name, ...spec } of clusters) {
+      const folder = path.join(directory, 'clusters', name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'cluster.yaml'), stringify({ apiVersion: fleet.apiVersion, kind: 'Cluster', metadata: { name }, spec: { region, ...spec } }));
+      for (const [file, content] of Object.entries(extra(name))) writeFileSync(path.join(folder, file), content);
+    }
+  }
 }
