@@ -25,7 +25,7 @@ synth options:
   --root DIR       repository root to write to (default: the nearest folder with nx.json)
   --json           one JSON document on stdout
   --verbose        list every file written
-  --workers N      render threads (0: this thread only; default: one per core for fleets of 50+ clusters)
+  --workers N      render worker threads besides the main one (default: one per other core for 50+ clusters)
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {

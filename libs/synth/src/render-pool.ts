@@ -89,10 +89,16 @@ export function serveRenderWorker(setup: (data: unknown) => { definitions: reado
 }
 
 /**
- * Renders `names` on `workers.count` threads, handing out one cluster at a time (IN_FLIGHT per worker) so a
- * slow cluster does not hold up a fixed share. Outcomes come back in the order of `names`.
+ * Renders `names` on `workers.count` threads and on this one (`local`, between the workers' messages), handing out
+ * one cluster at a time (IN_FLIGHT per worker) so a slow cluster does not hold up a fixed share. Outcomes come back
+ * in the order of `names`.
  */
-export async function renderInWorkers(names: readonly string[], workers: RenderWorkers, staging: Staging): Promise<ClusterOutcome[]> {
+export async function renderInWorkers(
+  names: readonly string[],
+  workers: RenderWorkers,
+  staging: Staging,
+  local: (index: number) => ClusterOutcome,
+): Promise<ClusterOutcome[]> {
   const input: WorkerInput = {
     module: workers.module,
     exportName: workers.exportName,
@@ -127,6 +133,19 @@ export async function renderInWorkers(names: readonly string[], workers: RenderW
         });
         for (let i = 0; i < IN_FLIGHT; i++) send(thread);
       }
+      // This thread takes the next cluster whenever it is free: yielding between clusters lets it hand out work.
+      const renderHere = () => {
+        if (next >= names.length) return;
+        const index = next++;
+        try {
+          outcomes[index] = local(index);
+        } catch (error) {
+          return reject(error);
+        }
+        if (++done === names.length) resolve();
+        else setImmediate(renderHere);
+      };
+      setImmediate(renderHere);
     });
   } finally {
     await Promise.all(threads.map((thread) => thread.terminate()));

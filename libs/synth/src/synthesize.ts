@@ -24,7 +24,7 @@ export interface SynthesizeOptions {
   readonly validators?: ReadonlyMap<string, ObjectValidator>;
   /** Progress callback, one call per rendered cluster. @default - none */
   readonly onCluster?: (name: string, objects: number) => void;
-  /** Render on worker threads (same output, in cluster order). @default - in this thread */
+  /** Render on worker threads too, besides this one (same output, in cluster order). @default - in this thread only */
   readonly workers?: RenderWorkers;
   /**
    * Files synthesized outside the cluster apps (e.g. `infrastructure/`), written in the same transaction. A
@@ -85,7 +85,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<SynthesisS
     let outcomes: ClusterOutcome[];
     let extraFiles: StagedFile[];
     if (options.workers && options.workers.count > 0) {
-      const rendering = renderInWorkers(selected.map((c) => c.name), options.workers, staging);
+      const rendering = renderInWorkers(selected.map((c) => c.name), options.workers, staging, (index) => renderAndStage(selected[index]!, staging, options.validators));
       try {
         extraFiles = stageExtra();
       } finally {

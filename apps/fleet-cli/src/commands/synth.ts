@@ -14,16 +14,15 @@ export interface SynthArgs {
   readonly fleet?: string;
   readonly clusters: readonly string[];
   readonly check: boolean;
-  /** Render threads; 0 renders in this thread. @default - one per core once the fleet is large enough to pay for them */
+  /** Render worker threads besides this one; 0 renders in this thread only. @default - one per other core for 50+ clusters */
   readonly workers?: number;
 }
 
-/** Below this many clusters per thread, starting a worker (loading the CLI again) costs more than it saves. */
-const CLUSTERS_PER_WORKER = 25;
+/** Fleets this large render on every core: below, starting a worker (loading the CLI again) costs more than it saves. */
+const PARALLEL_FROM_CLUSTERS = 50;
 
 function defaultWorkers(clusters: number): number {
-  const workers = Math.min(availableParallelism(), Math.floor(clusters / CLUSTERS_PER_WORKER));
-  return workers >= 2 ? workers : 0;
+  return clusters >= PARALLEL_FROM_CLUSTERS ? availableParallelism() - 1 : 0;
 }
 
 /** Each cluster's cdk8s app plus its own ARM templates (infrastructure/clusters/<cluster>/). */
