@@ -66,7 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'synth':
-        return (await import('./commands/synth.ts')).runSynth(
+        return await (await import('./commands/synth.ts')).runSynth(
           {
             root: values.root ?? findWorkspaceRoot(),
             ...(values.fleet ? { fleet: values.fleet } : {}),
