@@ -112,8 +112,12 @@ export async function renderInWorkers(
   let next = 0;
   let done = 0;
   try {
-    await new Promise<void>((resolve, reject) => {
+    await new Promise<void>((resolve, rejectWith) => {
       if (names.length === 0) resolve();
+      const reject = (error: unknown) => {
+        next = names.length; // hand out nothing more, here or to the workers
+        rejectWith(error);
+      };
       const send = (thread: Worker) => {
         if (next < names.length) {
           thread.postMessage({ index: next, name: names[next] });

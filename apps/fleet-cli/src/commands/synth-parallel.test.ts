@@ -54,6 +54,25 @@ describe('fleet synth --workers', () => {
     expect(readTree(root)).toStrictEqual(before);
   });
 
+  it('reports the same object problems from worker threads, all of them, and writes nothing', WORKER_TEST, async () => {
+    const fleet = fleetFile(20);
+    const previous = process.env.FLEET_SCHEMA_LOCATION;
+    process.env.FLEET_SCHEMA_LOCATION = scratchDir('no-schemas-'); // every SecretProviderClass now fails its check
+    try {
+      const [serial, parallel] = [scratchDir(), scratchDir()];
+      const serialRun = await runCli(['synth', '--workers', '0', '--fleet', fleet, '--root', serial]);
+      const parallelRun = await runCli(['synth', '--workers', '2', '--fleet', fleet, '--root', parallel]);
+      expect(serialRun.code).toBe(1);
+      expect(serialRun.stderr).toMatch(/^20 synthesized object problems:/);
+      expect(parallelRun).toStrictEqual(serialRun);
+      expect(readTree(serial)).toStrictEqual({});
+      expect(readTree(parallel)).toStrictEqual({});
+    } finally {
+      if (previous === undefined) delete process.env.FLEET_SCHEMA_LOCATION;
+      else process.env.FLEET_SCHEMA_LOCATION = previous;
+    }
+  });
+
   it('rejects a --workers value that is not a whole number', async () => {
     const result = await runCli(['synth', '--workers', 'many', '--root', scratchDir()]);
     expect(result.code).toBe(2);
