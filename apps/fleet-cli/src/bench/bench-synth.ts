@@ -95,7 +95,8 @@ function yamlFloorMs(objects: readonly KubernetesObject[]): number {
 }
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.email=bench@aks-fleet.invalid', '-c', 'user.name=bench', ...args], { cwd, stdio: 'ignore' });
+  // No background `git gc --auto`: it would still be writing into the repository when the benchmark removes it.
+  execFileSync('git', ['-c', 'user.email=bench@aks-fleet.invalid', '-c', 'user.name=bench', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', ...args], { cwd, stdio: 'ignore' });
 }
 
 /** Object ids below `folder` (one YAML document per file; kustomization.yaml files are not objects). */
@@ -245,8 +246,9 @@ async function main(): Promise<void> {
       );
       process.stderr.write(`bench: ${size} clusters done (${load()})\n`);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     }
+    process.stderr.write(`${lines.at(-1)}\n`); // a row as soon as it is measured
   }
   process.stdout.write(`fleet benchmark (node ${process.version}, medians of ${runs} runs)\n`);
   process.stdout.write(`${startLoad} at the start, ${load()} at the end\n\n`);
