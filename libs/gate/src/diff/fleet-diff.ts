@@ -4,7 +4,9 @@
  * object (kind/namespace/name), with a compact field-level diff and the warnings a reviewer needs.
  */
 import { execFileSync } from 'node:child_process';
-import { clusterTreesFromFiles, objectRef, readWorkingTree, type TreeFiles, type TreeObject } from '../tree.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { clusterTreesFromFiles, objectRef, type TreeFiles, type TreeObject } from '../tree.ts';
 
 const ROOTS = ['manifests', 'clusters', 'infrastructure'] as const;
 
@@ -36,12 +38,24 @@ export interface FleetDiff {
 }
 
 /** The tree committed at `ref` (git must have it: CI checks out with full history). */
-export function readTreeAtRef(root: string, ref: string): TreeFiles {
-  const git = (args: readonly string[], input?: string) => execFileSync('git', args, { cwd: root, maxBuffer: 1 << 30, ...(input === undefined ? {} : { input }) });
-  const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', ...ROOTS]).toString('utf8').split('\0').filter(Boolean);
-  // One `git cat-file --batch` for every blob (one `git show` per file took minutes at 1000 clusters).
-  const output = git(['cat-file', '--batch'], files.map((file) => `${ref}:${file}\n`).join(''));
+export function readTreeAtRef(root: string, ref: string, only?: ReadonlySet<string>): TreeFiles {
+  return readBlobs(root, ref, listTreeAtRef(root, ref).filter((file) => only === undefined || only.has(file)));
+}
+
+function git(root: string, args: readonly string[], input?: string): Buffer {
+  return execFileSync('git', args, { cwd: root, maxBuffer: 1 << 30, ...(input === undefined ? {} : { input }) });
+}
+
+/** The synthesized files committed at `ref`. */
+function listTreeAtRef(root: string, ref: string): string[] {
+  return git(root, ['ls-tree', '-r', '-z', '--name-only', ref, '--', ...ROOTS]).toString('utf8').split('\0').filter(Boolean);
+}
+
+/** The contents of `files` at `ref`, with one `git cat-file --batch` (one `git show` per file took minutes at 1000 clusters). */
+function readBlobs(root: string, ref: string, files: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
+  if (files.length === 0) return out;
+  const output = git(root, ['cat-file', '--batch'], files.map((file) => `${ref}:${file}\n`).join(''));
   let offset = 0;
   for (const file of files) {
     const headerEnd = output.indexOf(10, offset);
@@ -83,7 +97,19 @@ export function fieldChanges(before: unknown, after: unknown, trail = ''): Field
   return [{ path: trail || '(object)', ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];
 }
 
-export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): FleetDiff {
+/** The clusters that have files on each side (when `base` and `head` hold only some files). */
+export interface ClusterMembership {
+  readonly base: ReadonlySet<string>;
+  readonly head: ReadonlySet<string>;
+}
+
+const clustersIn = (files: Iterable<string>) => new Set([...files].map(clusterOf).filter((c) => c !== undefined));
+
+/**
+ * Compares two trees. They may hold only the files that differ (plus any others), given which clusters exist on
+ * each side: files the same on both sides add nothing to a diff.
+ */
+export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string, membership: ClusterMembership = { base: clustersIn(base.keys()), head: clustersIn(head.keys()) }): FleetDiff {
   // Only clusters with a differing file are parsed: a one-cluster change in a large fleet parses one cluster.
   const touched = new Set([...new Set([...base.keys(), ...head.keys()])].filter((f) => base.get(f) !== head.get(f)).map(clusterOf).filter((c) => c !== undefined));
   const before = objectsByCluster(filesOf(base, touched));
@@ -103,17 +129,16 @@ export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): Fl
     if (added.length + removed.length + changed.length === 0) continue;
     clusters.push({ cluster, added, removed, changed });
 
-    if (!after.has(cluster)) warnings.push(`cluster ${cluster} leaves the fleet: its folders are deleted; Flux there stops receiving changes (delete the cluster or its fluxConfiguration too)`);
-    else if (!before.has(cluster)) warnings.push(`cluster ${cluster} joins the fleet with ${added.length} objects`);
+    if (!membership.head.has(cluster)) warnings.push(`cluster ${cluster} leaves the fleet: its folders are deleted; Flux there stops receiving changes (delete the cluster or its fluxConfiguration too)`);
+    else if (!membership.base.has(cluster)) warnings.push(`cluster ${cluster} joins the fleet with ${added.length} objects`);
     for (const id of removed) {
       const [kind, namespace] = id.split('/');
       const twin = added.find((x) => x.startsWith(`${kind}/${namespace}/`));
       if (twin) warnings.push(`${cluster}: ${id} → ${twin} looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)`);
-      if (after.has(cluster)) warnings.push(`${cluster}: Flux prune will delete ${id}`);
+      if (membership.head.has(cluster)) warnings.push(`${cluster}: Flux prune will delete ${id}`);
     }
   }
-  const clustersIn = (files: TreeFiles) => new Set([...files.keys()].map(clusterOf).filter((c) => c !== undefined));
-  const [baseClusters, headClusters] = [clustersIn(base), clustersIn(head)];
+  const [baseClusters, headClusters] = [membership.base, membership.head];
   const clusterCount = new Set([...baseClusters, ...headClusters]).size;
   if (clusterCount > 1 && clusters.length === clusterCount && clusters.every((c) => headClusters.has(c.cluster) && baseClusters.has(c.cluster))) {
     warnings.push(`this change touches every cluster (${clusterCount}): a shared lib, construct or fleet-wide setting changed — consider rolling it out region by region`);
@@ -131,7 +156,18 @@ export function diffTrees(base: TreeFiles, head: TreeFiles, baseRef: string): Fl
   return { base: baseRef, clusters, infrastructure, warnings };
 }
 
-/** Convenience: base ref against the working tree. */
+/**
+ * Base ref against the working tree. Only the files git reports as different (tracked changes and untracked files)
+ * are read and parsed: a one-cluster change in a 1000-cluster fleet reads a few files, not every one twice.
+ */
 export function fleetDiff(root: string, baseRef: string): FleetDiff {
-  return diffTrees(readTreeAtRef(root, baseRef), readWorkingTree(root), baseRef);
+  const lines = (args: readonly string[]) => git(root, args).toString('utf8').split('\0').filter(Boolean);
+  const changed = new Set([
+    ...lines(['diff', '--name-only', '--no-renames', '-z', baseRef, '--', ...ROOTS]),
+    ...lines(['ls-files', '--others', '--exclude-standard', '-z', '--', ...ROOTS]),
+  ]);
+  const baseFiles = listTreeAtRef(root, baseRef);
+  const head = new Map([...changed].filter((file) => existsSync(path.join(root, file))).map((file) => [file, readFileSync(path.join(root, file), 'utf8')] as const));
+  const headFiles = [...lines(['ls-files', '-z', '--', ...ROOTS]), ...changed].filter((file) => existsSync(path.join(root, file)));
+  return diffTrees(readBlobs(root, baseRef, baseFiles.filter((file) => changed.has(file))), head, baseRef, { base: clustersIn(baseFiles), head: clustersIn(headFiles) });
 }
