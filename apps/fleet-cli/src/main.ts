@@ -25,7 +25,7 @@ synth options:
   --root DIR       repository root to write to (default: the nearest folder with nx.json)
   --json           one JSON document on stdout
   --verbose        list every file written
-  --workers N      render worker threads besides the main one (default: one per other core for 50+ clusters)
+  --workers N      also render on N worker threads (default 0; same output — measure with npm run bench:synth)
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
