@@ -44,16 +44,14 @@ export const infrastructureRules: Rule[] = [
       const infra = context.infrastructure;
       if (!infra) return [];
       return [...infra.templates].flatMap(([file, template]) =>
-        infra
-          .validateTemplate(file, template)
-          .map((message) => ({
-            severity: 'ERROR' as const,
-            rule: 'infrastructure/schema',
-            file,
-            object: '-',
-            message,
-            fix: 'fix the infra lib builder that emits it and re-synthesize',
-          })),
+        infra.validateTemplate(file, template).map((message) => ({
+          severity: 'ERROR' as const,
+          rule: 'infrastructure/schema',
+          file,
+          object: '-',
+          message,
+          fix: 'fix the infra lib builder that emits it and re-synthesize',
+        })),
       );
     },
   },
