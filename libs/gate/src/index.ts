@@ -8,3 +8,4 @@ export { API_LIFECYCLE } from './rules/deprecated-api-rules.ts';
 export * from './diff/fleet-diff.ts';
 export * from './diff/render-diff.ts';
 export * from './diff/wave-impact.ts';
+export * from './changed-clusters.ts';

@@ -50,6 +50,11 @@ export interface GateContext {
   readonly exceptions: readonly PolicyException[];
   /** Workloads that may mount a service-account token. @default - none */
   readonly apiAccess?: readonly ApiAccess[];
+  /**
+   * Clusters whose files are byte-identical to an already validated git ref (`fleet validate --changed-since`):
+   * their folders are not built again (kustomize/build). @default - none
+   */
+  readonly unchanged?: ReadonlySet<string>;
 }
 
 export interface Rule {
@@ -57,5 +62,10 @@ export interface Rule {
   readonly id: string;
   /** One-line reason the rule exists. */
   readonly rationale: string;
+  check(context: GateContext): Finding[] | Promise<Finding[]>;
+}
+
+/** A rule that answers at once (all but kustomize/build, which runs kustomize processes in parallel). */
+export interface SyncRule extends Rule {
   check(context: GateContext): Finding[];
 }

@@ -135,12 +135,12 @@ function writeTree(tree: Tree): string {
   return root;
 }
 
-function run(mutate: (tree: Tree) => void = () => {}): string[] {
+async function run(mutate: (tree: Tree) => void = () => {}): Promise<string[]> {
   const tree: Tree = Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)]));
   mutate(tree);
   const root = writeTree(tree);
   const { fleet } = loadFleet();
-  const result = validate({
+  const result = await validate({
     root,
     fleet,
     clusters: readClusterTrees(root),
@@ -517,8 +517,8 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
 ];
 
 describe('fleet validate rules', () => {
-  it('finds nothing in a valid tree (positive control)', () => {
-    expect(run()).toStrictEqual([]);
+  it('finds nothing in a valid tree (positive control)', async () => {
+    expect(await run()).toStrictEqual([]);
   });
 
   it('every rule has a failing fixture', () => {
@@ -535,8 +535,8 @@ describe('fleet validate rules', () => {
     expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toStrictEqual([]);
   });
 
-  it.each(FIXTURES)('fails $rule with the documented line', ({ rule, mutate, line }) => {
-    const findings = run(mutate);
+  it.each(FIXTURES)('fails $rule with the documented line', async ({ rule, mutate, line }) => {
+    const findings = await run(mutate);
     expect(
       findings.some((f) => f.startsWith(line)),
       `expected a line starting with\n  ${line}\ngot\n  ${findings.join('\n  ')}`,
@@ -548,8 +548,8 @@ describe('fleet validate rules', () => {
     expect(findings.filter((f) => f.includes(` ${rule} `)).length).toBeGreaterThan(0);
   });
 
-  it('fleet/every-layer reads the real layer list: a layer no cluster has is still missing', () => {
-    const findings = run((t) => {
+  it('fleet/every-layer reads the real layer list: a layer no cluster has is still missing', async () => {
+    const findings = await run((t) => {
       for (const cluster of CLUSTERS) delete t[cluster]!.ingress;
     });
     expect(findings.filter((f) => f.includes('fleet/every-layer'))).toStrictEqual(
@@ -560,18 +560,20 @@ describe('fleet validate rules', () => {
     );
   });
 
-  it('fails schema/yaml on a file that does not parse', () => {
+  it('fails schema/yaml on a file that does not parse', async () => {
     const root = writeTree(Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)])));
     writeFileSync(path.join(root, 'manifests/bu0001a0042-03/workload/broken.yaml'), 'a: [1,\n');
     const { fleet } = loadFleet();
-    const findings = validate({
-      root,
-      fleet,
-      clusters: readClusterTrees(root),
-      kustomize: KUSTOMIZE,
-      policy: defaultContainerPolicy('acraksbu0001a0042'),
-      exceptions: [],
-    }).findings.map(formatFinding);
+    const findings = (
+      await validate({
+        root,
+        fleet,
+        clusters: readClusterTrees(root),
+        kustomize: KUSTOMIZE,
+        policy: defaultContainerPolicy('acraksbu0001a0042'),
+        exceptions: [],
+      })
+    ).findings.map(formatFinding);
     expect(
       findings.some((f) =>
         f.startsWith('ERROR schema/yaml manifests/bu0001a0042-03/workload/broken.yaml -: not valid YAML'),
@@ -587,7 +589,7 @@ describe('fleet validate rules', () => {
     expect(files.has('manifests/bu0001a0042-03/workload/pipe.yaml')).toBe(false);
   });
 
-  it('honours an exception declared with a reason', () => {
+  it('honours an exception declared with a reason', async () => {
     const tree: Tree = Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)]));
     container(tree).securityContext.readOnlyRootFilesystem = false;
     const root = writeTree(tree);
@@ -599,14 +601,16 @@ describe('fleet validate rules', () => {
       kustomize: KUSTOMIZE,
       policy: defaultContainerPolicy('acraksbu0001a0042'),
     };
-    expect(validate({ ...base, exceptions: [] }).findings).toHaveLength(1);
+    expect((await validate({ ...base, exceptions: [] })).findings).toHaveLength(1);
     expect(
-      validate({
-        ...base,
-        exceptions: [
-          { rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'web', reason: 'writes its cache to /app' },
-        ],
-      }).findings,
+      (
+        await validate({
+          ...base,
+          exceptions: [
+            { rule: 'security/read-only-root-fs', namespace: 'a0042', name: 'web', reason: 'writes its cache to /app' },
+          ],
+        })
+      ).findings,
     ).toStrictEqual([]);
   });
 });
@@ -617,10 +621,10 @@ describe('infrastructure rules', () => {
     JSON.parse(readFileSync(path.join(REPO, file), 'utf8')) as {
       resources: Array<{ type: string; location?: string }>;
     };
-  function runInfra(
+  async function runInfra(
     mutate: (t: Map<string, ReturnType<typeof template>>) => void,
     problems: readonly string[] = [],
-  ): string[] {
+  ): Promise<string[]> {
     const templates = new Map([
       ['infrastructure/frontdoor/template.json', template('infrastructure/frontdoor/template.json')],
       ['infrastructure/shared/template.json', template('infrastructure/shared/template.json')],
@@ -637,18 +641,17 @@ describe('infrastructure rules', () => {
     };
     // Two templates only, on a synthetic tree: the deploy/* rules (whole-fleet) have their own fixtures.
     const rules = RULES.filter((r) => !r.id.startsWith('deploy/'));
-    return validate(
-      { ...context, infrastructure: { templates, validateTemplate: () => problems } },
-      rules,
+    return (
+      await validate({ ...context, infrastructure: { templates, validateTemplate: () => problems } }, rules)
     ).findings.map(formatFinding);
   }
 
-  it('finds nothing in the committed infrastructure (positive control)', () => {
-    expect(runInfra(() => {})).toStrictEqual([]);
+  it('finds nothing in the committed infrastructure (positive control)', async () => {
+    expect(await runInfra(() => {})).toStrictEqual([]);
   });
 
-  it('fails fleet/frontdoor-origins when a cluster has no origin', () => {
-    const findings = runInfra((t) => {
+  it('fails fleet/frontdoor-origins when a cluster has no origin', async () => {
+    const findings = await runInfra((t) => {
       const frontdoor = t.get('infrastructure/frontdoor/template.json')!;
       frontdoor.resources = frontdoor.resources.filter((r) => !JSON.stringify(r).includes('bu0001a0042-04'));
     });
@@ -662,8 +665,8 @@ describe('infrastructure rules', () => {
     ).toBe(true);
   });
 
-  it('fails fleet/acr-replicas when a replica is in the wrong region', () => {
-    const findings = runInfra((t) => {
+  it('fails fleet/acr-replicas when a replica is in the wrong region', async () => {
+    const findings = await runInfra((t) => {
       const replica = t
         .get('infrastructure/shared/template.json')!
         .resources.find((r) => r.type === 'Microsoft.ContainerRegistry/registries/replications')!;
@@ -681,8 +684,8 @@ describe('infrastructure rules', () => {
     );
   });
 
-  it('fails infrastructure/schema with each problem the ARM schema check reports', () => {
-    const findings = runInfra(() => {}, ['resources[0].properties.networkPlugInMode: unknown property']);
+  it('fails infrastructure/schema with each problem the ARM schema check reports', async () => {
+    const findings = await runInfra(() => {}, ['resources[0].properties.networkPlugInMode: unknown property']);
     expect(findings).toContain(
       'ERROR infrastructure/schema infrastructure/frontdoor/template.json -: resources[0].properties.networkPlugInMode: unknown property — fix the infra lib builder that emits it and re-synthesize',
     );
@@ -700,13 +703,13 @@ describe('deploy/key-vault-objects', () => {
 
   type Spc = { spec: { parameters: Record<string, string> } };
   /** The committed tree and infrastructure, optionally changed: a real fleet, not a hand-made fixture. */
-  function runDeploy(
+  async function runDeploy(
     mutate: (change: {
       spc: Spc;
       templates: Map<string, Record<string, unknown>>;
       plan: { steps: Array<Record<string, unknown>> };
     }) => void = () => {},
-  ): string[] {
+  ): Promise<string[]> {
     const clusters = readClusterTrees(REPO).map((tree) => ({
       ...tree,
       objects: tree.objects.map((o) => ({ ...o, object: structuredClone(o.object) })),
@@ -716,8 +719,8 @@ describe('deploy/key-vault-objects', () => {
     const plan = read('infrastructure/plan.json') as { steps: Array<Record<string, unknown>> };
     mutate({ spc, templates, plan });
     const rule = RULES.find((r) => r.id === 'deploy/key-vault-objects')!;
-    return rule
-      .check({
+    return (
+      await rule.check({
         root: REPO,
         fleet,
         clusters,
@@ -725,18 +728,18 @@ describe('deploy/key-vault-objects', () => {
         exceptions: [],
         infrastructure: { templates, plan, validateTemplate: () => [] },
       })
-      .map(formatFinding);
+    ).map(formatFinding);
   }
   const spcObjects = (spc: Spc, type: string, name = 'traefik-ingress-internal-aks-ingress-tls') =>
     (spc.spec.parameters.objects = `array:\n  - |\n    objectName: ${name}\n    objectType: ${type}\n    objectAlias: tls.pem\n`);
   const LINE = `ERROR deploy/key-vault-objects ${SPC_FILE} SecretProviderClass/traefik-ingress/ingress-tls-key-vault:`;
 
-  it('finds nothing in the committed default fleet (positive control)', () => {
-    expect(runDeploy()).toStrictEqual([]);
+  it('finds nothing in the committed default fleet (positive control)', async () => {
+    expect(await runDeploy()).toStrictEqual([]);
   });
 
-  it('fails the original defect: objectType cert on a name the stamp writes as a plain secret', () => {
-    const findings = runDeploy(({ spc, templates, plan }) => {
+  it('fails the original defect: objectType cert on a name the stamp writes as a plain secret', async () => {
+    const findings = await runDeploy(({ spc, templates, plan }) => {
       spcObjects(spc, 'cert');
       for (const step of plan.steps) delete step.importCertificates;
       const keyVault = templates.get('infrastructure/clusters/bu0001a0042-03/key-vault/template.json') as {
@@ -763,11 +766,11 @@ describe('deploy/key-vault-objects', () => {
     );
   });
 
-  it('fails an object the vault does not hold, and an identity without a reading role', () => {
-    expect(runDeploy(({ spc }) => spcObjects(spc, 'secret', 'no-such-object'))).toContainEqual(
+  it('fails an object the vault does not hold, and an identity without a reading role', async () => {
+    expect(await runDeploy(({ spc }) => spcObjects(spc, 'secret', 'no-such-object'))).toContainEqual(
       expect.stringMatching(/objectType secret "no-such-object": Key Vault \S+ holds nothing of that name — create it/),
     );
-    const withoutRole = runDeploy(({ templates }) => {
+    const withoutRole = await runDeploy(({ templates }) => {
       const stamp = templates.get('infrastructure/clusters/bu0001a0042-03/stamp/template.json') as {
         resources: Array<{ type: string; properties?: { principalId?: string } }>;
       };
@@ -786,8 +789,8 @@ describe('deploy/key-vault-objects', () => {
     );
   });
 
-  it('fails an App Gateway certificate reference its identity cannot read, or that the vault does not hold', () => {
-    const findings = runDeploy(({ templates }) => {
+  it('fails an App Gateway certificate reference its identity cannot read, or that the vault does not hold', async () => {
+    const findings = await runDeploy(({ templates }) => {
       const stamp = templates.get('infrastructure/clusters/bu0001a0042-04/stamp/template.json') as {
         resources: Array<{ type: string; properties?: Record<string, unknown> }>;
       };
@@ -814,8 +817,10 @@ describe('deploy/key-vault-objects', () => {
     );
   });
 
-  it('fails a clientID it cannot trace to an identity of the stamp', () => {
-    const findings = runDeploy(({ spc }) => (spc.spec.parameters.clientID = '00000000-0000-0000-0003-000000000030'));
+  it('fails a clientID it cannot trace to an identity of the stamp', async () => {
+    const findings = await runDeploy(
+      ({ spc }) => (spc.spec.parameters.clientID = '00000000-0000-0000-0003-000000000030'),
+    );
     expect(findings).toContainEqual(
       expect.stringContaining(
         `${LINE} clientID "00000000-0000-0000-0003-000000000030" is not traceable to a user-assigned identity of the stamp`,

@@ -14,8 +14,8 @@ export interface ValidateResult {
   readonly clusters: number;
 }
 
-export function validate(context: GateContext, rules: readonly Rule[] = RULES): ValidateResult {
-  const findings = rules.flatMap((rule) => rule.check(context)).sort(compareFindings);
+export async function validate(context: GateContext, rules: readonly Rule[] = RULES): Promise<ValidateResult> {
+  const findings = (await Promise.all(rules.map((rule) => rule.check(context)))).flat().sort(compareFindings);
   return {
     findings,
     rules: rules.length,

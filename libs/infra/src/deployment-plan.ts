@@ -89,10 +89,11 @@ function deployment(
     folder: string;
     secureParameters?: readonly string[];
   },
-  armTemplate: ArmTemplate,
+  armTemplate: () => ArmTemplate,
   tags: Record<string, string>,
 ): FleetDeployment {
   const { folder, secureParameters, importCertificates, ...rest } = step;
+  let built: ArmTemplate | undefined;
   return {
     step: {
       ...rest,
@@ -102,17 +103,84 @@ function deployment(
       secureParameters: secureParameters ?? [],
       ...(importCertificates && importCertificates.length > 0 ? { importCertificates } : {}),
     },
-    template: armTemplate,
+    // Built on first use: the plan (and a one-cluster run) needs the steps, not every template.
+    get template() {
+      return (built ??= armTemplate());
+    },
     parameters: parametersFile(tags),
   };
 }
 
-/** Every deployment of the fleet, in order, with templates. */
+/** One cluster's deployments: its spoke (before the hub egress rules), its Key Vault and its stamp (after them). */
+export function clusterDeployments(
+  fleet: Readonly<Fleet>,
+  region: string,
+  clusterName: string,
+): { spoke: FleetDeployment; keyVault: FleetDeployment; stamp: FleetDeployment } {
+  const { spec } = fleet;
+  const names = clusterAzureNames(spec, clusterName);
+  return {
+    spoke: deployment(
+      {
+        id: `spoke/${clusterName}`,
+        kind: 'spoke',
+        scope: 'resourceGroup',
+        resourceGroup: regionAzureNames(region).spokeResourceGroup,
+        location: region,
+        region,
+        cluster: clusterName,
+        folder: `clusters/${clusterName}/spoke`,
+      },
+      () => spokeTemplate(fleet, clusterName),
+      clusterTags(spec, clusterName),
+    ),
+    keyVault: deployment(
+      {
+        id: `key-vault/${clusterName}`,
+        kind: 'key-vault',
+        scope: 'resourceGroup',
+        resourceGroup: names.resourceGroup,
+        location: region,
+        region,
+        cluster: clusterName,
+        folder: `clusters/${clusterName}/key-vault`,
+        secureParameters: Object.keys(KEY_VAULT_SECURE_PARAMETERS),
+        importCertificates: importedCertificates().map((object) => ({
+          keyVault: names.keyVault,
+          name: object.name,
+          contentType: TLS_FILE_FORMATS[object.format].contentType,
+          input: tlsInputPath(clusterName, object),
+        })),
+      },
+      () => keyVaultTemplate(fleet, clusterName),
+      clusterTags(spec, clusterName),
+    ),
+    stamp: deployment(
+      {
+        id: `stamp/${clusterName}`,
+        kind: 'stamp',
+        scope: 'resourceGroup',
+        resourceGroup: names.resourceGroup,
+        location: region,
+        region,
+        cluster: clusterName,
+        folder: `clusters/${clusterName}/stamp`,
+        secureParameters: [gitCredentialParameter(spec.gitSource.auth)?.name].filter(
+          (name): name is string => name !== undefined,
+        ),
+      },
+      () => stampTemplate(fleet, clusterName),
+      clusterTags(spec, clusterName),
+    ),
+  };
+}
+
+/** Every deployment of the fleet, in order, with templates (each built on first use). */
 export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
   const { spec } = fleet;
   const shared = sharedAzureNames(spec);
   const regions = fleetRegions(fleet);
-  const clusters = clustersOf(spec);
+  const clusters = clustersOf(spec).map(({ region, cluster }) => clusterDeployments(fleet, region, cluster.name));
   const regionTags = (region: string) => fleetTags(spec, { 'aks-fleet-region': region });
   return [
     deployment(
@@ -123,7 +191,7 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
         location: shared.location,
         folder: 'resource-groups',
       },
-      resourceGroupsTemplate(fleet),
+      () => resourceGroupsTemplate(fleet),
       fleetTags(spec),
     ),
     deployment(
@@ -135,7 +203,7 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
         location: shared.location,
         folder: 'shared',
       },
-      sharedTemplate(fleet),
+      () => sharedTemplate(fleet),
       fleetTags(spec),
     ),
     ...regions.map((region) =>
@@ -149,26 +217,11 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
           region,
           folder: `regions/${region}/hub`,
         },
-        hubTemplate(fleet, region),
+        () => hubTemplate(fleet, region),
         regionTags(region),
       ),
     ),
-    ...clusters.map(({ region, cluster }) =>
-      deployment(
-        {
-          id: `spoke/${cluster.name}`,
-          kind: 'spoke',
-          scope: 'resourceGroup',
-          resourceGroup: regionAzureNames(region).spokeResourceGroup,
-          location: region,
-          region,
-          cluster: cluster.name,
-          folder: `clusters/${cluster.name}/spoke`,
-        },
-        spokeTemplate(fleet, cluster.name),
-        clusterTags(spec, cluster.name),
-      ),
-    ),
+    ...clusters.map(({ spoke }) => spoke),
     ...regions.map((region) =>
       deployment(
         {
@@ -180,53 +233,12 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
           region,
           folder: `regions/${region}/hub-egress`,
         },
-        hubEgressTemplate(fleet, region),
+        () => hubEgressTemplate(fleet, region),
         regionTags(region),
       ),
     ),
-    ...clusters.map(({ region, cluster }) => {
-      const names = clusterAzureNames(spec, cluster.name);
-      return deployment(
-        {
-          id: `key-vault/${cluster.name}`,
-          kind: 'key-vault',
-          scope: 'resourceGroup',
-          resourceGroup: names.resourceGroup,
-          location: region,
-          region,
-          cluster: cluster.name,
-          folder: `clusters/${cluster.name}/key-vault`,
-          secureParameters: Object.keys(KEY_VAULT_SECURE_PARAMETERS),
-          importCertificates: importedCertificates().map((object) => ({
-            keyVault: names.keyVault,
-            name: object.name,
-            contentType: TLS_FILE_FORMATS[object.format].contentType,
-            input: tlsInputPath(cluster.name, object),
-          })),
-        },
-        keyVaultTemplate(fleet, cluster.name),
-        clusterTags(spec, cluster.name),
-      );
-    }),
-    ...clusters.map(({ region, cluster }) =>
-      deployment(
-        {
-          id: `stamp/${cluster.name}`,
-          kind: 'stamp',
-          scope: 'resourceGroup',
-          resourceGroup: clusterAzureNames(spec, cluster.name).resourceGroup,
-          location: region,
-          region,
-          cluster: cluster.name,
-          folder: `clusters/${cluster.name}/stamp`,
-          secureParameters: [gitCredentialParameter(spec.gitSource.auth)?.name].filter(
-            (name): name is string => name !== undefined,
-          ),
-        },
-        stampTemplate(fleet, cluster.name),
-        clusterTags(spec, cluster.name),
-      ),
-    ),
+    ...clusters.map(({ keyVault }) => keyVault),
+    ...clusters.map(({ stamp }) => stamp),
     deployment(
       {
         id: 'frontdoor',
@@ -236,7 +248,7 @@ export function fleetDeployments(fleet: Readonly<Fleet>): FleetDeployment[] {
         location: shared.location,
         folder: 'frontdoor',
       },
-      frontDoorTemplate(fleet),
+      () => frontDoorTemplate(fleet),
       fleetTags(spec),
     ),
   ];

@@ -13,9 +13,15 @@
  *   infrastructure/clusters/<c>/stamp/   AKS, Flux, private endpoints, DNS, identities, App Gateway, policies, alerts
  *   infrastructure/frontdoor/            one origin per cluster + the route
  */
-import type { Fleet } from '@aks-fleet/fleet';
+import { clusterRegion, clustersOf, type Fleet } from '@aks-fleet/fleet';
 import { documentContent, parametersFileContent, templateFileContent } from './arm/arm-json.ts';
-import { fleetDeployments, PLAN_PATH, type DeploymentStep } from './deployment-plan.ts';
+import {
+  clusterDeployments,
+  fleetDeployments,
+  PLAN_PATH,
+  type DeploymentStep,
+  type FleetDeployment,
+} from './deployment-plan.ts';
 
 export interface InfrastructureFile {
   /** Repository-relative path with forward slashes. */
@@ -36,13 +42,36 @@ function planDocument(steps: readonly DeploymentStep[]) {
   };
 }
 
+function deploymentFiles(deployments: readonly FleetDeployment[]): InfrastructureFile[] {
+  return deployments.flatMap(({ step, template, parameters }) => [
+    { path: step.templatePath, content: templateFileContent(template) },
+    { path: step.parametersPath, content: parametersFileContent(parameters, template) },
+  ]);
+}
+
+/** Every file of `infrastructure/`. */
 export function infrastructureFiles(fleet: Readonly<Fleet>): InfrastructureFile[] {
+  return [
+    ...clustersOf(fleet.spec).flatMap(({ cluster }) => clusterInfrastructureFiles(fleet, cluster.name)),
+    ...fleetInfrastructureFiles(fleet),
+  ];
+}
+
+/**
+ * One cluster's files, `infrastructure/clusters/<cluster>/` (its spoke, Key Vault and stamp), built alone: what
+ * `fleet synth --cluster` writes, without paying for the rest of the fleet.
+ */
+export function clusterInfrastructureFiles(fleet: Readonly<Fleet>, clusterName: string): InfrastructureFile[] {
+  const { region } = clusterRegion(fleet.spec, clusterName);
+  const { spoke, keyVault, stamp } = clusterDeployments(fleet, region, clusterName);
+  return deploymentFiles([spoke, keyVault, stamp]);
+}
+
+/** The fleet-wide files: everything but `infrastructure/clusters/` (resource groups, shared, hubs, Front Door, plan). */
+export function fleetInfrastructureFiles(fleet: Readonly<Fleet>): InfrastructureFile[] {
   const deployments = fleetDeployments(fleet);
   return [
-    ...deployments.flatMap(({ step, template, parameters }) => [
-      { path: step.templatePath, content: templateFileContent(template) },
-      { path: step.parametersPath, content: parametersFileContent(parameters, template) },
-    ]),
+    ...deploymentFiles(deployments.filter(({ step }) => step.cluster === undefined)),
     { path: PLAN_PATH, content: documentContent(planDocument(deployments.map(({ step }) => step))) },
   ];
 }

@@ -7,3 +7,4 @@ export * from './tree-transaction.ts';
 export * from './synthesize.ts';
 export * from './tree-errors.ts';
 export * from './run-lock.ts';
+export * from './render-pool.ts';

@@ -17,6 +17,11 @@ export interface ClusterDefinition {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Adds the layer charts (in apply order) and the Flux entrypoint chart to the cluster's App. */
   build(app: App): ClusterCharts;
+  /**
+   * Files of this cluster outside `manifests/` and `clusters/` (e.g. its ARM templates under the synthesis' `extra`
+   * folder), rendered and written with the cluster. @default - none
+   */
+  files?(): ReadonlyArray<{ readonly path: string; readonly content: string }>;
 }
 
 export interface ClusterCharts {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyTree, planTree, recoverInterrupted, TRANSACTION_DIR } from './tree-transaction.ts';
+import { applyTree, planStaged, planTree, recoverInterrupted, Staging, TRANSACTION_DIR } from './tree-transaction.ts';
 import { TreeRefusedError } from './tree-errors.ts';
 import { GENERATED_HEADER } from './yaml-format.ts';
 
@@ -89,10 +89,28 @@ describe('planTree', () => {
   });
 });
 
-describe('planTree refuses before writing anything', () => {
+const planners = {
+  planTree: (root: string, want: typeof desired) => planTree(root, ['manifests', 'clusters'], want),
+  // Staged while rendering: an unsafe path is never read or staged, and the plan refuses before the tree is touched.
+  'Staging + planStaged': (root: string, want: typeof desired) => {
+    const staging = Staging.open(root, true);
+    try {
+      return planStaged(
+        root,
+        ['manifests', 'clusters'],
+        want.map((file) => staging.stage(file)),
+      );
+    } finally {
+      staging.discard();
+      if (existsSync(path.join(root, TRANSACTION_DIR))) throw new Error('a refused run left its staging folder');
+    }
+  },
+};
+
+describe.each(Object.entries(planners))('%s refuses before writing anything', (_name, plan) => {
   const refusal = (root: string, want = desired) => {
     try {
-      planTree(root, ['manifests', 'clusters'], want);
+      plan(root, want);
     } catch (error) {
       expect(error).toBeInstanceOf(TreeRefusedError);
       return (error as TreeRefusedError).problems.map((p) => `${p.path}: ${p.problem}`);
@@ -138,6 +156,49 @@ describe('planTree refuses before writing anything', () => {
       'manifests/c1/baseline/keep.yaml: is a folder where synthesis writes a file',
       'manifests/c1/policy: is a file where synthesis needs a folder (on the way to manifests/c1/policy/added.yaml)',
     ]);
+  });
+});
+
+describe('Staging', () => {
+  it('stages only what differs, keeps hashes, and plans like planTree', () => {
+    const root = fixture();
+    const staging = Staging.open(root, true);
+    const staged = desired.map((file) => staging.stage(file));
+    expect(staged.map((file) => file.state)).toStrictEqual(['unchanged', 'changed', 'created', 'unchanged']);
+    expect(staged.every((file) => /^[0-9a-f]{64}$/.test(file.sha256))).toBe(true);
+    expect(readdirSync(path.join(staging.dir!, 'new/manifests/c1'), { recursive: true }).sort()).toStrictEqual([
+      'baseline',
+      'baseline/change.yaml',
+      'policy',
+      'policy/added.yaml',
+    ]);
+    const plan = planStaged(root, ['manifests', 'clusters'], staged);
+    const expected = planTree(root, ['manifests', 'clusters'], desired);
+    expect({ ...plan, write: plan.write.map((f) => f.path) }).toStrictEqual({
+      ...expected,
+      write: expected.write.map((f) => f.path),
+    });
+
+    applyTree(root, plan, { prune: ['manifests', 'clusters'], staging });
+    expect(readFileSync(path.join(root, 'manifests/c1/policy/added.yaml'), 'utf8')).toBe(generated('added'));
+    expect(readFileSync(path.join(root, 'manifests/c1/baseline/change.yaml'), 'utf8')).toBe(generated('new'));
+    expect(existsSync(path.join(root, TRANSACTION_DIR))).toBe(false);
+  });
+
+  it('writes nothing when only comparing (check mode), and discard leaves no transaction folder', () => {
+    const root = fixture();
+    const before = snapshot(root);
+    const compare = Staging.open(root, false);
+    expect(desired.map((file) => compare.stage(file).state)).toStrictEqual([
+      'unchanged',
+      'changed',
+      'created',
+      'unchanged',
+    ]);
+    const staging = Staging.open(root, true);
+    for (const file of desired) staging.stage(file);
+    staging.discard();
+    expect(snapshot(root)).toStrictEqual(before);
   });
 });
 

@@ -12,6 +12,7 @@
  *   previous tree comes back byte for byte. A file-system error (EACCES, ENOSPC …) becomes one TreeWriteError
  *   naming the path and the fix.
  */
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -30,9 +31,15 @@ import { isGenerated } from './yaml-format.ts';
 
 export const TRANSACTION_DIR = '.fleet-tx';
 
+/** A file to create or change; without `content` it is already staged (see Staging). */
+export interface PlannedWrite {
+  readonly path: string;
+  readonly content?: string;
+}
+
 export interface TreePlan {
   /** Files to create or change. */
-  readonly write: readonly GeneratedFile[];
+  readonly write: readonly PlannedWrite[];
   /** Paths whose content is already what synthesis produces. */
   readonly unchanged: readonly string[];
   /** Owned files that synthesis no longer produces. */
@@ -81,9 +88,8 @@ export function planTree(
   for (const file of sorted) problems.push(...inspector.file(file.path));
   if (problems.length > 0) throw new TreeRefusedError(unique(problems));
 
-  const listed = { files: [] as string[], other: [] as string[], problems: [] as TreeProblem[] };
-  for (const folder of scope) listFiles(root, folder, inspector, listed);
-  const write: GeneratedFile[] = [];
+  const listed = listScope(root, scope, inspector);
+  const write: PlannedWrite[] = [];
   const unchanged: string[] = [];
   const created: string[] = [];
   for (const file of sorted) {
@@ -105,14 +111,150 @@ export function planTree(
     }
   }
   if (listed.problems.length > 0) throw new TreeRefusedError(unique(listed.problems));
+  return { write, unchanged, created, ...undesired(root, listed, desiredByPath, isOwned) };
+}
+
+interface Listing {
+  files: string[];
+  other: string[];
+  problems: TreeProblem[];
+}
+
+function listScope(root: string, scope: readonly string[], inspector: PathInspector): Listing {
+  const listed: Listing = { files: [], other: [], problems: [] };
+  for (const folder of scope) listFiles(root, folder, inspector, listed);
+  return listed;
+}
+
+/** Files in scope that synthesis does not produce: owned ones to remove, foreign ones (and non-files) left alone. */
+function undesired(
+  root: string,
+  listed: Listing,
+  desired: ReadonlyMap<string, unknown>,
+  isOwned: (content: string) => boolean,
+) {
   const remove: string[] = [];
   const foreign: string[] = [...listed.other];
   for (const file of listed.files.sort()) {
-    if (desiredByPath.has(file)) continue;
+    if (desired.has(file)) continue;
     if (isOwned(readFileSync(path.join(root, file), 'utf8'))) remove.push(file);
     else foreign.push(file);
   }
-  return { write, unchanged, remove: remove.sort(), foreign: foreign.sort(), created };
+  return { remove: remove.sort(), foreign: foreign.sort() };
+}
+
+/** A file as staged: its hash and how it compares with the tree; the content itself is only on disk. */
+export interface StagedFile {
+  readonly path: string;
+  readonly sha256: string;
+  /** `refused`: the path is unsafe to write (see `problems`); nothing was read or staged for it. */
+  readonly state: 'created' | 'changed' | 'unchanged' | 'refused';
+  readonly problems?: readonly TreeProblem[];
+}
+
+/**
+ * Refuses, before anything is staged, folders synthesis writes into or through (`.fleet-tx` and the scope) that
+ * are a symlink out of the repository or a file.
+ */
+export function refuseUnsafeFolders(root: string, folders: readonly string[]): void {
+  const inspector = new PathInspector(root);
+  const problems = [TRANSACTION_DIR, ...folders].flatMap((folder) => inspector.folder(folder));
+  if (problems.length > 0) throw new TreeRefusedError(unique(problems));
+}
+
+/**
+ * The staging folder of one transaction, filled while clusters render (several worker threads may stage into the
+ * same one), so the contents of a 1000-cluster fleet never sit in memory together. Without `id` nothing is
+ * written: files are only compared (check mode). Every target path is checked (path-safety.ts) before it is read;
+ * an unsafe one is staged as `refused`, and planStaged then refuses the whole run before the tree is touched.
+ */
+export class Staging {
+  readonly dir: string | undefined;
+  private readonly known = new Set<string>();
+  private readonly inspector: PathInspector;
+
+  /** Opens a new staging folder below `root`; `write: false` only compares. */
+  static open(root: string, write: boolean): Staging {
+    const id = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    return new Staging(root, write ? id : undefined);
+  }
+
+  /** `id` of an open staging folder (another thread's), or undefined to compare only. */
+  constructor(
+    readonly root: string,
+    readonly id: string | undefined,
+  ) {
+    this.dir = id === undefined ? undefined : path.join(root, TRANSACTION_DIR, id);
+    this.inspector = new PathInspector(root);
+  }
+
+  /**
+   * Compares one file with the tree and stages it when it differs. A file-system error while staging becomes a
+   * TreeWriteError (the tree is untouched).
+   */
+  stage(file: GeneratedFile): StagedFile {
+    const sha256 = createHash('sha256').update(file.content).digest('hex');
+    const problems = this.inspector.file(file.path);
+    if (problems.length > 0) return { path: file.path, sha256, state: 'refused', problems };
+    const target = path.join(this.root, file.path);
+    try {
+      const state = !existsSync(target)
+        ? 'created'
+        : readFileSync(target, 'utf8') === file.content
+          ? 'unchanged'
+          : 'changed';
+      if (state !== 'unchanged' && this.dir !== undefined) {
+        const staged = path.join(this.dir, 'new', file.path);
+        ensureParent(staged, this.known);
+        writeFile(staged, file.content);
+      }
+      return { path: file.path, sha256, state };
+    } catch (error) {
+      throw TreeWriteError.from(error, (absolute) => displayPath(this.root, absolute), true) ?? error;
+    }
+  }
+
+  /** Removes the staging folder (nothing outside it was changed). */
+  discard(): void {
+    if (this.dir === undefined) return;
+    rmSync(this.dir, { recursive: true, force: true });
+    removeEmptyTransactionRoot(this.root);
+  }
+}
+
+/**
+ * The plan for files already staged (see Staging): same classification and the same refusals as planTree, without
+ * contents — unsafe paths first, then changed files without the generated header and symlinks out of the scope.
+ */
+export function planStaged(
+  root: string,
+  scope: readonly string[],
+  staged: readonly StagedFile[],
+  isOwned: (content: string) => boolean = isGenerated,
+): TreePlan {
+  const inspector = new PathInspector(root);
+  const problems: TreeProblem[] = [TRANSACTION_DIR, ...scope].flatMap((folder) => inspector.folder(folder));
+  const sorted = [...staged].sort((a, b) => a.path.localeCompare(b.path));
+  for (const file of sorted) problems.push(...(file.problems ?? []));
+  if (problems.length > 0) throw new TreeRefusedError(unique(problems));
+
+  const listed = listScope(root, scope, inspector);
+  for (const file of sorted) {
+    if (file.state !== 'changed' || isOwned(readFileSync(path.join(root, file.path), 'utf8'))) continue;
+    listed.problems.push({
+      path: file.path,
+      problem: 'was not generated by aks-fleet (no generated header) and synthesis would overwrite it',
+      fix: `move your file elsewhere, or delete it to let synthesis write ${file.path}`,
+    });
+  }
+  if (listed.problems.length > 0) throw new TreeRefusedError(unique(listed.problems));
+  const changed = sorted.filter((file) => file.state !== 'unchanged');
+  return {
+    write: changed.map((file) => ({ path: file.path })),
+    unchanged: sorted.filter((file) => file.state === 'unchanged').map((file) => file.path),
+    created: changed.filter((file) => file.state === 'created').map((file) => file.path),
+    ...undesired(root, listed, new Map(staged.map((file) => [file.path, file])), isOwned),
+  };
 }
 
 function unique(problems: readonly TreeProblem[]): TreeProblem[] {
@@ -123,8 +265,9 @@ interface Journal {
   readonly pid: number;
   /** `staged` while operations may be half done; `committed` once every operation succeeded. */
   readonly state: 'staged' | 'committed';
+  /** `create-folder` moves a whole staged folder that did not exist in the tree (one rename instead of one per file). */
   readonly operations: ReadonlyArray<{
-    readonly op: 'write' | 'remove';
+    readonly op: 'write' | 'remove' | 'create-folder';
     readonly path: string;
     readonly existed: boolean;
   }>;
@@ -138,6 +281,8 @@ export interface ApplyOptions {
   readonly beforeOperation?: (index: number, filePath: string) => void;
   /** Folders whose empty sub-folders are removed after the commit. @default - none */
   readonly prune?: readonly string[];
+  /** Where the writes without content were staged. @default - a new staging folder; every write carries content */
+  readonly staging?: Staging;
 }
 
 /**
@@ -151,20 +296,45 @@ function ensureParent(file: string, known: Set<string>): void {
   known.add(folder);
 }
 
+/**
+ * The commit operations: created files under a folder missing from the tree move with that folder (its topmost
+ * missing ancestor) in one rename; every other write and removal is one operation per file.
+ */
+function operationsOf(root: string, plan: TreePlan): Journal['operations'] {
+  const created = new Set(plan.created);
+  const missing = new Map<string, string | undefined>();
+  /** The topmost ancestor folder of `relative` (a folder) that does not exist, if any. */
+  const topMissing = (relative: string): string | undefined => {
+    if (relative === '.' || relative === '') return undefined;
+    if (missing.has(relative)) return missing.get(relative);
+    const result = existsSync(path.join(root, relative))
+      ? undefined
+      : (topMissing(path.posix.dirname(relative)) ?? relative);
+    missing.set(relative, result);
+    return result;
+  };
+  const folders = new Set<string>();
+  const operations: Array<Journal['operations'][number]> = [];
+  for (const file of plan.write) {
+    const folder = created.has(file.path) ? topMissing(path.posix.dirname(file.path)) : undefined;
+    if (folder === undefined) operations.push({ op: 'write', path: file.path, existed: !created.has(file.path) });
+    else if (!folders.has(folder)) {
+      folders.add(folder);
+      operations.push({ op: 'create-folder', path: folder, existed: false });
+    }
+  }
+  return [...operations, ...plan.remove.map((file) => ({ op: 'remove' as const, path: file, existed: true }))];
+}
+
 /** Applies a plan atomically; on any error the tree is restored and the error rethrown. */
 export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = {}): void {
-  if (plan.write.length === 0 && plan.remove.length === 0) return;
-  const id = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const tx = path.join(root, TRANSACTION_DIR, id);
-  const createdSet = new Set(plan.created);
-  const journal: Journal = {
-    pid: process.pid,
-    state: 'staged',
-    operations: [
-      ...plan.write.map((file) => ({ op: 'write' as const, path: file.path, existed: !createdSet.has(file.path) })),
-      ...plan.remove.map((file) => ({ op: 'remove' as const, path: file, existed: true })),
-    ],
-  };
+  if (plan.write.length === 0 && plan.remove.length === 0) {
+    options.staging?.discard();
+    return;
+  }
+  const staging = options.staging ?? Staging.open(root, true);
+  const tx = staging.dir!;
+  const journal: Journal = { pid: process.pid, state: 'staged', operations: operationsOf(root, plan) };
 
   const known = new Set<string>();
   const display = (absolute: string) => displayPath(root, absolute);
@@ -172,6 +342,7 @@ export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = 
   try {
     mkdirSync(tx, { recursive: true });
     for (const file of plan.write) {
+      if (file.content === undefined) continue; // staged while rendering
       const staged = path.join(tx, 'new', file.path);
       ensureParent(staged, known);
       writeFile(staged, file.content);
@@ -196,7 +367,7 @@ export function applyTree(root: string, plan: TreePlan, options: ApplyOptions = 
         ensureParent(backup, known);
         renameSync(target, backup);
       }
-      if (operation.op === 'write') {
+      if (operation.op !== 'remove') {
         ensureParent(target, known);
         renameSync(path.join(tx, 'new', operation.path), target);
       }
@@ -250,8 +421,8 @@ function rollback(root: string, tx: string, journal: Journal): void {
         ensureParent(target, known);
         renameSync(backup, target); // replaces a new version if one was already moved in
       }
-    } else if (operation.op === 'write' && !existsSync(staged) && existsSync(target)) {
-      rmSync(target); // it was created by this transaction
+    } else if (operation.op !== 'remove' && !existsSync(staged) && existsSync(target)) {
+      rmSync(target, { recursive: true }); // it was created by this transaction (a file or a whole folder)
     }
   }
   rmSync(tx, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
 import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
@@ -130,6 +130,17 @@ describe('fleet diff', () => {
       'bu0001a0042-03: ServiceAccount/a0042/aspnetapp → ServiceAccount/a0042/webapp looks like a rename: Flux deletes the old object and creates the new one (not an in-place update)',
     );
     expect(diff.warnings).toContain('bu0001a0042-03: Flux prune will delete ServiceAccount/a0042/aspnetapp');
+  });
+
+  it('reads only the files that differ, yet knows which clusters stay (one deleted file is no cluster leaving)', async () => {
+    const root = await repoWithBase();
+    rmSync(path.join(root, 'manifests/bu0001a0042-03/workload/serviceaccount-aspnetapp.yaml'));
+    const result = await runCli(['diff', '--base', 'HEAD', '--root', root, '-o', 'json']);
+    const diff = JSON.parse(result.stdout) as FleetDiff;
+    expect(diff.clusters.map((c) => [c.cluster, c.removed, c.added])).toStrictEqual([
+      ['bu0001a0042-03', ['ServiceAccount/a0042/aspnetapp'], []],
+    ]);
+    expect(diff.warnings).toStrictEqual(['bu0001a0042-03: Flux prune will delete ServiceAccount/a0042/aspnetapp']);
   });
 
   it('reports a cluster leaving the fleet and the infrastructure it changes per region', async () => {

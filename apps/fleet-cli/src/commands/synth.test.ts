@@ -235,7 +235,7 @@ describe('fleet synth ownership and scope', () => {
     document.spec.workload.namespace = 'a0043';
     const { fleet } = loadFleet(writeFleetFile(document));
     let operations = 0;
-    expect(() =>
+    await expect(
       synthesize({
         root,
         clusters: clusterDefinitions(fleet),
@@ -245,7 +245,7 @@ describe('fleet synth ownership and scope', () => {
           if (index === 7) throw new Error('disk full (injected)');
         },
       }),
-    ).toThrow('disk full (injected)');
+    ).rejects.toThrow('disk full (injected)');
     expect(operations).toBe(7);
     expect(readTree(root)).toStrictEqual(before);
   });

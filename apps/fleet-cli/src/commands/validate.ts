@@ -1,17 +1,21 @@
 /**
- * `fleet validate [-o text|json] [--list-rules] [--fleet PATH] [--root DIR]`: runs every gate rule on the synthesized
- * tree; one line per finding, exit 1 on any error.
+ * `fleet validate [-o text|json] [--list-rules] [--fleet PATH] [--root DIR] [--changed-since REF]`: runs every gate
+ * rule on the synthesized tree; one line per finding, exit 1 on any error. With `--changed-since`, clusters whose
+ * files are byte-identical to REF (a ref the gate already passed) are not validated again; fleet-wide checks still run.
  */
 import { existsSync } from 'node:fs';
 import { loadFleet } from '@aks-fleet/fleet';
 import {
+  clusterOfFile,
+  clusterTreesFromFiles,
   defaultContainerPolicy,
   formatFinding,
-  readClusterTrees,
   readWorkingTree,
   RULES,
+  unchangedClusters,
   validate,
   type GateContext,
+  type TreeFiles,
 } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem, PLAN_PATH } from '@aks-fleet/infra';
 import { kustomizeLocation } from '@aks-fleet/util';
@@ -23,17 +27,26 @@ import { rootFlag } from '../workspace-root.ts';
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'run the gate rules on the committed tree (--list-rules lists them)',
-  usage: ['fleet validate [--fleet PATH] [--root DIR] [-o text|json]', 'fleet validate --list-rules [-o text|json]'],
+  usage: [
+    'fleet validate [--fleet PATH] [--root DIR] [--changed-since REF] [-o text|json]',
+    'fleet validate --list-rules [-o text|json]',
+  ],
   description: `
 Runs every gate rule on the synthesized tree as it is on disk (what is committed): object schemas (the typed models,
 then the real CRDs), kustomize builds, the Flux graph, fleet invariants, security, deprecated APIs, and the ARM
 templates against the official ARM schemas. The CRDs and ARM schemas are read from $FLEET_SCHEMA_LOCATION (default
 .cache/schemas, filled by scripts/fetch-schemas.sh); kustomize from .cache/tools (scripts/install-tools.sh).
-One line per finding with its fix; exit 1 on any error.`,
+One line per finding with its fix; exit 1 on any error. With --changed-since REF, clusters whose files equal REF's
+(a ref the gate already passed; compared by git blob id) are not validated again; fleet-wide checks still run.`,
   flags: {
     'list-rules': { type: 'boolean', description: 'list every rule with its rationale and exit' },
     fleet: FLEET_FLAG,
     root: ROOT_FLAG,
+    'changed-since': {
+      type: 'string',
+      value: 'REF',
+      description: "skip clusters whose files equal REF's (a git ref the gate already passed)",
+    },
   },
   outputs: ['text', 'json'],
   run: ({ flags, out }) =>
@@ -42,6 +55,7 @@ One line per finding with its fix; exit 1 on any error.`,
         root: rootFlag(flags.root),
         ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}),
         listRules: flags['list-rules'] === true,
+        ...(typeof flags['changed-since'] === 'string' ? { changedSince: flags['changed-since'] } : {}),
       },
       out,
     ),
@@ -51,6 +65,8 @@ export interface ValidateArgs {
   readonly root: string;
   readonly fleet?: string;
   readonly listRules: boolean;
+  /** Skip clusters whose files equal this git ref's. @default - validate every cluster */
+  readonly changedSince?: string;
 }
 
 export function kustomizePath(root: string): string | undefined {
@@ -58,11 +74,16 @@ export function kustomizePath(root: string): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
-/** The synthesized ARM templates and their schema check, for the infrastructure rules. */
-function infrastructure(root: string): GateContext['infrastructure'] {
+/**
+ * The synthesized ARM templates and their schema check, for the infrastructure rules. Templates of `skip` clusters
+ * (unchanged since a validated ref) are read — the fleet-wide deploy rules follow references into them — but not
+ * schema-checked again.
+ */
+function infrastructure(files: TreeFiles, skip: ReadonlySet<string>): GateContext['infrastructure'] {
   const templates = new Map<string, unknown>();
   let plan: unknown;
-  for (const [file, content] of readWorkingTree(root, ['infrastructure'])) {
+  for (const [file, content] of files) {
+    if (!file.startsWith('infrastructure/')) continue;
     if (file.endsWith('/template.json')) templates.set(file, JSON.parse(content));
     if (file === PLAN_PATH) plan = JSON.parse(content);
   }
@@ -73,6 +94,7 @@ function infrastructure(root: string): GateContext['infrastructure'] {
     templates,
     plan,
     validateTemplate: (file, template) => {
+      if (skip.has(clusterOfFile(file) ?? '')) return [];
       try {
         validator ??= ArmSchemaValidator.load({});
       } catch (error) {
@@ -88,7 +110,7 @@ function infrastructure(root: string): GateContext['infrastructure'] {
   };
 }
 
-export function runValidate(args: ValidateArgs, out: Output): number {
+export async function runValidate(args: ValidateArgs, out: Output): Promise<number> {
   if (args.listRules) {
     const width = Math.max(...RULES.map((rule) => rule.id.length));
     if (out.json) out.result(RULES.map(({ id, rationale }) => ({ id, rationale })));
@@ -96,7 +118,14 @@ export function runValidate(args: ValidateArgs, out: Output): number {
     return 0;
   }
   const { fleet } = loadFleet(args.fleet);
-  const clusters = readClusterTrees(args.root);
+  const files = readWorkingTree(args.root);
+  const unchanged =
+    args.changedSince === undefined ? new Set<string>() : unchangedClusters(args.root, args.changedSince, files);
+  // Every cluster's objects are read: fleet-wide rules (deploy/*, fleet/*) need the whole fleet. What unchanged
+  // clusters skip is the costly per-cluster work (kustomize builds, ARM schema checks); findings in their files were
+  // judged at the ref already and are left out.
+  const clusterFiles = new Map([...files].filter(([file]) => !file.startsWith('infrastructure/')));
+  const clusters = clusterTreesFromFiles(clusterFiles);
   if (clusters.length === 0) {
     throw new CliError(
       `no synthesized tree under ${args.root} (no clusters/<cluster>/ folder)`,
@@ -104,22 +133,26 @@ export function runValidate(args: ValidateArgs, out: Output): number {
       1,
     );
   }
-  const result = validate({
+  const full = await validate({
     root: args.root,
     fleet,
     clusters,
+    unchanged,
     kustomize: kustomizePath(args.root),
     validators: gateObjectValidators(),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
     exceptions: fleet.spec.policyExceptions,
     apiAccess: fleet.spec.apiAccess,
-    infrastructure: infrastructure(args.root),
+    infrastructure: infrastructure(files, unchanged),
   });
+  const result = { ...full, findings: full.findings.filter((f) => !unchanged.has(clusterOfFile(f.file) ?? '')) };
   const errors = result.findings.filter((f) => f.severity === 'ERROR').length;
   if (out.json) {
-    out.result({ ...result, errors });
+    out.result({ ...result, errors, skipped: [...unchanged].sort() });
   } else {
     for (const finding of result.findings) out.line(formatFinding(finding));
+    if (unchanged.size > 0)
+      out.line(`skipped ${unchanged.size} cluster(s) whose files are unchanged since ${args.changedSince}`);
     out.line(
       `${result.rules} rules on ${result.objects} objects in ${result.clusters} clusters: ${errors} error(s), ${result.findings.length - errors} warning(s)`,
     );

@@ -2,7 +2,7 @@
 import type { KubernetesObject } from '@aks-fleet/synth';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ApiAccess, GateContext, Rule } from '../rule.ts';
+import type { ApiAccess, GateContext, SyncRule } from '../rule.ts';
 import { defaultContainerPolicy } from '../validate.ts';
 import { exposureRules } from './exposure-rules.ts';
 import { POD_KINDS } from './pod-specs.ts';
@@ -11,7 +11,7 @@ import { serviceAccountTokenRules } from './service-account-token-rules.ts';
 
 const RUNS = 60;
 
-function run(rules: readonly Rule[], objects: readonly KubernetesObject[], apiAccess: readonly ApiAccess[] = []) {
+function run(rules: readonly SyncRule[], objects: readonly KubernetesObject[], apiAccess: readonly ApiAccess[] = []) {
   const context: GateContext = {
     root: '/nonexistent',
     clusters: [

@@ -3,7 +3,7 @@
  * externalIPs open the pods on node addresses, around the ingress and its TLS (host ports: pss-baseline-host-ports).
  */
 import type { KubernetesObject } from '@aks-fleet/synth';
-import type { Rule } from '../rule.ts';
+import type { SyncRule } from '../rule.ts';
 import { objectRef } from '../tree.ts';
 import { excepted } from './exceptions.ts';
 
@@ -11,7 +11,7 @@ function serviceRule(
   id: string,
   rationale: string,
   check: (spec: { type?: string; externalIPs?: readonly string[] }) => { message: string; fix: string } | undefined,
-): Rule {
+): SyncRule {
   return {
     id,
     rationale,
@@ -26,7 +26,7 @@ function serviceRule(
   };
 }
 
-export const exposureRules: Rule[] = [
+export const exposureRules: SyncRule[] = [
   serviceRule(
     'security/node-port',
     'A NodePort Service listens on every node, around the ingress, its TLS and the App Gateway WAF.',

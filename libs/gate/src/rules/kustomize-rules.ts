@@ -1,18 +1,102 @@
-/** `kustomize build` of every folder, with the real pinned kustomize. */
-import { spawnSync } from 'node:child_process';
+/**
+ * `kustomize build` of every folder, with the real pinned kustomize — one build per cluster, all clusters in
+ * parallel: a temporary kustomization lists the cluster's root folders (`manifests/<cluster>`, `clusters/<cluster>`),
+ * which list their layer folders. A build that passes proves every folder below it builds; only when one fails are
+ * the folders below it built one by one, so each finding still names the folder that fails on its own.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import type { Finding } from '../finding.ts';
 import type { Rule } from '../rule.ts';
+
+/** Why `kustomize build <directory>` fails (its first error line), or undefined when it builds. */
+function build(kustomize: string, directory: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(kustomize, ['build', directory], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => resolve(error.message.trim().split('\n')[0]!));
+    child.on('close', (code) => resolve(code === 0 ? undefined : (stderr || 'failed').trim().split('\n')[0]!));
+  });
+}
+
+/**
+ * A build and what its success proves: `folder` (a folder of the tree, reported when its own build fails) or a
+ * temporary kustomization; `below` are built one by one only when this build fails.
+ */
+interface BuildUnit {
+  readonly directory: string;
+  readonly folder?: string;
+  readonly below: readonly BuildUnit[];
+}
+
+/** The folders a build of `folder` also builds: itself and, recursively, the listed resources that are folders. */
+function coveredBy(root: string, folder: string, folders: ReadonlySet<string>): string[] {
+  let resources: unknown;
+  try {
+    resources = (
+      parse(readFileSync(path.join(root, folder, 'kustomization.yaml'), 'utf8')) as { resources?: unknown } | null
+    )?.resources;
+  } catch {
+    return [folder];
+  }
+  const children = (Array.isArray(resources) ? resources : [])
+    .filter((r): r is string => typeof r === 'string')
+    .map((r) => path.posix.join(folder, r))
+    .filter((child) => folders.has(child) && existsSync(path.join(root, child)));
+  return [folder, ...children.flatMap((child) => coveredBy(root, child, folders))];
+}
+
+/** Units of a cluster's folders: each top folder, with the folders it lists below it. */
+function folderUnits(root: string, folders: readonly string[]): BuildUnit[] {
+  const all = new Set(folders);
+  const grouped = new Set<string>();
+  const leaf = (folder: string): BuildUnit => ({ directory: path.join(root, folder), folder, below: [] });
+  const units: BuildUnit[] = [];
+  for (const top of folders.filter((f) => !all.has(path.posix.dirname(f)))) {
+    const covered = [...new Set(coveredBy(root, top, all))].filter((f) => !grouped.has(f));
+    for (const f of covered) grouped.add(f);
+    units.push({ ...leaf(top), below: covered.filter((f) => f !== top).map(leaf) });
+  }
+  return [...units, ...folders.filter((f) => !grouped.has(f)).map(leaf)];
+}
+
+/** One unit per cluster: a temporary kustomization (in `scratch`) listing the cluster's top folders. */
+function clusterUnit(root: string, scratch: string, index: number, folders: readonly string[]): BuildUnit {
+  const below = folderUnits(root, folders);
+  if (below.length === 1) return below[0]!;
+  const directory = path.join(scratch, String(index));
+  mkdirSync(directory);
+  const resources = below.map((unit) => path.relative(directory, unit.directory).split(path.sep).join('/'));
+  writeFileSync(
+    path.join(directory, 'kustomization.yaml'),
+    stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),
+  );
+  return { directory, below };
+}
+
+/** Runs `task` on every item, `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 export const kustomizeRules: Rule[] = [
   {
     id: 'kustomize/build',
     rationale:
       'kustomize-controller builds each path exactly like this; a folder that does not build never reconciles.',
-    check: (context) => {
-      const findings: Finding[] = [];
-      const folders = context.clusters.flatMap((c) => c.folders);
-      if (!context.kustomize) {
+    check: async (context) => {
+      const clusters = context.clusters.filter((c) => !context.unchanged?.has(c.name) && c.folders.length > 0);
+      const folders = clusters.flatMap((c) => c.folders);
+      const kustomize = context.kustomize;
+      if (!kustomize) {
         return folders.length === 0
           ? []
           : [
@@ -26,21 +110,30 @@ export const kustomizeRules: Rule[] = [
               },
             ];
       }
-      for (const folder of folders) {
-        const result = spawnSync(context.kustomize, ['build', path.join(context.root, folder)], { encoding: 'utf8' });
-        if (result.status !== 0) {
-          const reason = (result.stderr || result.error?.message || 'failed').trim().split('\n')[0]!;
-          findings.push({
-            severity: 'ERROR',
-            rule: 'kustomize/build',
-            file: `${folder}/kustomization.yaml`,
-            object: '-',
-            message: `kustomize build fails: ${reason}`,
-            fix: 'list only existing files in kustomization.yaml (re-synthesize)',
-          });
-        }
+      const failures = new Map<string, string>();
+      const check = async (unit: BuildUnit): Promise<void> => {
+        const reason = await build(kustomize, unit.directory);
+        if (reason === undefined) return; // so does every folder below it
+        if (unit.folder !== undefined) failures.set(unit.folder, reason);
+        for (const below of unit.below) await check(below);
+      };
+      const scratch = mkdtempSync(path.join(tmpdir(), 'fleet-kustomize-'));
+      try {
+        const units = clusters.map((cluster, index) => clusterUnit(context.root, scratch, index, cluster.folders));
+        await eachLimited(units, availableParallelism(), check);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
       }
-      return findings;
+      return folders
+        .filter((folder) => failures.has(folder))
+        .map((folder): Finding => ({
+          severity: 'ERROR',
+          rule: 'kustomize/build',
+          file: `${folder}/kustomization.yaml`,
+          object: '-',
+          message: `kustomize build fails: ${failures.get(folder)}`,
+          fix: 'list only existing files in kustomization.yaml (re-synthesize)',
+        }));
     },
   },
 ];

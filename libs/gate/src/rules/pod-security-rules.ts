@@ -9,7 +9,7 @@
  */
 import type { KubernetesObject } from '@aks-fleet/synth';
 import type { Finding } from '../finding.ts';
-import type { GateContext, Rule } from '../rule.ts';
+import type { GateContext, SyncRule } from '../rule.ts';
 import { objectRef } from '../tree.ts';
 import { excepted } from './exceptions.ts';
 import { containerEntries, podTemplateOf, type ContainerEntry, type Handler, type PodTemplate } from './pod-specs.ts';
@@ -104,7 +104,7 @@ function namespaceLevels(objects: readonly KubernetesObject[]): Map<string, PssL
   return levels;
 }
 
-function controlRule(control: Control): Rule {
+function controlRule(control: Control): SyncRule {
   return {
     id: control.id,
     rationale: control.rationale,
@@ -549,4 +549,4 @@ const restricted: Control[] = [
 ];
 
 /** One rule per Pod Security Standards control, baseline first. */
-export const podSecurityRules: Rule[] = [...baseline, ...restricted].map(controlRule);
+export const podSecurityRules: SyncRule[] = [...baseline, ...restricted].map(controlRule);

@@ -4,7 +4,7 @@
  * namespace) or to the service account a workload runs as — one compromised pod then owns the cluster.
  */
 import type { KubernetesObject } from '@aks-fleet/synth';
-import type { Rule } from '../rule.ts';
+import type { SyncRule } from '../rule.ts';
 import { objectRef } from '../tree.ts';
 import { excepted } from './exceptions.ts';
 import { podTemplateOf } from './pod-specs.ts';
@@ -55,7 +55,7 @@ function isBroad(subject: Subject): boolean {
   return BROAD_SUBJECTS.includes(subject.name) || subject.name.startsWith(NAMESPACE_SERVICE_ACCOUNTS);
 }
 
-export const rbacRules: Rule[] = [
+export const rbacRules: SyncRule[] = [
   {
     id: RBAC_ESCALATION_RULE,
     rationale:

@@ -3,14 +3,14 @@
  * Only workloads the fleet model declares under `spec.apiAccess` (with the reason they call the API) may have one.
  */
 import type { KubernetesObject } from '@aks-fleet/synth';
-import type { Rule } from '../rule.ts';
+import type { SyncRule } from '../rule.ts';
 import { objectRef } from '../tree.ts';
 import { excepted } from './exceptions.ts';
 import { podTemplateOf } from './pod-specs.ts';
 
 export const SERVICE_ACCOUNT_TOKEN_RULE = 'security/service-account-token';
 
-export const serviceAccountTokenRules: Rule[] = [
+export const serviceAccountTokenRules: SyncRule[] = [
   {
     id: SERVICE_ACCOUNT_TOKEN_RULE,
     rationale:

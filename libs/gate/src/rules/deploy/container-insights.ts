@@ -4,7 +4,7 @@
  * region's hub firewall to every Azure Monitor endpoint the agent uses.
  */
 import type { Finding } from '../../finding.ts';
-import type { Rule } from '../../rule.ts';
+import type { SyncRule } from '../../rule.ts';
 import { armResources, field, json, list, nameInResourceId, ofType, strings } from '../arm-resources.ts';
 import type { FileResource, JsonObject } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
@@ -68,7 +68,7 @@ function collectsContainerInsights({ resource }: FileResource): boolean {
   return collects && flows;
 }
 
-export const containerInsights: Rule = {
+export const containerInsights: SyncRule = {
   id: RULE,
   rationale:
     'The monitoring add-on with managed identity auth collects nothing without a data collection rule associated ' +

@@ -3,7 +3,7 @@
  * App Gateway listener → backend host → the cluster's Ingress for that host and path → its Service → pods whose
  * readiness or liveness probe serves that path — so a region fails over when its workload is down.
  */
-import type { Rule } from '../../rule.ts';
+import type { SyncRule } from '../../rule.ts';
 import type { ClusterTree } from '../../tree.ts';
 import { armResources, clusterOfFile, field, json, list, ofType, type FileResource } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
@@ -69,7 +69,7 @@ function probeMiss(cluster: ClusterTree | undefined, host: string, probe: string
   return `${host}${probe} reaches ${services}, whose pods' health endpoints are ${endpoints}`;
 }
 
-export const deepHealthProbe: Rule = {
+export const deepHealthProbe: SyncRule = {
   id: RULE,
   rationale:
     'Front Door fails a region over only when its probe fails: a probe of a static file proves the gateway ' +

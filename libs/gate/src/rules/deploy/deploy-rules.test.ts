@@ -28,7 +28,7 @@ const committed = (() => {
   return { fleet: loadFleet().fleet as Fleet, templates, clusters: readClusterTrees(REPO) };
 })();
 
-function run(mutate: (f: Fixture) => void = () => {}): string[] {
+async function run(mutate: (f: Fixture) => void = () => {}): Promise<string[]> {
   const fixture: Fixture = structuredClone(committed);
   mutate(fixture);
   const context: GateContext = {
@@ -39,7 +39,7 @@ function run(mutate: (f: Fixture) => void = () => {}): string[] {
     exceptions: [],
     infrastructure: { templates: fixture.templates, validateTemplate: () => [] },
   };
-  return validate(context, deployRules).findings.map(formatFinding);
+  return (await validate(context, deployRules)).findings.map(formatFinding);
 }
 
 const STAMP_03 = 'infrastructure/clusters/bu0001a0042-03/stamp/template.json';
@@ -233,16 +233,16 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
 ];
 
 describe('deploy/* rules', () => {
-  it('find nothing in the committed default fleet (positive control)', () => {
-    expect(run()).toStrictEqual([]);
+  it('find nothing in the committed default fleet (positive control)', async () => {
+    expect(await run()).toStrictEqual([]);
   });
 
   it('every deploy rule has a failing fixture', () => {
     expect(deployRules.map((r) => r.id).filter((id) => !FIXTURES.some((f) => f.rule === id))).toStrictEqual([]);
   });
 
-  it.each(FIXTURES)('fail $rule on $name', ({ rule, mutate, line }) => {
-    const findings = run(mutate);
+  it.each(FIXTURES)('fail $rule on $name', async ({ rule, mutate, line }) => {
+    const findings = await run(mutate);
     expect(
       findings.some((f) => line.test(f)),
       `expected a line matching\n  ${line.source}\ngot\n  ${findings.join('\n  ')}`,
@@ -253,9 +253,9 @@ describe('deploy/* rules', () => {
     ).toBe(true);
   });
 
-  it('accept what the defects are not: a private endpoint with its own static address, LTS on Premium, no AAD monitoring', () => {
+  it('accept what the defects are not: a private endpoint with its own static address, LTS on Premium, no AAD monitoring', async () => {
     expect(
-      run((f) => {
+      await run((f) => {
         const endpoint = props(keyVaultEndpoint(f));
         (endpoint.subnet as { id: string }).id = toIngressSubnet((endpoint.subnet as { id: string }).id);
         endpoint.ipConfigurations = [

@@ -2,7 +2,7 @@
  * deploy/fixed-ip-subnet: an internal load balancer's fixed IP shares its subnet with nothing dynamically addressed.
  * The infrastructure deploys before Flux creates the Service, and Azure allocates dynamic IPs lowest-first.
  */
-import type { Rule } from '../../rule.ts';
+import type { SyncRule } from '../../rule.ts';
 import { objectRef } from '../../tree.ts';
 import { armResources, clusterOfFile, field, isType, json, list } from '../arm-resources.ts';
 import { nameInResourceId, objectsIn, ofType } from '../arm-resources.ts';
@@ -56,7 +56,7 @@ function nodeSubnet(resources: readonly FileResource[]): string | undefined {
     .find((subnet) => subnet !== undefined);
 }
 
-export const fixedIpSubnet: Rule = {
+export const fixedIpSubnet: SyncRule = {
   id: RULE,
   rationale:
     'Azure hands out dynamic IPs lowest-first: anything dynamic deployed before a Service with a fixed ILB IP in ' +

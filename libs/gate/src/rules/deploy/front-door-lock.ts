@@ -2,7 +2,7 @@
  * deploy/front-door-lock: the App Gateway behind every Front Door origin blocks, in Prevention mode, each request
  * whose X-Azure-FDID header is not the origin's own Front Door profile id (read with reference() at deploy time).
  */
-import type { Rule } from '../../rule.ts';
+import type { SyncRule } from '../../rule.ts';
 import { armResources, field, json, list, nameInResourceId, ofType } from '../arm-resources.ts';
 import type { FileResource, JsonObject } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
@@ -41,7 +41,7 @@ function lockedTo(resources: readonly FileResource[], gateway: FileResource, pro
   });
 }
 
-export const frontDoorLock: Rule = {
+export const frontDoorLock: SyncRule = {
   id: RULE,
   rationale:
     "The AzureFrontDoor.Backend service tag admits every tenant's Front Door; only a WAF rule on X-Azure-FDID keeps " +

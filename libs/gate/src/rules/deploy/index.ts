@@ -2,7 +2,7 @@
  * The deploy/* rules: what makes a schema-valid fleet fail on real Azure. Each works on any fleet: it reads the
  * synthesized objects and templates (and the model's node pools), never the default fleet's names.
  */
-import type { Rule } from '../../rule.ts';
+import type { SyncRule } from '../../rule.ts';
 import { containerInsights } from './container-insights.ts';
 import { deepHealthProbe } from './deep-health-probe.ts';
 import { fixedIpSubnet } from './fixed-ip-subnet.ts';
@@ -12,7 +12,7 @@ import { peakFits } from './peak-fits.ts';
 
 export { surgeAt } from './peak-fits.ts';
 
-export const deployRules: Rule[] = [
+export const deployRules: SyncRule[] = [
   fixedIpSubnet,
   kubernetesSupport,
   containerInsights,

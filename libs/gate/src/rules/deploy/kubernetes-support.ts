@@ -10,13 +10,13 @@ import {
   standardSupportMinors,
 } from '@aks-fleet/fleet';
 import type { Finding } from '../../finding.ts';
-import type { Rule } from '../../rule.ts';
+import type { SyncRule } from '../../rule.ts';
 import { armResources, field, json, list, ofType } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
 
 const RULE = 'deploy/kubernetes-support';
 
-export const kubernetesSupport: Rule = {
+export const kubernetesSupport: SyncRule = {
   id: RULE,
   rationale:
     'AKS refuses to create a cluster on a minor out of support, and serves an old minor only under long-term ' +

@@ -4,7 +4,7 @@
  * anti-affinity on its own pods, else at the pools' pods per node.
  */
 import { clustersOf, AKS_NODE_MAX_PODS } from '@aks-fleet/fleet';
-import type { Rule } from '../../rule.ts';
+import type { SyncRule } from '../../rule.ts';
 import { objectRef, type ClusterTree, type TreeObject } from '../../tree.ts';
 import { deployFinding } from './finding.ts';
 
@@ -78,7 +78,7 @@ function maxReplicasOf(cluster: ClusterTree, deployment: TreeObject): { replicas
   return { replicas, source: `replicas ${replicas}` };
 }
 
-export const peakFits: Rule = {
+export const peakFits: SyncRule = {
   id: RULE,
   rationale:
     'At peak (the autoscaler maximum, e.g. with a failed-over region) a rolling update still needs room for its ' +
