@@ -8,7 +8,7 @@
  *   every desired field (no defaulting surprise).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
+import { FLUX_BOOTSTRAP, parseQuantity } from '@aks-fleet/fleet';
 import type { DesiredObject } from './desired-state.ts';
 import { KubeApiError, objectKey, type KubeClient, type KubeObject } from './kube-client.ts';
 
@@ -94,34 +94,6 @@ export async function diffAgainstLive(client: KubeClient, desired: DesiredObject
   return differences(normalizeLive(live), normalizeLive(applied));
 }
 
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** Kubernetes quantity → number ("500m" → 0.5, "1Gi" → 1073741824), or undefined. */
-export function quantity(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return undefined;
-  const match = QUANTITY.exec(value);
-  if (!match) return undefined;
-  return Number(match[1]) * 10 ** Number(match[2] ?? 0) * (match[3] ? SUFFIX[match[3]]! : 1);
-}
-
 const isEmpty = (value: unknown): boolean =>
   value === null ||
   value === undefined ||
@@ -154,8 +126,8 @@ export function droppedOrRewritten(desired: unknown, actual: unknown, path = '',
       droppedOrRewritten(value, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key, out);
     return out;
   }
-  const [a, b] = [quantity(desired), quantity(actual)];
-  if (a !== undefined && b !== undefined && Math.abs(a - b) <= Math.abs(a) * 1e-9) return out;
+  const [a, b] = [parseQuantity(desired), parseQuantity(actual)];
+  if (!Number.isNaN(a) && !Number.isNaN(b) && Math.abs(a - b) <= Math.abs(a) * 1e-9) return out;
   out.push(`${path}: ${JSON.stringify(desired)} → ${actual === undefined ? '(dropped)' : JSON.stringify(actual)}`);
   return out;
 }

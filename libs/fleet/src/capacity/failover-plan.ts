@@ -9,6 +9,7 @@
  * at its replicas, each in a rolling update at once (peak + maxSurge pods). Daemon pods of AKS add-ons are not counted.
  */
 import { clustersOf } from '../names.ts';
+import { cpuMillicores, memoryMiB } from './quantity.ts';
 import type { Cluster, Fleet } from '../schema.ts';
 import {
   AKS_NODE_MAX_PODS,
@@ -109,32 +110,6 @@ export interface FailoverPlan {
   readonly lostClusters: readonly string[];
   readonly survivors: readonly SurvivorVerdict[];
   readonly absorbs: boolean;
-}
-
-/** `250m` → 250, `2` → 2000. */
-export function cpuMillicores(quantity: string | number | undefined): number {
-  if (quantity === undefined) return 0;
-  const text = String(quantity);
-  return text.endsWith('m') ? Number(text.slice(0, -1)) : Math.round(Number(text) * 1000);
-}
-
-const MEMORY_UNITS: Readonly<Record<string, number>> = {
-  Ki: 1 / 1024,
-  Mi: 1,
-  Gi: 1024,
-  Ti: 1024 * 1024,
-  K: 1000 / 1024 / 1024,
-  M: 1e6 / 1024 / 1024,
-  G: 1e9 / 1024 / 1024,
-};
-
-/** `640Mi` → 640, `1Gi` → 1024 (MiB). */
-export function memoryMiB(quantity: string | number | undefined): number {
-  if (quantity === undefined) return 0;
-  const match = /^([0-9.]+)([A-Za-z]*)$/.exec(String(quantity));
-  if (!match) return Number.NaN;
-  const unit = match[2] ?? '';
-  return unit === '' ? Number(match[1]) / 1024 / 1024 : Number(match[1]) * (MEMORY_UNITS[unit] ?? Number.NaN);
 }
 
 function surgeOf(spec: DeploymentSpec, replicas: number): number {

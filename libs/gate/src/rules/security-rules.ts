@@ -1,6 +1,6 @@
 /** Security rules: what Azure Policy would deny at admission, caught at review time instead. */
+import { parseQuantity } from '@aks-fleet/fleet';
 import type { Finding } from '../finding.ts';
-import { parseQuantity } from '../quantity.ts';
 import type { GateContext, Rule } from '../rule.ts';
 import { objectRef, type TreeObject } from '../tree.ts';
 import { excepted } from './exceptions.ts';
