@@ -3,6 +3,7 @@
  * every failure into one line on stderr with the fix — never a stack trace (FLEET_DEBUG=1 shows it).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestName } from '@aks-fleet/util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
 import {
   formatTreeProblem,
@@ -73,6 +74,7 @@ function requireCommand(name: string): Command {
   const closest = closestName(
     name,
     COMMANDS.map((c) => c.name),
+    2,
   );
   throw new CliError(
     `unknown command "${name}"`,
@@ -126,7 +128,7 @@ function flagError(command: Command, error: Error & { code?: string }): CliError
         `${flag} is not a flag of \`fleet ${command.name}\` (it belongs to ${owners.join(', ')})`,
         `remove it; ${help}`,
       );
-    const closest = closestName(name, Object.keys({ ...COMMON_FLAGS, ...command.flags }));
+    const closest = closestName(name, Object.keys({ ...COMMON_FLAGS, ...command.flags }), 2);
     return new CliError(
       `unknown flag ${flag} for \`fleet ${command.name}\``,
       `${closest ? `did you mean --${closest}? ` : ''}${help}`,
@@ -155,25 +157,6 @@ function outputFormat(command: Command, flags: Record<string, unknown>): OutputF
     );
   }
   return requested as OutputFormat;
-}
-
-/** The closest of `names` within two edits, for "did you mean". */
-function closestName(input: string, names: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length]!;
-  };
-  const ranked = names.map((name) => ({ name, d: distance(input, name) })).sort((x, y) => x.d - y.d);
-  return ranked[0] && ranked[0].d <= 2 ? ranked[0].name : undefined;
 }
 
 /** Every failure as one line (or one line per model issue) on stderr, and its exit code. Exported for its test. */

@@ -1,3 +1,4 @@
 export * from './sort-keys.ts';
 export * from './schema-location.ts';
 export * from './tool-location.ts';
+export * from './closest-name.ts';

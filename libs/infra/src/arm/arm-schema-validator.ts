@@ -19,7 +19,7 @@ import {
   kubernetesConfigurationWrappers,
   operationsManagementSolutionsSchema,
 } from './local-schemas.ts';
-import { schemaLocation } from '@aks-fleet/util';
+import { closestName, schemaLocation } from '@aks-fleet/util';
 import { ARM_SCHEMA_BASE, listArmSchemaFiles } from './arm-schema-files.ts';
 import {
   allowExpressionsInEnvelope,
@@ -425,32 +425,6 @@ function joinPath(prefix: string, relative: string): string {
   return `${base}${relative}`;
 }
 
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  const exact = candidates.find((c) => c.toLowerCase() === lower);
-  if (exact) return exact;
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance <= 3 && (!best || distance < best.distance)) best = { candidate, distance };
-  }
-  return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 function stripExpressionPattern(pattern: string): string {
   const prefix = `(?:${EXPRESSION_PATTERN})|(?:`;
   return pattern.startsWith(prefix) ? pattern.slice(prefix.length, -1) : pattern;
@@ -466,7 +440,7 @@ function toProblem(error: ErrorObject, file: string, prefix: string, resource: s
       const allowed = Object.keys(
         ((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object,
       ).sort();
-      const suggestion = closest(property, allowed);
+      const suggestion = closestName(property, allowed, 3);
       return {
         ...base,
         path: `${at}.${property}`,
