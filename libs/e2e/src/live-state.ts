@@ -49,8 +49,13 @@ export function withFluxOwnerLabels(desired: DesiredObject): KubeObject {
   return object;
 }
 
-function normalizeLive(object: KubeObject): KubeObject {
+/**
+ * What a server-side apply can change: status is left out because the controllers write it between our GET and the
+ * dry-run (a Deployment scaling back after a drift revert moves its replica counts), and an apply never sets it.
+ */
+export function normalizeLive(object: KubeObject): KubeObject {
   const copy = structuredClone(object);
+  delete copy.status;
   delete copy.metadata.managedFields;
   delete copy.metadata.resourceVersion;
   delete copy.metadata.generation;
