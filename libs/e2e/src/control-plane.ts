@@ -125,7 +125,15 @@ export class RegionControlPlane {
     const managed = this.supervisor.start(`${this.region}/${component}`, this.tools.bin(component), args, {
       group: this.region,
       logFile: path.join(this.dir, 'logs', `${component}.log`),
-      env: { PATH: process.env.PATH, HOME: path.join(this.dir, 'home'), TMPDIR: path.join(this.dir, 'tmp'), ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: path.join(this.dir, 'home'),
+        TMPDIR: path.join(this.dir, 'tmp'),
+        // Collect at 50 % heap growth instead of 100 %: a region's seven Go processes hold a few hundred objects, so
+        // the extra GC work is small and the memory a CI machine spends on three regions drops.
+        GOGC: '50',
+        ...env,
+      },
     });
     this.processes.set(component, managed);
     return managed;
