@@ -100,6 +100,18 @@ const BAD: readonly BadInvocation[] = [
     error: /^ERROR unknown flag --verison — fix: did you mean `fleet --version`\?$/,
   },
   {
+    name: 'an argument after --version',
+    args: () => ['--version', 'synth'],
+    code: 2,
+    error: /^ERROR unexpected argument "synth" for `fleet --version` — fix: run `fleet --version` alone$/,
+  },
+  {
+    name: 'validate --changed-since a ref git does not have (was: "this is a bug in fleet", exit 70)',
+    args: () => ['validate', '--root', REPO_ROOT, '--changed-since', 'no-such-ref'],
+    code: 2,
+    error: /^ERROR unknown git ref "no-such-ref" in .* — fix: pass a commit git has/,
+  },
+  {
     name: 'unknown global flag',
     args: () => ['--frobnicate'],
     code: 2,
@@ -438,6 +450,13 @@ describe('help, version, output', () => {
     expect(pause.stdout).not.toContain('--kubeconfig');
     const status = await runCli(['status', '--help']);
     expect(status.stdout).toMatch(/^ {2}--timeout DURATION +how long one cluster may take to answer \(default 10s\)$/m);
+  });
+
+  it('fleet --help <command> [<subcommand>] is the help of that command', async () => {
+    expect((await runCli(['--help', 'synth'])).stdout).toBe((await runCli(['synth', '--help'])).stdout);
+    expect((await runCli(['-h', 'rollout', 'promote'])).stdout).toBe(
+      (await runCli(['help', 'rollout', 'promote'])).stdout,
+    );
   });
 
   it('fleet --help lists every command', async () => {

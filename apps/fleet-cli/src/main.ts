@@ -30,14 +30,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     const [first, ...rest] = argv;
     if (first === undefined) throw new CliError('no command given', 'run `fleet --help` for the commands');
     if (first === '--version' || first === '-v' || first === 'version') {
+      if (rest.length > 0)
+        throw new CliError(`unexpected argument "${rest[0]}" for \`fleet ${first}\``, 'run `fleet --version` alone');
       process.stdout.write(`fleet ${VERSION}\n`);
       return 0;
     }
-    if (first === '--help' || first === '-h') {
-      process.stdout.write(overview());
-      return 0;
-    }
-    if (first === 'help') {
+    // `fleet --help rollout promote` reads as `fleet help rollout promote`.
+    if (first === 'help' || first === '--help' || first === '-h') {
       const [topic, sub] = rest;
       if (topic === undefined) process.stdout.write(overview());
       else {

@@ -3,11 +3,11 @@
  * changes and removes, with field-level diffs and warnings (prune, renames, fleet-wide changes, infrastructure), and
  * which rollout wave the change reaches first.
  */
-import { spawnSync } from 'node:child_process';
 import { loadFleet } from '@aks-fleet/fleet';
 import { fleetDiff, renderJson, renderMarkdown, renderText, waveImpact } from '@aks-fleet/gate';
 import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
+import { requireCommit } from '../git-ref.ts';
 import { rootFlag } from '../workspace-root.ts';
 
 export interface DiffArgs {
@@ -63,27 +63,8 @@ Which rollout wave the change reaches first comes from the model (--fleet, as fo
   },
 };
 
-/** The base must name a commit git has: a clear error here, not git's stack from deep inside the diff. */
-function requireCommit(root: string, ref: string): void {
-  const result = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (result.status === 0) return;
-  const inRepository = spawnSync('git', ['rev-parse', '--git-dir'], { cwd: root, encoding: 'utf8' }).status === 0;
-  if (!inRepository)
-    throw new CliError(
-      `${root} is not a git repository`,
-      'run fleet diff inside the repository, or pass --root its folder',
-    );
-  throw new CliError(
-    `unknown git ref "${ref}" in ${root}`,
-    'pass a commit git has (e.g. HEAD~1), or fetch it first (git fetch origin main; CI checks out with fetch-depth: 0)',
-  );
-}
-
 export function runDiff(args: DiffArgs, out: Output, format: keyof typeof RENDERERS = 'text'): number {
-  requireCommit(args.root, args.base);
+  requireCommit(args.root, args.base, 'fleet diff');
   const diff = fleetDiff(args.root, args.base);
   // Which wave a change reaches first: the waves of the model the tree was synthesized from (--fleet, as synth).
   const { spec } = loadFleet(args.fleet).fleet;
