@@ -83,6 +83,8 @@ beforeAll(async () => {
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, ...GIT_ENV } });
   git('remote', 'add', 'origin', path.join(dir, 'origin.git'));
+  git('config', 'user.email', 't@example.invalid'); // pause/resume commit in this clone
+  git('config', 'user.name', 't');
   writeFileSync(path.join(repo, 'README'), 'x');
   git('add', '-A');
   git('commit', '-q', '-m', 'one');
@@ -177,6 +179,17 @@ describe('fleet rollout: bad input', () => {
     expect(execFileSync('git', ['ls-remote', '--heads', 'origin'], { cwd: repo, encoding: 'utf8' })).not.toContain(
       'fleet/wave-centralus',
     );
+  });
+
+  it('every subcommand takes the repository and cluster source flags (one argument list for scripts, as e2e does)', async () => {
+    const shared = ['--root', repo, '--remote', 'origin', '--kubeconfig', kubeconfig, '--timeout', '3s'];
+    const paused = await runCli(['rollout', 'pause', 'centralus', '--reason', 'hold', ...shared]);
+    expect([paused.code, paused.stderr]).toStrictEqual([0, '']);
+    expect(paused.stdout).toMatch(/^paused wave centralus: commit \w{8} adds rollout\/paused\/centralus\.yaml/);
+    const resumed = await runCli(['rollout', 'resume', 'centralus', ...shared, '-o', 'json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ wave: 'centralus', changed: true, pushed: false });
+    expect((await runCli(['rollout', 'workflow', ...shared])).code).toBe(0);
   });
 
   it('issue 14: rollout status exits 1 when every cluster is unreachable, naming them, with the fix', async () => {

@@ -55,15 +55,16 @@ export const rolloutCommand: Command = {
   description: `
 Every later wave follows its own branch (fleet/wave-<name>); promote moves it, with plain git, to the revision the
 previous wave runs healthy — Ready at exactly that revision for at least the wave's soak, nothing failing — or refuses
-with the reasons. pause/resume commit a marker file promote honours. Exit 0 done or nothing to do, 1 refused (or, for
-status, a cluster could not be read), 2 bad input.`,
-  flags: { fleet: FLEET_FLAG },
+with the reasons. pause/resume commit a marker file promote honours. Every subcommand takes the repository and cluster
+source flags, so a script can pass one argument list to all of them; status and promote read the clusters with them.
+Exit 0 done or nothing to do, 1 refused (or, for status, a cluster could not be read), 2 bad input.`,
+  flags: { fleet: FLEET_FLAG, ...GIT_FLAGS, ...CLUSTER_SOURCE_FLAGS },
   subcommands: [
     {
       name: 'status',
       summary: 'per wave: the revision it follows, how long it has been healthy there, what blocks the next promotion',
       usage: 'fleet rollout status [--root DIR] [--remote NAME|URL] [cluster source flags] [-o text|json]',
-      flags: { ...GIT_FLAGS, ...CLUSTER_SOURCE_FLAGS },
+      flags: {},
       outputs: ['text', 'json'],
     },
     {
@@ -90,8 +91,6 @@ status, a cluster could not be read), 2 bad input.`,
           default: '10s',
           description: 'with --wait: time between checks',
         },
-        ...GIT_FLAGS,
-        ...CLUSTER_SOURCE_FLAGS,
       },
       outputs: ['text', 'json'],
     },
@@ -103,7 +102,6 @@ status, a cluster could not be read), 2 bad input.`,
       flags: {
         reason: { type: 'string', value: 'TEXT', description: 'why, recorded in the marker and the commit message' },
         push: PUSH_FLAG,
-        ...GIT_FLAGS,
       },
       outputs: ['text', 'json'],
     },
@@ -112,7 +110,7 @@ status, a cluster could not be read), 2 bad input.`,
       summary: 'remove the pause marker',
       usage: 'fleet rollout resume <wave> [--push] [--root DIR] [--remote NAME|URL] [-o text|json]',
       positionals: ['wave'],
-      flags: { push: PUSH_FLAG, ...GIT_FLAGS },
+      flags: { push: PUSH_FLAG },
       outputs: ['text', 'json'],
     },
     {
