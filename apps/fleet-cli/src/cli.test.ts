@@ -72,7 +72,151 @@ const BAD: readonly BadInvocation[] = [
     name: 'flag without its value',
     args: () => ['model', '--cluster'],
     code: 2,
-    error: /--cluster needs a value — fix: see `fleet model --help`/,
+    error: /^ERROR option --cluster needs a value \(NAME\) — fix: pass --cluster NAME; see `fleet model --help`$/,
+  },
+  {
+    name: 'issue 14: -o without its value names both spellings and the formats',
+    args: () => ['model', '-o'],
+    code: 2,
+    error:
+      /^ERROR option -o\/--output needs a value \(text\|json\) — fix: pass -o text or -o json; see `fleet model --help`$/,
+  },
+  {
+    name: 'a value for a flag that takes none',
+    args: () => ['synth', '--verbose=yes'],
+    code: 2,
+    error: /^ERROR option --verbose takes no value — fix: pass --verbose alone; see `fleet synth --help`$/,
+  },
+  {
+    name: '-o=FORMAT is read as -o FORMAT',
+    args: () => ['model', '-o=xml'],
+    code: 2,
+    error: /^ERROR -o xml is not an output of `fleet model` — fix: use one of: text, json$/,
+  },
+  {
+    name: 'issue 14: misspelt global flag',
+    args: () => ['--verison'],
+    code: 2,
+    error: /^ERROR unknown flag --verison — fix: did you mean `fleet --version`\?$/,
+  },
+  {
+    name: 'an argument after --version',
+    args: () => ['--version', 'synth'],
+    code: 2,
+    error: /^ERROR unexpected argument "synth" for `fleet --version` — fix: run `fleet --version` alone$/,
+  },
+  {
+    name: 'validate --changed-since a ref git does not have (was: "this is a bug in fleet", exit 70)',
+    args: () => ['validate', '--root', REPO_ROOT, '--changed-since', 'no-such-ref'],
+    code: 2,
+    error: /^ERROR unknown git ref "no-such-ref" in .* — fix: pass a commit git has/,
+  },
+  {
+    name: 'unknown global flag',
+    args: () => ['--frobnicate'],
+    code: 2,
+    error: /^ERROR unknown flag --frobnicate — fix: fleet itself takes only --help and --version/,
+  },
+  {
+    name: 'rollout without a subcommand',
+    args: () => ['rollout'],
+    code: 2,
+    error:
+      /^ERROR `fleet rollout` needs a subcommand — fix: run one of `fleet rollout status`, `fleet rollout promote`, `fleet rollout pause`, `fleet rollout resume`, `fleet rollout workflow`/,
+  },
+  {
+    name: 'misspelt rollout subcommand',
+    args: () => ['rollout', 'promte', 'centralus'],
+    code: 2,
+    error: /^ERROR unknown subcommand "promte" for `fleet rollout` — fix: did you mean `fleet rollout promote`\?/,
+  },
+  {
+    name: 'rollout subcommand without its positional',
+    args: () => ['rollout', 'promote'],
+    code: 2,
+    error: /^ERROR `fleet rollout promote` needs a <wave> — fix: name it: `fleet rollout promote <wave>`/,
+  },
+  {
+    name: 'extra argument to a rollout subcommand',
+    args: () => ['rollout', 'workflow', 'now'],
+    code: 2,
+    error: /^ERROR unexpected argument "now" for `fleet rollout workflow` — fix: usage: fleet rollout workflow/,
+  },
+  {
+    name: 'flag of a sibling subcommand',
+    args: () => ['rollout', 'pause', 'centralus', '--to', 'HEAD'],
+    code: 2,
+    error:
+      /^ERROR --to is not a flag of `fleet rollout pause` \(it belongs to fleet rollout promote\) — fix: remove it; see `fleet rollout pause --help`$/,
+  },
+  {
+    name: 'misspelt flag of a subcommand',
+    args: () => ['rollout', 'promote', 'centralus', '--dryrun'],
+    code: 2,
+    error: /^ERROR unknown flag --dryrun for `fleet rollout promote` — fix: did you mean --dry-run\? see/,
+  },
+  {
+    name: 'status flag on another command',
+    args: () => ['synth', '--kubeconfig', 'x'],
+    code: 2,
+    error: /^ERROR --kubeconfig is not a flag of `fleet synth` \(it belongs to fleet status, fleet rollout\)/,
+  },
+  {
+    name: '-o on a subcommand without output formats',
+    args: () => ['rollout', 'workflow', '-o', 'json'],
+    code: 2,
+    error: /^ERROR `fleet rollout workflow` has no output formats \(no -o\) — fix: remove -o/,
+  },
+  {
+    name: 'status output format it does not have',
+    args: () => ['status', '-o', 'yaml'],
+    code: 2,
+    error: /^ERROR -o yaml is not an output of `fleet status` — fix: use one of: text, json$/,
+  },
+  {
+    name: 'status with an argument',
+    args: () => ['status', 'extra'],
+    code: 2,
+    error: /^ERROR unexpected argument "extra" for `fleet status` — fix: usage: fleet status/,
+  },
+  {
+    name: 'status: a context flag naming no cluster of the fleet',
+    args: () => ['status', '--context', 'nope=ctx'],
+    code: 2,
+    error:
+      /^ERROR --context nope=ctx: "nope" is not a cluster of the fleet \(expected one of bu0001a0042-03, bu0001a0042-04\) — fix: map each cluster/,
+  },
+  {
+    name: 'status: a timeout of zero',
+    args: () => ['status', '--timeout', '0s'],
+    code: 2,
+    error: /^ERROR --timeout 0s: expected a duration above zero — fix: pass e\.g\. --timeout 10s$/,
+  },
+  {
+    name: 'rollout: a duration that does not parse',
+    args: () => ['rollout', 'promote', 'centralus', '--wait', 'soon'],
+    code: 2,
+    error: /^ERROR --wait soon: expected a duration like 90s, 15m or 1h30m — fix: pass e\.g\. --wait 90s$/,
+  },
+  {
+    name: 'status: an unknown source',
+    args: () => ['status', '--source', 'carrier-pigeon'],
+    code: 2,
+    error:
+      /^ERROR --source carrier-pigeon: expected kubernetes \(kubeconfig contexts\) or arm .* — fix: pass --source kubernetes or --source arm$/,
+  },
+  {
+    name: 'status: --source arm without a subscription',
+    args: () => ['status', '--source', 'arm', '--subscription', ''],
+    code: 2,
+    error:
+      /^ERROR --source arm needs the subscription: neither --subscription nor AZURE_SUBSCRIPTION_ID is set — fix: set AZURE_SUBSCRIPTION_ID/,
+  },
+  {
+    name: 'status: a contexts file that does not exist',
+    args: (s) => ['status', '--contexts', path.join(s, 'contexts.yaml')],
+    code: 2,
+    error: /^ERROR --contexts .*contexts\.yaml: no such file; .* — fix: check the path$/,
   },
   {
     name: 'extra argument',
@@ -108,13 +252,20 @@ const BAD: readonly BadInvocation[] = [
     name: 'infra without an action',
     args: () => ['infra'],
     code: 2,
-    error: /`fleet infra` needs an action — fix: run `fleet infra plan` or `fleet infra deploy`/,
+    error: /`fleet infra` needs a subcommand — fix: run one of `fleet infra plan`, `fleet infra deploy`/,
   },
   {
     name: 'unknown infra action',
     args: () => ['infra', 'destroy'],
     code: 2,
-    error: /unknown infra action "destroy" — fix: run `fleet infra plan`/,
+    error: /unknown subcommand "destroy" for `fleet infra` — fix: run one of `fleet infra plan`, `fleet infra deploy`$/,
+  },
+  {
+    name: 'infra deploy has no output formats',
+    args: () => ['infra', 'deploy', '-o', 'json'],
+    code: 2,
+    error:
+      /^ERROR `fleet infra deploy` has no output formats \(no -o\) — fix: remove -o; see `fleet infra deploy --help`$/,
   },
   {
     name: 'unknown region',
@@ -270,8 +421,40 @@ describe('help, version, output', () => {
       for (const flag of Object.keys(command.flags)) expect(viaFlag.stdout).toContain(`--${flag}`);
     }
     const synth = await runCli(['synth', '--help']);
+    expect(synth.stdout).not.toContain('--kubeconfig');
     expect(synth.stdout).toContain('infrastructure/');
     expect(synth.stdout).not.toContain('--base');
+  });
+
+  it('every subcommand has its own help, listing exactly its flags (and its command lists them all)', async () => {
+    const withSubcommands = COMMANDS.filter((c) => c.subcommands);
+    expect(withSubcommands.map((c) => c.name)).toContain('rollout');
+    for (const command of withSubcommands) {
+      const overall = (await runCli([command.name, '--help'])).stdout;
+      for (const sub of command.subcommands!) {
+        expect(overall).toContain(sub.usage);
+        expect(overall).toMatch(new RegExp(`^  ${sub.name} +${sub.summary.slice(0, 20).replace(/[()]/g, '.')}`, 'm'));
+        const viaFlag = await runCli([command.name, sub.name, '--help']);
+        const viaHelp = await runCli(['help', command.name, sub.name]);
+        expect(viaFlag.code).toBe(0);
+        expect(viaHelp.stdout).toBe(viaFlag.stdout);
+        expect(viaFlag.stdout.startsWith(`usage: fleet ${command.name} ${sub.name}`)).toBe(true);
+        const listed = [...viaFlag.stdout.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]);
+        const expected = [...Object.keys(command.flags), ...Object.keys(sub.flags), ...(sub.outputs ? ['output'] : [])];
+        expect(listed.sort()).toStrictEqual([...expected, 'help'].sort());
+      }
+    }
+    const pause = await runCli(['rollout', 'pause', '--help']);
+    expect(pause.stdout).not.toContain('--to');
+    const status = await runCli(['status', '--help']);
+    expect(status.stdout).toMatch(/^ {2}--timeout DURATION +how long one cluster may take to answer \(default 10s\)$/m);
+  });
+
+  it('fleet --help <command> [<subcommand>] is the help of that command', async () => {
+    expect((await runCli(['--help', 'synth'])).stdout).toBe((await runCli(['synth', '--help'])).stdout);
+    expect((await runCli(['-h', 'rollout', 'promote'])).stdout).toBe(
+      (await runCli(['help', 'rollout', 'promote'])).stdout,
+    );
   });
 
   it('fleet --help lists every command', async () => {
@@ -296,6 +479,11 @@ describe('help, version, output', () => {
     expect(result.code).toBe(0);
     for (const command of COMMANDS) expect(result.stdout).toContain(`    ${command.name}) flags="`);
     expect(result.stdout).toContain('--list-rules');
+    expect(result.stdout).toContain('    rollout) flags="status promote pause resume workflow --help"');
+    expect(result.stdout).toMatch(
+      /^ {10}promote\) flags="--fleet --root --remote --source --kubeconfig .*--timeout .*--to --dry-run --wait --interval -o --output --json --help" ;;$/m,
+    );
+    expect(result.stdout).toMatch(/^ {10}workflow\) flags="--fleet --root .* --subscription --help" ;;$/m);
     const syntax = spawnSync('bash', ['-n'], { input: result.stdout, encoding: 'utf8' });
     expect(syntax.status, syntax.stderr).toBe(0);
   });

@@ -10,11 +10,31 @@ export interface FlagSpec {
   readonly multiple?: boolean;
   /** For the help text: the value's placeholder (`NAME`, `DIR` …). */
   readonly value?: string;
+  /** The value when the flag is not given (string flags; shown in the help). */
+  readonly default?: string;
   readonly description: string;
 }
 
+/**
+ * One subcommand (`fleet rollout promote`): its own usage line, positionals and flags — on top of the flags of its
+ * command, which every subcommand takes.
+ */
+export interface Subcommand {
+  readonly name: string;
+  readonly summary: string;
+  /** The `fleet <command> <subcommand> …` synopsis line. */
+  readonly usage: string;
+  /** Names of the positionals it requires after its name (`wave`). */
+  readonly positionals?: readonly string[];
+  readonly flags: Readonly<Record<string, FlagSpec>>;
+  /** Values `-o/--output` accepts; the first is the default. Absent: no output formats. */
+  readonly outputs?: readonly OutputFormat[];
+}
+
 export interface CommandContext {
-  /** Positionals after the command name. */
+  /** The subcommand given (commands with `subcommands` only). */
+  readonly subcommand?: string;
+  /** Positionals after the command name (and the subcommand). */
   readonly args: readonly string[];
   /** Parsed flags (strings, booleans or string lists), by flag name. */
   readonly flags: Readonly<Record<string, string | boolean | string[] | undefined>>;
@@ -24,7 +44,7 @@ export interface CommandContext {
 export interface Command {
   readonly name: string;
   readonly summary: string;
-  /** `fleet <name> …` synopsis lines. */
+  /** `fleet <name> …` synopsis lines (with `subcommands`: derived from theirs when empty). */
   readonly usage: readonly string[];
   /** What the command does, what it reads and writes, in a few lines. */
   readonly description: string;
@@ -34,10 +54,10 @@ export interface Command {
   /** Names of the positionals the command takes (for the help text and the check of extra arguments). */
   readonly positionals?: readonly string[];
   /**
-   * The command parses its own flags (subcommands with flags of their own: `status`, `rollout`): `run` gets every
-   * argument after the command name in `args`, and `flags` is empty.
+   * The command's subcommands (`fleet rollout status|promote|…`): the first argument names one; `flags` above are
+   * those every subcommand takes, each subcommand adds its own. Help, flag checking and completion follow from them.
    */
-  readonly parsesOwnFlags?: boolean;
+  readonly subcommands?: readonly Subcommand[];
   run(context: CommandContext): number | Promise<number>;
 }
 

@@ -33,7 +33,8 @@ export function resolveContexts(spec: FleetSpec, { file, pairs = [] }: ContextOv
   if (file) {
     if (!existsSync(file))
       throw new RolloutInputError(
-        `--contexts ${file}: no such file; expected a YAML file of "<cluster>: <context>" lines — fix: check the path`,
+        `--contexts ${file}: no such file; expected a YAML file of "<cluster>: <context>" lines`,
+        'check the path',
       );
     let mapping: unknown;
     try {
@@ -41,11 +42,13 @@ export function resolveContexts(spec: FleetSpec, { file, pairs = [] }: ContextOv
     } catch (error) {
       throw new RolloutInputError(
         `--contexts ${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); expected "<cluster>: <context>" lines`,
+        'correct the YAML: one "<cluster>: <context>" line per cluster',
       );
     }
     if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping))
       throw new RolloutInputError(
         `--contexts ${file}: expected a mapping of "<cluster>: <context>", got ${JSON.stringify(mapping)}`,
+        `write one "<cluster>: <context>" line per cluster, e.g. "${clusters[0]}: my-context"`,
       );
     for (const [cluster, context] of Object.entries(mapping)) set(cluster, context, `--contexts ${file}`);
   }
@@ -55,6 +58,10 @@ export function resolveContexts(spec: FleetSpec, { file, pairs = [] }: ContextOv
       problems.push(`--context ${pair}: expected <cluster>=<context>, e.g. --context ${clusters[0]}=my-context`);
     else set(match[1]!, match[2]!, `--context ${pair}`);
   }
-  if (problems.length > 0) throw new RolloutInputError(problems.join('; '));
+  if (problems.length > 0)
+    throw new RolloutInputError(
+      problems.join('; '),
+      `map each cluster of the fleet (${clusters.join(', ')}) to a context of the kubeconfig (kubectl config get-contexts)`,
+    );
   return contexts;
 }

@@ -17,7 +17,10 @@ export class GitRemote {
     readonly remote: string,
   ) {}
 
-  async git(args: readonly string[]): Promise<string> {
+  async git(
+    args: readonly string[],
+    fix = 'check that --root is a clone of the fleet repository and that git works there (git status)',
+  ): Promise<string> {
     try {
       const { stdout } = await run('git', [...args], { cwd: this.root, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
       return stdout.trim();
@@ -25,13 +28,16 @@ export class GitRemote {
       const e = error as { stderr?: string; message: string };
       const lines = (e.stderr ?? e.message).trim().split('\n').filter(Boolean);
       const detail = lines.find((l) => /^(fatal|error): /.test(l)) ?? lines[0] ?? e.message;
-      throw new RolloutInputError(`git ${args.join(' ')} failed in ${this.root}: ${detail}`);
+      throw new RolloutInputError(`git ${args.join(' ')} failed in ${this.root}: ${detail}`, fix);
     }
   }
 
   /** Branch name → commit, for every branch of the remote. */
   async branches(): Promise<Map<string, string>> {
-    const out = await this.git(['ls-remote', '--heads', this.remote]);
+    const out = await this.git(
+      ['ls-remote', '--heads', this.remote],
+      `pass --remote the fleet repository (a remote name of the clone — git remote -v lists them — or a URL), and check that git can reach it`,
+    );
     const heads = new Map<string, string>();
     for (const line of out.split('\n').filter(Boolean)) {
       const [sha, ref] = line.split('\t');
@@ -58,7 +64,8 @@ export class GitRemote {
       return await this.git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
     } catch {
       throw new RolloutInputError(
-        `--to ${rev}: no such revision in ${this.root}; expected a commit or ref of ${this.remote} — fix: fetch it first, or name a commit the previous wave runs`,
+        `--to ${rev}: no such revision in ${this.root}; expected a commit or ref of ${this.remote}`,
+        'fetch it first, or name a commit the previous wave runs',
       );
     }
   }

@@ -1,8 +1,12 @@
 import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readClusterFromKube } from './kube-source.ts';
+import { RolloutInputError } from './errors.ts';
+import { KUBECONFIG_FIX, loadKubeConfig, readClusterFromKube } from './kube-source.ts';
 
 const identity = { cluster: 'bu0001a0042-03', region: 'eastus2', wave: 'eastus2', branch: 'main' };
 
@@ -68,5 +72,62 @@ describe('cluster status through a kubeconfig context', () => {
     expect(status.error).toBe(
       'no context "aks-bu0001a0042-03" in the kubeconfig (it has: ctx); map the cluster with --context bu0001a0042-03=<context> or --contexts FILE',
     );
+  });
+});
+
+describe('finding the kubeconfig (as kubectl does)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  function scratch(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubeconfig-'));
+    dirs.push(dir);
+    return dir;
+  }
+  function kubeconfig(dir: string, name: string, context: string): string {
+    const file = path.join(dir, name);
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\n` +
+        `users: [{ name: u, user: { token: t } }]\ncontexts: [{ name: ${context}, context: { cluster: c, user: u } }]\n` +
+        `current-context: ${context}\n`,
+    );
+    return file;
+  }
+
+  it('fails when there is none, naming where it looked and the fix (no made-up localhost context)', () => {
+    const home = scratch();
+    expect(() => loadKubeConfig(undefined, { HOME: home })).toThrow(
+      new RolloutInputError(
+        `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set, and ${home}/.kube/config does not exist`,
+        KUBECONFIG_FIX,
+      ),
+    );
+    const listed = [path.join(home, 'a'), path.join(home, 'b')].join(path.delimiter);
+    expect(() => loadKubeConfig(undefined, { HOME: home, KUBECONFIG: listed })).toThrow(
+      `no kubeconfig found: --kubeconfig was not given, KUBECONFIG lists ${listed}, and none of them exists — fix: pass --kubeconfig FILE`,
+    );
+  });
+
+  it('merges the KUBECONFIG files that exist and skips the missing ones; ~/.kube/config otherwise', () => {
+    const dir = scratch();
+    const listed = [kubeconfig(dir, 'one', 'first'), path.join(dir, 'missing'), kubeconfig(dir, 'two', 'second')];
+    const merged = loadKubeConfig(undefined, { HOME: dir, KUBECONFIG: listed.join(path.delimiter) });
+    expect(merged.getContexts().map((c) => c.name)).toStrictEqual(['first', 'second']);
+    expect(merged.getCurrentContext()).toBe('first');
+    mkdirSync(path.join(dir, '.kube'));
+    kubeconfig(dir, '.kube/config', 'home');
+    expect(
+      loadKubeConfig(undefined, { HOME: dir })
+        .getContexts()
+        .map((c) => c.name),
+    ).toStrictEqual(['home']);
+  });
+
+  it('fails on a kubeconfig without contexts', () => {
+    const file = path.join(scratch(), 'empty');
+    writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+    expect(() => loadKubeConfig(file)).toThrow(`--kubeconfig ${file} has no contexts — fix: pass --kubeconfig FILE`);
   });
 });

@@ -3,6 +3,9 @@
  * Flux Kustomization, read through one kubeconfig context per cluster, bounded by a per-cluster timeout (the
  * requests are aborted, not left hanging). A cluster that cannot be read is reported unreachable with the reason.
  */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -12,6 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
 import { formatTimeout, type ClusterStatus } from './cluster-status.ts';
+import { RolloutInputError } from './errors.ts';
 import {
   FLUX_KUSTOMIZATION_API,
   FLUX_SOURCE_API,
@@ -27,11 +31,47 @@ export interface ClusterIdentity {
   readonly branch: string;
 }
 
-/** Loads the kubeconfig the way kubectl does (KUBECONFIG, then ~/.kube/config), or from `file`. */
-export function loadKubeConfig(file?: string): KubeConfig {
+/** What to do when no kubeconfig (or no context) can be found. */
+export const KUBECONFIG_FIX =
+  'pass --kubeconfig FILE or set KUBECONFIG (`az aks get-credentials --resource-group <rg> --name <cluster>` writes ' +
+  '~/.kube/config), map a cluster to another context with --context CLUSTER=CONTEXT, or read through Azure with --source arm';
+
+/**
+ * Loads the kubeconfig the way kubectl does — the files KUBECONFIG lists (those that exist), else ~/.kube/config — or
+ * `file`. No kubeconfig at all is one clear error naming where it looked (the client library would otherwise make up
+ * a `localhost:8080` context, and every cluster would be "not in the kubeconfig").
+ */
+export function loadKubeConfig(file?: string, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const config = new KubeConfig();
-  if (file) config.loadFromFile(file);
-  else config.loadFromDefault();
+  if (file) {
+    config.loadFromFile(file);
+    if (config.getContexts().length === 0)
+      throw new RolloutInputError(`--kubeconfig ${file} has no contexts`, KUBECONFIG_FIX);
+    return config;
+  }
+  const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
+  const candidates = listed.length > 0 ? listed : [path.join(env.HOME || os.homedir(), '.kube', 'config')];
+  const found = candidates.filter((candidate) => existsSync(candidate));
+  const where =
+    listed.length > 0
+      ? `KUBECONFIG lists ${listed.join(path.delimiter)}`
+      : `KUBECONFIG is not set, and ${candidates[0]} does not exist`;
+  if (found.length === 0)
+    throw new RolloutInputError(
+      `no kubeconfig found: --kubeconfig was not given, ${where}${listed.length > 0 ? ', and none of them exists' : ''}`,
+      KUBECONFIG_FIX,
+    );
+  config.loadFromFile(found[0]!);
+  // Merged as kubectl merges: the first file that names a cluster, user or context wins.
+  for (const other of found.slice(1)) {
+    const next = new KubeConfig();
+    next.loadFromFile(other);
+    for (const cluster of next.getClusters()) if (!config.getCluster(cluster.name)) config.addCluster(cluster);
+    for (const user of next.getUsers()) if (!config.getUser(user.name)) config.addUser(user);
+    for (const context of next.getContexts()) if (!config.getContextObject(context.name)) config.addContext(context);
+  }
+  if (config.getContexts().length === 0)
+    throw new RolloutInputError(`the kubeconfig ${found.join(path.delimiter)} has no contexts`, KUBECONFIG_FIX);
   return config;
 }
 

@@ -189,7 +189,8 @@ describe('fleet rollout promote', () => {
     const env = environment(canaryAt('0'.repeat(40), 600));
     await expect(promote(env, 'nope')).rejects.toThrow(
       new RolloutInputError(
-        'unknown wave "nope"; expected one of canary, rest (spec.rollout.waves, or one wave per region) — fix: name a wave of the fleet',
+        'unknown wave "nope"; expected one of canary, rest (spec.rollout.waves, or one wave per region)',
+        'name a wave of the fleet',
       ),
     );
     await expect(promote(env, 'rest')).rejects.toThrow(

@@ -29,7 +29,8 @@ export function findWave(
   const index = waves.findIndex((w) => w.name === name);
   if (index < 0)
     throw new RolloutInputError(
-      `unknown wave "${name}"; expected one of ${waves.map((w) => w.name).join(', ')} (spec.rollout.waves, or one wave per region) — fix: name a wave of the fleet`,
+      `unknown wave "${name}"; expected one of ${waves.map((w) => w.name).join(', ')} (spec.rollout.waves, or one wave per region)`,
+      'name a wave of the fleet',
     );
   return { wave: waves[index]!, previous: waves[index - 1], next: waves[index + 1] };
 }
@@ -139,12 +140,14 @@ export async function promote(
     const heads = await env.git.branches();
     if (!heads.has(main))
       throw new RolloutInputError(
-        `the branch ${main} (spec.gitSource.branch) does not exist on ${env.git.remote} — fix: push it, or point --remote at the fleet repository`,
+        `the branch ${main} (spec.gitSource.branch) does not exist on ${env.git.remote}`,
+        'push it, or point --remote at the fleet repository',
       );
     const previousHead = heads.get(previous.branch);
     if (!previousHead) {
       throw new RolloutInputError(
-        `wave ${previous.name} follows ${previous.branch}, which does not exist on ${env.git.remote}; expected it before wave ${wave.name} — fix: fleet rollout promote ${previous.name}`,
+        `wave ${previous.name} follows ${previous.branch}, which does not exist on ${env.git.remote}; expected it before wave ${wave.name}`,
+        `fleet rollout promote ${previous.name}`,
       );
     }
     await env.git.fetch([...new Set([main, previous.branch])]);
@@ -226,7 +229,11 @@ async function commitMarker(
   await env.git.git(['add', '-A', '--', file]);
   await env.git.git(['-c', 'commit.gpgsign=false', 'commit', '--quiet', '-m', message, '--', file]);
   const commit = await env.git.git(['rev-parse', 'HEAD']);
-  if (push) await env.git.git(['push', '--quiet', env.git.remote, `HEAD:refs/heads/${env.spec.gitSource.branch}`]);
+  if (push)
+    await env.git.git(
+      ['push', '--quiet', env.git.remote, `HEAD:refs/heads/${env.spec.gitSource.branch}`],
+      `the marker is committed locally (${commit.slice(0, 8)}): push it yourself or open a pull request, or check that you may push to ${env.git.remote}`,
+    );
   return { commit, pushed: push };
 }
 
@@ -235,7 +242,8 @@ export async function pause(env: RolloutEnvironment, name: string, options: Paus
   const { wave, previous } = findWave(env.spec, name);
   if (!previous)
     throw new RolloutInputError(
-      `wave ${wave.name} is the first wave: it follows ${wave.branch} directly, so there is no promotion to pause — fix: pause a later wave, or stop merging to ${wave.branch}`,
+      `wave ${wave.name} is the first wave: it follows ${wave.branch} directly, so there is no promotion to pause`,
+      `pause a later wave, or stop merging to ${wave.branch}`,
     );
   const file = pauseMarkerPath(wave.name);
   const absolute = path.join(env.git.root, file);

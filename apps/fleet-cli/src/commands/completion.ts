@@ -1,18 +1,31 @@
 /** `fleet completion bash|zsh`: a completion script generated from the command table. */
-import { CliError, type Command } from '../command.ts';
+import { CliError, type Command, type FlagSpec } from '../command.ts';
 import { COMMANDS } from './index.ts';
 
-function words(command: Command): string {
-  const flags = Object.entries(command.flags).map(([name, spec]) => [
-    `--${name}`,
-    ...(spec.short ? [`-${spec.short}`] : []),
-  ]);
-  if (command.outputs) flags.push(['-o', '--output', '--json']);
-  return [...flags.flat(), '--help'].join(' ');
+function words(flags: Readonly<Record<string, FlagSpec>>, outputs: boolean): string {
+  const all = Object.entries(flags).map(([name, spec]) => [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])]);
+  if (outputs) all.push(['-o', '--output', '--json']);
+  return [...all.flat(), '--help'].join(' ');
+}
+
+/** One `case` arm: the command's flags, or its subcommands' names and then each one's flags. */
+function arm(command: Command): string {
+  const subs = command.subcommands;
+  if (!subs) return `    ${command.name}) flags="${words(command.flags, command.outputs !== undefined)}" ;;`;
+  return [
+    `    ${command.name}) flags="${subs.map((s) => s.name).join(' ')} --help"`,
+    '      if [ "$COMP_CWORD" -gt 2 ]; then',
+    '        case "${COMP_WORDS[2]}" in',
+    ...subs.map(
+      (s) => `          ${s.name}) flags="${words({ ...command.flags, ...s.flags }, s.outputs !== undefined)}" ;;`,
+    ),
+    '        esac',
+    '      fi ;;',
+  ].join('\n');
 }
 
 function bash(): string {
-  const cases = COMMANDS.map((c) => `    ${c.name}) flags="${words(c)}" ;;`).join('\n');
+  const cases = COMMANDS.map(arm).join('\n');
   return `# fleet completion for bash: source <(npx fleet completion bash)
 _fleet() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" flags=""
@@ -34,7 +47,7 @@ export const completionCommand: Command = {
   summary: 'print a shell completion script (bash, zsh)',
   usage: ['fleet completion bash|zsh'],
   description: `
-Prints a completion script for the commands and each command's flags, generated from the command table.
+Prints a completion script for the commands, their subcommands and flags, generated from the command table.
 bash: source <(npx fleet completion bash). zsh: autoload -U bashcompinit && bashcompinit, then the same.`,
   flags: {},
   positionals: ['shell'],

@@ -1,18 +1,20 @@
 /**
- * `fleet diff --base <git-ref> [-o text|markdown|json] [--root DIR]`: per cluster, the objects a change adds,
+ * `fleet diff --base <git-ref> [-o text|markdown|json] [--root DIR] [--fleet PATH]`: per cluster, the objects a change adds,
  * changes and removes, with field-level diffs and warnings (prune, renames, fleet-wide changes, infrastructure), and
  * which rollout wave the change reaches first.
  */
-import { spawnSync } from 'node:child_process';
 import { loadFleet } from '@aks-fleet/fleet';
 import { fleetDiff, renderJson, renderMarkdown, renderText, waveImpact } from '@aks-fleet/gate';
-import { CliError, ROOT_FLAG, type Command } from '../command.ts';
+import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
+import { requireCommit } from '../git-ref.ts';
 import { rootFlag } from '../workspace-root.ts';
 
 export interface DiffArgs {
   readonly root: string;
   readonly base: string;
+  /** The fleet file or directory whose waves the change reaches. @default - the embedded default fleet */
+  readonly fleet?: string;
 }
 
 const RENDERERS = { text: renderText, markdown: renderMarkdown, json: renderJson } as const;
@@ -20,14 +22,16 @@ const RENDERERS = { text: renderText, markdown: renderMarkdown, json: renderJson
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'what a change does to each cluster against a git ref (the PR comment)',
-  usage: ['fleet diff --base <git-ref> [--root DIR] [-o text|markdown|json]'],
+  usage: ['fleet diff --base <git-ref> [--root DIR] [--fleet PATH] [-o text|markdown|json]'],
   description: `
 Compares the synthesized tree committed at --base with the tree on disk: per cluster, the objects added, changed
 (field by field) and removed, and warnings (Flux prune, renames, fleet-wide changes, infrastructure scopes).
+Which rollout wave the change reaches first comes from the model (--fleet, as for synth and validate).
 -o markdown renders the sticky PR comment CI posts. Reads git; writes nothing.`,
   flags: {
     base: { type: 'string', value: 'REF', description: 'the git ref to compare with (e.g. origin/main, HEAD~1)' },
     root: ROOT_FLAG,
+    fleet: FLEET_FLAG,
     format: { type: 'string', value: 'FORMAT', description: 'same as -o (kept for existing scripts)' },
   },
   outputs: ['text', 'markdown', 'json'],
@@ -47,34 +51,23 @@ Compares the synthesized tree committed at --base with the tree on disk: per clu
         throw new CliError(`--format ${flags.format} and -o ${flags.output} disagree`, 'pass -o only');
     }
     const format = (typeof flags.format === 'string' ? flags.format : out.format) as keyof typeof RENDERERS;
-    return runDiff({ root: rootFlag(flags.root), base: flags.base }, out, format);
+    return runDiff(
+      {
+        root: rootFlag(flags.root),
+        base: flags.base,
+        ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}),
+      },
+      out,
+      format,
+    );
   },
 };
 
-/** The base must name a commit git has: a clear error here, not git's stack from deep inside the diff. */
-function requireCommit(root: string, ref: string): void {
-  const result = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (result.status === 0) return;
-  const inRepository = spawnSync('git', ['rev-parse', '--git-dir'], { cwd: root, encoding: 'utf8' }).status === 0;
-  if (!inRepository)
-    throw new CliError(
-      `${root} is not a git repository`,
-      'run fleet diff inside the repository, or pass --root its folder',
-    );
-  throw new CliError(
-    `unknown git ref "${ref}" in ${root}`,
-    'pass a commit git has (e.g. HEAD~1), or fetch it first (git fetch origin main; CI checks out with fetch-depth: 0)',
-  );
-}
-
 export function runDiff(args: DiffArgs, out: Output, format: keyof typeof RENDERERS = 'text'): number {
-  requireCommit(args.root, args.base);
+  requireCommit(args.root, args.base, 'fleet diff');
   const diff = fleetDiff(args.root, args.base);
-  // Which wave a change reaches first: the waves of the model (the embedded fleet, as `fleet synth` uses).
-  const { spec } = loadFleet().fleet;
+  // Which wave a change reaches first: the waves of the model the tree was synthesized from (--fleet, as synth).
+  const { spec } = loadFleet(args.fleet).fleet;
   out.write(RENDERERS[format]({ ...diff, waves: waveImpact(spec, diff), mainBranch: spec.gitSource.branch }));
   return 0;
 }

@@ -118,6 +118,33 @@ describe('fleet diff', () => {
     );
   });
 
+  it('issue 14: takes the waves from --fleet, the model the tree was synthesized from, not the embedded one', async () => {
+    const root = await repoWithBase();
+    const document = defaultFleetDocument();
+    document.metadata.name = 'contoso-fleet'; // a change every cluster gets
+    (document.spec as Record<string, unknown>).rollout = {
+      waves: [
+        { name: 'canary', regions: ['centralus'] },
+        { name: 'rest', regions: ['eastus2'] },
+      ],
+    };
+    const fleet = writeFleetFile(document);
+    expect((await runCli(['synth', '--fleet', fleet, '--root', root])).code).toBe(0);
+    const withFleet = await runCli(['diff', '--base', 'HEAD', '--root', root, '--fleet', fleet, '-o', 'json']);
+    expect(withFleet.code, withFleet.stderr).toBe(0);
+    expect((JSON.parse(withFleet.stdout) as FleetDiff).waves).toStrictEqual([
+      { wave: 'canary', index: 1, branch: 'main', clusters: ['bu0001a0042-04'] },
+      { wave: 'rest', index: 2, branch: 'fleet/wave-rest', clusters: ['bu0001a0042-03'] },
+    ]);
+    const text = await runCli(['diff', '--base', 'HEAD', '--root', root, '--fleet', path.dirname(fleet)]);
+    expect(text.stdout).toContain('rollout: reaches wave 1 canary (bu0001a0042-04, on merge to main) first');
+    const embedded = await runCli(['diff', '--base', 'HEAD', '--root', root, '-o', 'json']);
+    expect((JSON.parse(embedded.stdout) as FleetDiff).waves!.map((w) => w.wave)).toStrictEqual([
+      'eastus2',
+      'centralus',
+    ]);
+  });
+
   it('detects a rename (delete + create of the same kind) and warns that prune deletes the old object', async () => {
     const { output } = await diffAfter((f) => {
       f.spec.workload.name = 'webapp';

@@ -29,10 +29,7 @@ import type { Output } from '../output.ts';
 export const infraCommand: Command = {
   name: 'infra',
   summary: 'the ordered ARM deployments: plan (what-if with Azure credentials) or deploy',
-  usage: [
-    'fleet infra plan [--region R | --shared] [--fleet PATH] [-o text|json]',
-    'fleet infra deploy [--region R | --shared] [--tls-dir DIR] [--key-vault-access-ip IP] [--secure-parameters FILE] [--fleet PATH]',
-  ],
+  usage: [],
   description: `
 plan: prints the ordered deployment steps (resource groups, shared, hubs, spokes, hub egress, stamps, Front Door);
 with AZURE_SUBSCRIPTION_ID set (and az login, GitHub OIDC or a managed identity) it also runs ARM what-if per step.
@@ -47,12 +44,12 @@ nothing is deployed.`,
     'secure-parameters': {
       type: 'string',
       value: 'FILE',
-      description: 'JSON file: { "<step id>": { "<parameter>": "<value>" } } (deploy)',
+      description: 'JSON file: { "<step id>": { "<parameter>": "<value>" } } (what-if and deploy)',
     },
     'tls-dir': {
       type: 'string',
       value: 'DIR',
-      description: 'folder of the TLS files to import into each Key Vault (deploy; or FLEET_TLS_DIR)',
+      description: 'folder of the TLS files to import into each Key Vault (or FLEET_TLS_DIR; what-if and deploy)',
     },
     'key-vault-access-ip': {
       type: 'string',
@@ -62,12 +59,27 @@ nothing is deployed.`,
     },
     fleet: FLEET_FLAG,
   },
-  positionals: ['action'],
-  outputs: ['text', 'json'],
-  run: ({ args, flags, out }) =>
+  subcommands: [
+    {
+      name: 'plan',
+      summary: 'the ordered deployment steps, and ARM what-if per step when AZURE_SUBSCRIPTION_ID is set',
+      usage:
+        'fleet infra plan [--region R | --shared] [--secure-parameters FILE] [--tls-dir DIR] [--fleet PATH] [-o text|json]',
+      flags: {},
+      outputs: ['text', 'json'],
+    },
+    {
+      name: 'deploy',
+      summary: 'validate every template against the ARM schemas, then deploy the steps in order',
+      usage:
+        'fleet infra deploy [--region R | --shared] [--tls-dir DIR] [--key-vault-access-ip IP] [--secure-parameters FILE] [--fleet PATH]',
+      flags: {},
+    },
+  ],
+  run: ({ subcommand, flags, out }) =>
     runInfra(
       {
-        action: args[0],
+        action: subcommand,
         ...(typeof flags.fleet === 'string' ? { fleet: flags.fleet } : {}),
         ...(typeof flags.region === 'string' ? { region: flags.region } : {}),
         shared: flags.shared === true,

@@ -2,85 +2,69 @@
  * `fleet status`: every cluster of the fleet read in parallel (kubeconfig contexts derived from the model, or ARM
  * fluxConfigurations with --source arm), each bounded by --timeout: wave, branch, the revision its source has, and
  * every Flux Kustomization (Ready, applied revision, since when, last error). An unreachable cluster is a row, not a
- * crash. A table, --json, or --watch to follow. Exit 0 when every cluster is reachable and nothing is failing.
+ * crash. A table, -o json, or --watch to follow. Exit 0 when every cluster is reachable and nothing is failing.
  */
+import { failingLayers, readFleetStatus, renderFleetStatus, type ClusterStatus } from '@aks-fleet/rollout';
+import { FLEET_FLAG, type Command } from '../command.ts';
+import type { Output } from '../output.ts';
 import {
-  failingLayers,
-  readFleetStatus,
-  renderFleetStatus,
-  RolloutInputError,
-  type ClusterStatus,
-} from '@aks-fleet/rollout';
-import type { Command } from '../command.ts';
-import {
-  CLUSTER_SOURCE_OPTIONS,
+  CLUSTER_SOURCE_FLAGS,
   clusterReader,
   durationFlag,
   loadModel,
-  parseCommandArgs,
-  reportCommandError,
+  stringFlag,
+  unreachableError,
+  type Flags,
 } from './cluster-source.ts';
-
-export const STATUS_USAGE = `usage: fleet status [--json] [--watch [--interval 10s]] [--timeout 10s] [--fleet PATH]
-                    [--kubeconfig FILE] [--context CLUSTER=CONTEXT]... [--contexts FILE] | [--source arm [--subscription ID]]
-
-Contexts default to the AKS cluster names (what \`az aks get-credentials\` creates); a --contexts YAML file
-("<cluster>: <context>") or --context flags override them.
-`;
 
 export const statusCommand: Command = {
   name: 'status',
   summary: "every cluster's Flux state, read in parallel (kubeconfig contexts or ARM)",
   usage: [
-    'fleet status [-o text|json] [--watch [--interval 10s]] [--timeout 10s] [--fleet PATH] [--kubeconfig FILE]',
-    '             [--context CLUSTER=CONTEXT]... [--contexts FILE] | [--source arm [--subscription ID]]',
+    'fleet status [--watch [--interval 10s]] [--timeout 10s] [--fleet PATH] [--kubeconfig FILE]',
+    '             [--context CLUSTER=CONTEXT]... [--contexts FILE] | [--source arm [--subscription ID]] [-o text|json]',
   ],
   description: `
 Reads every cluster of the fleet in parallel, each bounded by --timeout: its wave, the branch it follows, the revision
 its source has, and every Flux Kustomization (Ready, applied revision, since when, last error). An unreachable cluster
 is a row, not a crash. Contexts default to the AKS cluster names (what \`az aks get-credentials\` creates); a --contexts
 YAML file ("<cluster>: <context>") or --context flags override them. --source arm reads the fluxConfigurations' status
-through Azure instead (private clusters). Exit 0 when every cluster is reachable and nothing is failing.`,
-  flags: {},
-  parsesOwnFlags: true,
-  run: ({ args }) => runStatus(args),
+through Azure instead (private clusters). Exit 0 when every cluster is reachable and nothing is failing, else 1.`,
+  flags: {
+    fleet: FLEET_FLAG,
+    ...CLUSTER_SOURCE_FLAGS,
+    watch: { type: 'boolean', description: 'print the status again every --interval until interrupted' },
+    interval: { type: 'string', value: 'DURATION', default: '10s', description: 'with --watch: time between reads' },
+  },
+  outputs: ['text', 'json'],
+  run: ({ flags, out }) => runStatus(flags, out),
 };
 
 function healthy(statuses: readonly ClusterStatus[]): boolean {
   return statuses.every((s) => s.reachable && failingLayers(s).length === 0);
 }
 
-export async function runStatus(argv: readonly string[]): Promise<number> {
-  try {
-    const { values, positionals } = parseCommandArgs(argv, {
-      ...CLUSTER_SOURCE_OPTIONS,
-      watch: { type: 'boolean', default: false },
-      interval: { type: 'string', default: '10s' },
-    });
-    if (values.help) {
-      process.stdout.write(STATUS_USAGE);
-      return 0;
+export async function runStatus(flags: Flags, out: Output): Promise<number> {
+  const watch = flags.watch === true;
+  const intervalMs = durationFlag('interval', stringFlag(flags, 'interval'), 10) * 1000;
+  const fleet = loadModel(flags);
+  const read = await clusterReader(fleet, flags);
+  for (;;) {
+    const statuses = await readFleetStatus(fleet.spec, read);
+    const now = new Date();
+    if (out.json)
+      out.write(`${JSON.stringify({ time: now.toISOString(), clusters: statuses }, null, watch ? 0 : 2)}\n`);
+    else
+      out.write(
+        `${watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${watch ? `${now.toISOString()}\n` : ''}${renderFleetStatus(statuses, now)}`,
+      );
+    if (!watch) {
+      // Nothing could be read: that is the invocation (kubeconfig, network, login), so say it once with the fix.
+      // Some clusters unreachable is part of the report (a row each), and the exit code says it.
+      const error = unreachableError(statuses);
+      if (error && statuses.every((s) => !s.reachable)) out.error(`ERROR ${error.message} — fix: ${error.fix}`);
+      return healthy(statuses) ? 0 : 1;
     }
-    if (positionals.length > 0)
-      throw new RolloutInputError(`unexpected argument "${positionals[0]}"; fleet status takes options only`);
-    const fleet = loadModel(values);
-    const read = await clusterReader(fleet, values);
-    const intervalMs = durationFlag('interval', values.interval, 10) * 1000;
-    for (;;) {
-      const statuses = await readFleetStatus(fleet.spec, read);
-      const now = new Date();
-      if (values.json)
-        process.stdout.write(
-          `${JSON.stringify({ time: now.toISOString(), clusters: statuses }, null, values.watch ? 0 : 2)}\n`,
-        );
-      else
-        process.stdout.write(
-          `${values.watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${values.watch ? `${now.toISOString()}\n` : ''}${renderFleetStatus(statuses, now)}`,
-        );
-      if (!values.watch) return healthy(statuses) ? 0 : 1;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  } catch (error) {
-    return reportCommandError(error, 'status');
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -22,6 +22,7 @@ import { kustomizeLocation } from '@aks-fleet/util';
 import { gateObjectValidators } from '@aks-fleet/cluster-app';
 import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
+import { requireCommit } from '../git-ref.ts';
 import { rootFlag } from '../workspace-root.ts';
 
 export const validateCommand: Command = {
@@ -119,6 +120,7 @@ export async function runValidate(args: ValidateArgs, out: Output): Promise<numb
   }
   const { fleet } = loadFleet(args.fleet);
   const files = readWorkingTree(args.root);
+  if (args.changedSince !== undefined) requireCommit(args.root, args.changedSince, 'fleet validate --changed-since');
   const unchanged =
     args.changedSince === undefined ? new Set<string>() : unchangedClusters(args.root, args.changedSince, files);
   // Every cluster's objects are read: fleet-wide rules (deploy/*, fleet/*) need the whole fleet. What unchanged
