@@ -1,0 +1,3 @@
+/** `@aks-fleet/fleet/testing`: the shared test fleets (invalid fleets, the third region). */
+export * from './invalid-fleets.ts';
+export * from './region-clone.ts';
