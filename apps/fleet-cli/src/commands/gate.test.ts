@@ -191,21 +191,9 @@ describe('fleet infra', () => {
         .split('\n')
         .filter((l) => /^\s+\d+\. /.test(l))
         .map((l) => l.trim().split(/\s+/)[1]);
-      expect(steps).toStrictEqual([
-        'resource-groups',
-        'shared',
-        'hub/eastus2',
-        'hub/centralus',
-        'spoke/bu0001a0042-03',
-        'spoke/bu0001a0042-04',
-        'hub-egress/eastus2',
-        'hub-egress/centralus',
-        'key-vault/bu0001a0042-03',
-        'key-vault/bu0001a0042-04',
-        'stamp/bu0001a0042-03',
-        'stamp/bu0001a0042-04',
-        'frontdoor',
-      ]);
+      // The order itself is the infra library's contract (deployment-plan tests): the CLI prints that plan.
+      expect(steps).toStrictEqual(planDeployment(loadFleet().fleet).map((step) => step.id));
+      expect(steps.length).toBeGreaterThan(0);
       expect(result.stderr).toContain('no Azure credentials');
       const deploy = await runCli(['infra', 'deploy']);
       expect(deploy.code).toBe(1);
