@@ -18,6 +18,20 @@ export interface FleetIssue {
   readonly source?: string;
 }
 
+/**
+ * A value described in words rather than shown as data (`an empty file`, `a quoted value that is never closed: …`):
+ * printed as it is, without JSON quotes.
+ */
+export class Described {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
 /** Renders a path array (`['regions','eastus2','clusters',0]`) as `regions.eastus2.clusters[0]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -35,6 +49,7 @@ export function redactUrlCredentials(text: string): string {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return '(missing)';
+  if (value instanceof Described) return redactUrlCredentials(value.text);
   // JSON would print Infinity and NaN as null: show them, and numbers read from a file, as they are.
   if (typeof value === 'number' || typeof value === 'bigint' || value instanceof GivenNumber) return String(value);
   let json: string;
@@ -50,13 +65,17 @@ function formatValue(value: unknown): string {
 /** Values kept in issues (and printed by --json) carry no credential and no number JSON cannot represent. */
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return redactUrlCredentials(value);
+  if (value instanceof Described) return new Described(redactUrlCredentials(value.text));
   if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'bigint') return String(value);
   return value;
 }
 
-/** One line per issue: `<path>: got <value>; expected <expected> — fix: <fix> [(<file>)]`. */
+/**
+ * One line per issue: `<path>: got <value>; expected <expected> — fix: <fix> [(<file>)]` (the file is left out when
+ * the path already names it, as `<file>:<line>:<column>` does).
+ */
 export function formatIssue(issue: FleetIssue): string {
-  const where = issue.source ? ` (${issue.source})` : '';
+  const where = issue.source && !issue.path.startsWith(`${issue.source}:`) ? ` (${issue.source})` : '';
   return `${issue.path}: got ${formatValue(issue.value)}; expected ${issue.expected} — fix: ${issue.fix}${where}`;
 }
 

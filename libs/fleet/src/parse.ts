@@ -14,24 +14,27 @@ export type SourceMap = ReadonlyMap<string, string>;
 
 /**
  * Parses and checks a fleet document; throws `FleetValidationError` listing every issue, `earlier` (problems the
- * loader found, e.g. in the files) included.
+ * loader found, e.g. in the files) included. `explained`: paths whose problem an earlier issue already accounts for
+ * (a region whose cluster file could not be read has no clusters): nothing more is reported at them.
  */
 export function parseFleet(
   input: unknown,
   sources: SourceMap = new Map(),
   earlier: readonly FleetIssue[] = [],
+  explained: ReadonlySet<string> = new Set(),
 ): Readonly<Fleet> {
   const result = FleetSchema.safeParse(input, { reportInput: true });
-  const issues: FleetIssue[] = [...earlier];
+  const found: FleetIssue[] = [];
   const structural = result.success ? [] : result.error.issues.flatMap(fromZodIssue);
   const seen = new Set(structural.map((issue) => issue.path));
-  issues.push(...structural, ...prototypeKeys(input).filter((issue) => !seen.has(issue.path)));
+  found.push(...structural, ...prototypeKeys(input).filter((issue) => !seen.has(issue.path)));
   if (result.success) {
-    issues.push(...checkFleetRules(result.data.spec));
+    found.push(...checkFleetRules(result.data.spec));
   } else {
     const salvaged = salvage(input);
-    if (salvaged) issues.push(...checkFleetRules(salvaged));
+    if (salvaged) found.push(...checkFleetRules(salvaged));
   }
+  const issues = [...earlier, ...found.filter((issue) => !explained.has(issue.path))];
   if (issues.length > 0) {
     throw new FleetValidationError(unique(issues).map((issue) => withSource(issue, sources)));
   }
