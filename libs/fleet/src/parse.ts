@@ -102,6 +102,12 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
           fix: `change ${path} to fit: ${issue.message}`,
         },
       ];
+    case 'custom': {
+      // A refinement may name its own fix (`params: { fix }`) rather than repeat what it expects.
+      const fix = (issue.params as { fix?: unknown } | undefined)?.fix;
+      const expected = expectedOf(issue);
+      return [{ path, value: input, expected, fix: typeof fix === 'string' ? fix : `set ${path} to ${expected}` }];
+    }
     default:
       return [{ path, value: input, expected: expectedOf(issue), fix: `set ${path} to ${expectedOf(issue)}` }];
   }
@@ -193,13 +199,16 @@ function salvage(input: unknown): RuleInput | undefined {
   };
 }
 
-/** One issue per path and expectation (the salvage pass can meet a problem the structure pass already named). */
+/**
+ * One issue per path: one mistake is one error. The first found stands (structure before cross-field rules, the
+ * direct check before what is derived from the value): a duplicate cluster name is not also five colliding derived
+ * names, nor a URL the schema refused also refused by a rule.
+ */
 function unique(issues: readonly FleetIssue[]): FleetIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
-    const key = `${issue.path}\n${issue.expected}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen.has(issue.path)) return false;
+    seen.add(issue.path);
     return true;
   });
 }

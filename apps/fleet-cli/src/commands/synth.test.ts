@@ -272,8 +272,11 @@ describe('fleet synth rejects invalid fleets and writes nothing', () => {
     const root = scratchDir();
     const result = await runCli(['synth', '--fleet', writeFleetFile(document), '--root', root]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`ERROR ${fieldPath}: got `);
-    expect(result.stderr).toContain('nothing was written');
+    // One mistake, one error line, at the field.
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('ERROR '))).toStrictEqual([
+      expect.stringMatching(new RegExp(`^ERROR ${fieldPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: got `)),
+    ]);
+    expect(result.stderr).toContain('1 error(s) in the fleet model; nothing was written');
     expect(readTree(root)).toStrictEqual({});
   });
 });
