@@ -2,7 +2,9 @@
  * Fleet model errors: every problem names the field path, the value, what was expected and how to fix it.
  * A parse collects all of them and throws once.
  */
-import { GivenNumber } from './given-number.ts';
+import { Described } from './given-number.ts';
+
+export { Described };
 
 /** One problem in a fleet document. */
 export interface FleetIssue {
@@ -16,20 +18,6 @@ export interface FleetIssue {
   readonly fix: string;
   /** The file the value came from, when the fleet was loaded from files. */
   readonly source?: string;
-}
-
-/**
- * A value described in words rather than shown as data (`an empty file`, `a quoted value that is never closed: …`):
- * printed as it is, without JSON quotes.
- */
-export class Described {
-  constructor(readonly text: string) {}
-  toJSON(): string {
-    return this.text;
-  }
-  toString(): string {
-    return this.text;
-  }
 }
 
 /** Renders a path array (`['regions','eastus2','clusters',0]`) as `regions.eastus2.clusters[0]`. */
@@ -49,9 +37,9 @@ export function redactUrlCredentials(text: string): string {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return '(missing)';
+  // Words (and numbers read from a file) as they are; JSON would print Infinity and NaN as null: show them too.
   if (value instanceof Described) return redactUrlCredentials(value.text);
-  // JSON would print Infinity and NaN as null: show them, and numbers read from a file, as they are.
-  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof GivenNumber) return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   let json: string;
   try {
     json = JSON.stringify(value) ?? String(value);
@@ -65,7 +53,10 @@ function formatValue(value: unknown): string {
 /** Values kept in issues (and printed by --json) carry no credential and no number JSON cannot represent. */
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return redactUrlCredentials(value);
-  if (value instanceof Described) return new Described(redactUrlCredentials(value.text));
+  if (value instanceof Described) {
+    const text = redactUrlCredentials(value.text);
+    return text === value.text ? value : new Described(text);
+  }
   if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'bigint') return String(value);
   return value;
 }
