@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { FleetValidationError } from './errors.ts';
+import { FleetValidationError, type FleetIssue } from './errors.ts';
 import { defaultFleetLocation, loadFleet } from './load.ts';
 import { FLEET_FILE_MAX_BYTES, MAX_ALIAS_EXPANSION } from './yaml-reader.ts';
 
@@ -281,6 +281,36 @@ describe('one mistake in one file is one error naming the file and the field (is
       expect(line).not.toMatch(/at line \d+, column|YAML\.parse|Implicit|Flow sequence|Missing closing/);
     },
   );
+});
+
+describe('an unclosed quote on a line of its own, at every line of a fleet file', () => {
+  // Regression: a lone `"` makes the parser's document hold empty (null) nodes; finding the opening quote must not
+  // crash on them (the CLI said "Cannot read properties of null (reading 'range') — this is a bug in fleet").
+  it('is at most one YAML error, never a crash', () => {
+    const dir = copyOfDefault();
+    const lines = stringify(loadFleet(defaultFleetLocation()).fleet).split('\n');
+    const file = path.join(dir, 'single.yaml');
+    let syntaxErrors = 0;
+    for (let index = 0; index < lines.length; index++) {
+      const text = [...lines];
+      text.splice(index, 0, `${lines[index]!.match(/^\s*/)![0]}"`);
+      writeFileSync(file, text.join('\n'));
+      let issues: readonly FleetIssue[] = [];
+      try {
+        loadFleet(file);
+      } catch (error) {
+        expect(error, `line ${index + 1}`).toBeInstanceOf(FleetValidationError);
+        issues = (error as FleetValidationError).issues;
+      }
+      const yaml = issues.filter((i) => i.expected === 'valid YAML');
+      expect(yaml.length, `line ${index + 1}`).toBeLessThanOrEqual(1);
+      if (yaml.length === 1) {
+        syntaxErrors++;
+        expect(issues, `line ${index + 1}`).toHaveLength(1);
+      }
+    }
+    expect(syntaxErrors).toBeGreaterThan(lines.length / 2);
+  });
 });
 
 describe('loadFleet on hostile documents', () => {

@@ -18,7 +18,7 @@ interface Explanation {
 function openingBefore(document: Document, offset: number, test: (node: unknown) => boolean): number | undefined {
   let start: number | undefined;
   visit(document, (_key, node) => {
-    const range = (node as { range?: [number, number, number] }).range;
+    const range = (node as { range?: [number, number, number] } | null)?.range;
     if (range && range[0] < offset && test(node) && (start === undefined || range[0] > start)) start = range[0];
   });
   return start;

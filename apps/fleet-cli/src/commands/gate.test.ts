@@ -35,7 +35,7 @@ describe('fleet validate', () => {
     const result = await runCli(['validate', '--root', root]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `ERROR security/no-secret ${file} Secret/a0042/db: Secret objects must not be committed — store the value in Key Vault and mount it with a SecretProviderClass`,
+      `ERROR security/no-secret ${file} Secret/a0042/db: Secret objects must not be committed — fix: store the value in Key Vault and mount it with a SecretProviderClass`,
     );
     const json = await runCli(['validate', '--root', root, '--json']);
     expect(JSON.parse(json.stdout).errors).toBeGreaterThanOrEqual(1);
