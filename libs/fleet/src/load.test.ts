@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { FleetValidationError, type FleetIssue } from './errors.ts';
+import { FleetValidationError, formatIssue, type FleetIssue } from './errors.ts';
 import { defaultFleetLocation, loadFleet } from './load.ts';
+import { INVALID_FLEET_FILES, writeInvalidFleetDirectory } from './testing/invalid-fleet-files.ts';
 import { FLEET_FILE_MAX_BYTES, MAX_ALIAS_EXPANSION } from './yaml-reader.ts';
 
 const temporary: string[] = [];
@@ -174,113 +175,28 @@ describe('loadFleet on a fleet directory is strict', () => {
   });
 });
 
-describe('one mistake in one file is one error naming the file and the field (issue 14)', () => {
-  const eastFile = (dir: string) => path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
-  const only = (dir: string) => {
+describe('one mistake in one file of a fleet directory is one error naming the file and the field (issue 14)', () => {
+  it.each(INVALID_FLEET_FILES)('$name', (mistake) => {
+    const dir = copyOfDefault();
+    rmSync(dir, { recursive: true });
+    writeInvalidFleetDirectory(dir, mistake);
     const { issues, message } = rejection(dir);
     expect(issues, message).toHaveLength(1);
-    return { issue: issues[0]!, line: message.split('\n')[1]! };
-  };
-
-  it.each([
-    ['a misspelled kind', 'kind: Cluster', 'kind: Clusters', 'kind', 'set kind: "Cluster"'],
-    ['a wrong apiVersion', 'apiVersion: fleet.aks-fleet.io/v1alpha1', 'apiVersion: v1', 'apiVersion', 'set apiVersion'],
-    ['a metadata.name left out', /metadata:\n {2}name: bu0001a0042-03\n/, 'metadata: {}\n', 'metadata.name', 'add'],
-    ['a region not in fleet.yaml', 'region: eastus2', 'region: eastus-2', 'spec.region', 'correct spec.region'],
-  ])('%s in a cluster.yaml: no second "regions.<r>.clusters missing" error', (_name, from, to, field, fix) => {
-    const dir = copyOfDefault();
-    edit(eastFile(dir), from, to);
-    const { issue, line } = only(dir);
-    expect(issue).toMatchObject({ path: field, source: expect.stringMatching(/bu0001a0042-03\/cluster\.yaml$/) });
-    expect(issue.fix).toContain(fix);
-    expect(line).not.toContain('regions.eastus2.clusters');
+    const [issue] = issues;
+    expect(issue!.path === mistake.at || issue!.path.endsWith(mistake.at), issue!.path).toBe(true);
+    expect(issue!.source!.endsWith(mistake.source ?? mistake.file), issue!.source).toBe(true);
+    expect(formatIssue(issue!)).toMatch(mistake.line);
+    expect(formatIssue(issue!)).not.toMatch(/got null|at line \d+, column|Implicit|Flow sequence|Missing closing/);
   });
 
-  it('an empty cluster.yaml: says the file is empty and what it must contain, not "got null"', () => {
+  it('an empty file is shown as words, in JSON too', () => {
     const dir = copyOfDefault();
-    writeFileSync(eastFile(dir), '# nothing yet\n');
-    const { issue, line } = only(dir);
-    expect(line).toMatch(
-      /^ {2}ERROR \(document\): got an empty file; expected a Cluster document: apiVersion: fleet\.aks-fleet\.io\/v1alpha1, kind: Cluster, metadata\.name .* — fix: write the Cluster document into cluster\.yaml .*\(.*bu0001a0042-03\/cluster\.yaml\)$/,
-    );
-    expect(line).not.toContain('null');
-    expect(JSON.parse(JSON.stringify(issue)).value).toBe('an empty file');
-  });
-
-  it('an empty fleet.yaml and an empty fleet file: the file is empty, a Fleet document is expected', () => {
-    const dir = copyOfDefault();
-    writeFileSync(path.join(dir, 'fleet.yaml'), '');
-    expect(only(dir).line).toMatch(/got an empty file; expected a Fleet document: .*kind: Fleet.* — fix: write/);
+    writeFileSync(path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml'), '');
+    expect(JSON.parse(JSON.stringify(rejection(dir).issues[0])).value).toBe('an empty file');
     const file = path.join(dir, 'single.yaml');
     writeFileSync(file, '\n');
-    expect(only(file).line).toMatch(/got an empty file; expected a Fleet document/);
+    expect(rejection(file).message).toMatch(/got an empty file; expected a Fleet document/);
   });
-
-  it('a region no cluster file names: one error whose fix is a cluster file, not "add it to fleet.yaml"', () => {
-    const dir = copyOfDefault();
-    rmSync(path.dirname(eastFile(dir)), { recursive: true });
-    const { issue } = only(dir);
-    expect(issue).toMatchObject({
-      path: 'regions.eastus2.clusters',
-      fix: 'add clusters/<name>/cluster.yaml with spec.region: eastus2, or remove regions.eastus2 from fleet.yaml',
-    });
-  });
-
-  it.each([
-    [
-      'an unclosed quote',
-      'instance: "03"',
-      'instance: "03',
-      ':8:13',
-      'a quoted value that is never closed: instance: "03',
-      /same quote mark/,
-    ],
-    [
-      'an unclosed [ list',
-      'zones: ["1", "2", "3"]',
-      'zones: ["1", "2", "3"',
-      ':16:14',
-      'a [ list that is never closed',
-      /close it with \]/,
-    ],
-    ['a tab as indentation', '  instance: "03"', '\tinstance: "03"', ':8:1', 'a tab used for indentation', /spaces/],
-    [
-      'a key on a line of its own',
-      '  instance: "03"',
-      '  instance: "03"\n  frontDoor',
-      ':9:3',
-      'a key without a value: frontDoor',
-      /colon/,
-    ],
-    [
-      'a second key: on one line',
-      'region: eastus2',
-      'region: eastus2: x',
-      ':7:11',
-      'a second `key:` on the same line',
-      /own line/,
-    ],
-    [
-      'a second document',
-      '  region: eastus2',
-      '  region: eastus2\n---\nkind: x',
-      ':8:1',
-      'a second YAML document',
-      /one document per file/,
-    ],
-  ])(
-    'malformed YAML (%s): one error at file:line:column in plain words with a fix',
-    (_name, from, to, at, got, fix) => {
-      const dir = copyOfDefault();
-      edit(eastFile(dir), from, to);
-      const { issue, line } = only(dir);
-      expect(issue.path.endsWith(`bu0001a0042-03/cluster.yaml${at}`), issue.path).toBe(true);
-      expect(String(issue.value)).toContain(got);
-      expect(issue.fix).toMatch(fix);
-      expect(line).toMatch(/cluster\.yaml:\d+:\d+: got .+; expected valid YAML — fix: .+$/);
-      expect(line).not.toMatch(/at line \d+, column|YAML\.parse|Implicit|Flow sequence|Missing closing/);
-    },
-  );
 });
 
 describe('an unclosed quote on a line of its own, at every line of a fleet file', () => {

@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultFleetDocument, INVALID_FLEETS, threeRegionDocument } from '@aks-fleet/fleet/testing';
+import {
+  defaultFleetDocument,
+  INVALID_FLEET_FILES,
+  INVALID_FLEETS,
+  threeRegionDocument,
+  writeInvalidFleetDirectory,
+} from '@aks-fleet/fleet/testing';
 import { synthesize } from '@aks-fleet/synth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -276,6 +282,21 @@ describe('fleet synth rejects invalid fleets and writes nothing', () => {
     expect(result.stderr.split('\n').filter((line) => line.startsWith('ERROR '))).toStrictEqual([
       expect.stringMatching(new RegExp(`^ERROR ${fieldPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: got `)),
     ]);
+    expect(result.stderr).toContain('1 error(s) in the fleet model; nothing was written');
+    expect(readTree(root)).toStrictEqual({});
+  });
+});
+
+describe('fleet synth rejects a fleet directory with one mistake in one file: one error line, nothing written', () => {
+  it.each(INVALID_FLEET_FILES)('fails on $name', async (mistake) => {
+    const fleet = path.join(scratchDir(), 'fleet');
+    writeInvalidFleetDirectory(fleet, mistake);
+    const root = scratchDir();
+    const result = await runCli(['synth', '--fleet', fleet, '--root', root]);
+    expect(result.code).toBe(1);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('ERROR '));
+    expect(errors, result.stderr).toHaveLength(1);
+    expect(errors[0]!.slice('ERROR '.length)).toMatch(mistake.line);
     expect(result.stderr).toContain('1 error(s) in the fleet model; nothing was written');
     expect(readTree(root)).toStrictEqual({});
   });
