@@ -11,7 +11,7 @@ import {
   parseFleet,
   type Fleet,
 } from '@aks-fleet/fleet';
-import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
+import { defaultFleetDocument, threeRegionDocument } from '@aks-fleet/fleet/testing';
 import { renderCluster, type RenderedCluster } from '@aks-fleet/synth';
 import { describe, expect, it } from 'vitest';
 import { clusterDefinitions } from './cluster-definitions.ts';
@@ -483,29 +483,7 @@ describe('cluster content of the default fleet', () => {
   });
 
   it('yields a complete third cluster for a third region with its own values, with no code change', () => {
-    const document = defaultFleetDocument();
-    const third = structuredClone(document.spec.regions.eastus2!);
-    third.hub = {
-      addressSpace: '10.200.5.0/24',
-      subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.128/26' },
-    };
-    const cluster = third.clusters[0]!;
-    cluster.name = 'bu0001a0042-05';
-    cluster.instance = '05';
-    cluster.spoke = {
-      addressSpace: '10.245.0.0/16',
-      subnets: {
-        nodes: '10.245.0.0/22',
-        ingress: '10.245.4.0/28',
-        appGateway: '10.245.5.0/24',
-        privateEndpoints: '10.245.4.32/28',
-      },
-    };
-    cluster.ingress.internalLoadBalancerIp = '10.245.4.4';
-    cluster.entra.operatorGroupObjectId = '00000000-0000-0000-0005-000000000010';
-    cluster.entra.readerGroupObjectId = '00000000-0000-0000-0005-000000000020';
-    document.spec.regions.westus3 = third;
-    const fleet = parseFleet(document);
+    const fleet = parseFleet(threeRegionDocument());
     const rendered = renderFleet(fleet);
     const shape = (name: string) =>
       objectsOf(rendered.get(name)!).map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);

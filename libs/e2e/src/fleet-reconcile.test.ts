@@ -57,10 +57,6 @@ let current: { commit: Commit; model: Fleet; desired: Map<string, DesiredState> 
 
 const started = performance.now();
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 140);
-}
-
 /** Fails with the problems listed one per line (vitest would truncate a deep-equal of a long list). */
 function expectNone(problems: readonly string[], what: string): void {
   if (problems.length > 0)
@@ -68,29 +64,6 @@ function expectNone(problems: readonly string[], what: string): void {
       `${what} (${problems.length}):\n  ${problems.slice(0, 25).join('\n  ')}${problems.length > 25 ? '\n  …' : ''}`,
     );
   expect(problems).toHaveLength(0);
-}
-
-/** Runs `check` for every region at once; one table row per region; fails the test if any region failed. */
-async function perRegion(
-  scenario: string,
-  regions: readonly RegionHandle[],
-  check: (region: RegionHandle) => Promise<{ seconds?: number; note?: string }>,
-): Promise<void> {
-  const outcomes = await Promise.allSettled(regions.map(check));
-  const failures: string[] = [];
-  outcomes.forEach((outcome, i) => {
-    const { region, cluster } = regions[i]!;
-    if (outcome.status === 'fulfilled') {
-      results.add({ scenario, region, cluster, result: 'pass', ...outcome.value });
-    } else {
-      results.add({ scenario, region, cluster, result: 'FAIL', note: firstLine(outcome.reason) });
-      failures.push(
-        `${region} (${cluster}): ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
-      );
-    }
-  });
-  if (failures.length > 0)
-    throw new Error(`${scenario} failed in ${failures.length} region(s):\n${failures.join('\n\n')}`);
 }
 
 async function desiredStates(
@@ -269,7 +242,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     results.info('servedFiles', commit.files);
     const desired = await desiredStates();
     const values = new Map(clusterValues(baseModel).map((v) => [v.cluster, v]));
-    await perRegion('1 bootstrap', env.regions, async (region) => {
+    await results.perRegion('1 bootstrap', env.regions, async (region) => {
       const state = desired.get(region.cluster)!;
       const since = performance.now();
       await env.bootstrap(region);
@@ -326,7 +299,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
   });
 
   it('2 strict server-side validation: every synthesized object passes a Strict dry-run apply', async () => {
-    await perRegion('2 strict dry-run', env.regions, async (region) => {
+    await results.perRegion('2 strict dry-run', env.regions, async (region) => {
       const since = performance.now();
       const objects = [...current.desired.get(region.cluster)!.objects.values()].map((d) => d.object);
       const outcomes = await mapLimit(objects, 8, (object) => strictDryRun(region.client, object));
@@ -359,7 +332,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       expect(changed.length, `${region.cluster}: objects the change edit changes`).toBeGreaterThan(0);
     }
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
-    await perRegion('3 change', env.regions, async (region) => {
+    await results.perRegion('3 change', env.regions, async (region) => {
       const state = desired.get(region.cluster)!;
       const seconds = await converge(region, state, commit.revision, {
         timeoutMs: CONVERGE_TIMEOUT_MS,
@@ -381,7 +354,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const commit = await env.commitModel(model, `prune: ${edits.prune.name}`);
     const desired = await desiredStates();
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
-    await perRegion('4 prune', env.regions, async (region) => {
+    await results.perRegion('4 prune', env.regions, async (region) => {
       const old = current.desired.get(region.cluster)!.objects;
       const next = desired.get(region.cluster)!.objects;
       const removed = [...old.keys()].filter((k) => !next.has(k));
@@ -453,7 +426,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     expect((await diffAgainstLive(target.client, modified)).length, 'the drift took effect').toBeGreaterThan(0);
     const owners = [...new Set([modified.owner, deleted.owner])];
 
-    await perRegion('5 drift', [target], async () => {
+    await results.perRegion('5 drift', [target], async () => {
       const since = performance.now();
       await requestReconcile(
         target.client,
@@ -481,7 +454,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
         note: `reconcile request → reverted: ${objectKey(modified.object)} (label${modified.object.kind === 'Deployment' ? ', replicas' : ''}) and re-created deleted ${objectKey(deleted.object)}`,
       };
     });
-    await perRegion('5 drift (others)', others, async (region) => {
+    await results.perRegion('5 drift (others)', others, async (region) => {
       const after = await fingerprints(region);
       expectNone(
         touched(othersBefore.get(region.cluster)!, after, othersBefore.get(region.cluster)!.keys()),
@@ -501,7 +474,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const commit = await env.commitModel(model, `change while ${lost.region} is down`);
     const desired = await desiredStates();
     await Promise.all(others.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
-    await perRegion('6 region loss', others, async (region) => {
+    await results.perRegion('6 region loss', others, async (region) => {
       const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, {
         timeoutMs: CONVERGE_TIMEOUT_MS,
         nudge: true,
@@ -512,7 +485,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     });
     // Still down while the others converged: then back, with no reconcile request and no other manual step.
     expect(lost.controlPlane.running).toBe(false);
-    await perRegion('6 region loss (restarted)', [lost], async () => {
+    await results.perRegion('6 region loss (restarted)', [lost], async () => {
       const restart = await lost.controlPlane.start();
       const since = performance.now();
       const seconds = await converge(lost, desired.get(lost.cluster)!, commit.revision, {
@@ -552,7 +525,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       ...good.map((r) => requestReconcile(r.client, [gitRepositoryRef])),
       requestReconcile(bad.client, [gitRepositoryRef]),
     ]);
-    await perRegion('7 bad commit (other clusters)', good, async (region) => {
+    await results.perRegion('7 bad commit (other clusters)', good, async (region) => {
       const seconds = await converge(region, desired.get(region.cluster)!, commit.revision, {
         timeoutMs: CONVERGE_TIMEOUT_MS,
         nudge: true,
@@ -561,7 +534,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
       await expectClusterMatches(region, desired.get(region.cluster)!);
       return converged(seconds);
     });
-    await perRegion('7 bad commit (broken cluster)', [bad], async () => {
+    await results.perRegion('7 bad commit (broken cluster)', [bad], async () => {
       const seconds = await pollUntil(
         `${bad.region}: ${broken.name} reports the failed build`,
         async () => {
@@ -611,7 +584,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
     const fix = await env.commitModel(model, 'fix the bad commit');
     const fixed = await desiredStates();
     await Promise.all(env.regions.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
-    await perRegion('7 bad commit (fix)', env.regions, async (region) => {
+    await results.perRegion('7 bad commit (fix)', env.regions, async (region) => {
       const seconds = await converge(region, fixed.get(region.cluster)!, fix.revision, {
         timeoutMs: CONVERGE_TIMEOUT_MS,
         nudge: true,
@@ -647,7 +620,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
         for (const region of up) region.autoscaler.setCluster(modelCluster(model, region.cluster));
         const desired = await desiredStates(up.map((r) => r.cluster));
         await Promise.all(up.map((r) => requestReconcile(r.client, [gitRepositoryRef])));
-        await perRegion(`8 drill ${label}: converge`, up, async (region) =>
+        await results.perRegion(`8 drill ${label}: converge`, up, async (region) =>
           converged(
             await converge(region, desired.get(region.cluster)!, commit.revision, {
               timeoutMs: CONVERGE_TIMEOUT_MS,
@@ -661,7 +634,7 @@ describe.sequential('regional control planes reconcile the synthesized fleet', (
           `drill (${label}): ${lost.region} stopped; fleet failover --lose ${lost.region}: exit ${verdicts.exitCode}; ${verdicts.survivors.map((v) => `${v.cluster} ${v.absorbs ? 'absorbs' : `cannot (${v.limitingFactor})`}`).join(', ')}`,
         );
         expect(verdicts.exitCode, `fleet failover exit code for the ${label} fleet`).toBe(expectAbsorbs ? 0 : 1);
-        await perRegion(`8 drill ${label}`, survivors, async (region) => {
+        await results.perRegion(`8 drill ${label}`, survivors, async (region) => {
           const verdict: StaticVerdict | undefined = verdicts.survivors.find((v) => v.cluster === region.cluster);
           expect(verdict, `fleet failover has a verdict for ${region.cluster}`).toBeDefined();
           const outcome = await runDrill(region, modelCluster(model, region.cluster), log);

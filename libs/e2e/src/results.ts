@@ -38,6 +38,31 @@ export class ResultTable {
     this.save();
   }
 
+  /**
+   * Runs `check` for every region at once, adds one row per region (its seconds and note, or the first line of its
+   * failure) and fails with every failing region's full reason.
+   */
+  async perRegion<R extends { readonly region: string; readonly cluster: string }>(
+    scenario: string,
+    regions: readonly R[],
+    check: (region: R) => Promise<{ seconds?: number; note?: string }>,
+  ): Promise<void> {
+    const outcomes = await Promise.allSettled(regions.map(check));
+    const failures: string[] = [];
+    outcomes.forEach((outcome, i) => {
+      const { region, cluster } = regions[i]!;
+      if (outcome.status === 'fulfilled') {
+        this.add({ scenario, region, cluster, result: 'pass', ...outcome.value });
+        return;
+      }
+      const reason = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+      this.add({ scenario, region, cluster, result: 'FAIL', note: reason.split('\n')[0]!.slice(0, 140) });
+      failures.push(`${region} (${cluster}): ${reason}`);
+    });
+    if (failures.length > 0)
+      throw new Error(`${scenario} failed in ${failures.length} region(s):\n${failures.join('\n\n')}`);
+  }
+
   get rows(): readonly ResultRow[] {
     return this.document.rows;
   }

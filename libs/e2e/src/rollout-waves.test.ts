@@ -77,32 +77,6 @@ function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(what);
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 140);
-}
-
-/** One table row per region; fails the test if any region failed. */
-async function perRegion(
-  scenario: string,
-  regions: readonly RegionHandle[],
-  check: (region: RegionHandle) => Promise<{ seconds?: number; note?: string }>,
-): Promise<void> {
-  const outcomes = await Promise.allSettled(regions.map(check));
-  const failures: string[] = [];
-  outcomes.forEach((outcome, i) => {
-    const { region, cluster } = regions[i]!;
-    if (outcome.status === 'fulfilled') results.add({ scenario, region, cluster, result: 'pass', ...outcome.value });
-    else {
-      results.add({ scenario, region, cluster, result: 'FAIL', note: firstLine(outcome.reason) });
-      failures.push(
-        `${region} (${cluster}): ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
-      );
-    }
-  });
-  if (failures.length > 0)
-    throw new Error(`${scenario} failed in ${failures.length} region(s):\n${failures.join('\n\n')}`);
-}
-
 interface CliResult {
   readonly code: number;
   readonly stdout: string;
@@ -264,6 +238,31 @@ async function expectWaveUntouched(wave: string, before: ReadonlyMap<string, Map
   return problems;
 }
 
+/** `fleet rollout promote rest`, waiting for the soak. */
+const promoteRest = (): Promise<CliResult> =>
+  fleetCli(['rollout', 'promote', 'rest', '--wait', '2m', '--interval', '2s', ...rolloutArgs()]);
+
+/** After wave `rest`'s branch moved to `commit`: a reconcile request, then its convergence (seconds per cluster). */
+async function followRest(commit: Commit): Promise<Map<string, number>> {
+  const movedAt = performance.now();
+  await fetchNow(regionsOf('rest'));
+  return converge('rest', commit, movedAt);
+}
+
+/** One row per region of wave `rest`: untouched since `before` (see expectWaveUntouched), or its problems. */
+async function rowsUntouched(
+  scenario: string,
+  before: ReadonlyMap<string, Map<string, string>>,
+  note: (region: RegionHandle) => string,
+): Promise<void> {
+  const problems = await expectWaveUntouched('rest', before);
+  await results.perRegion(scenario, regionsOf('rest'), async (r) => {
+    const own = problems.filter((p) => p.startsWith(`${r.cluster}:`));
+    if (own.length > 0) throw new Error(own.join('; '));
+    return { note: note(r) };
+  });
+}
+
 async function waveFingerprints(wave: string): Promise<Map<string, Map<string, string>>> {
   return new Map(await Promise.all(regionsOf(wave).map(async (r) => [r.cluster, await fingerprints(r)] as const)));
 }
@@ -295,7 +294,7 @@ describe.sequential('staged rollout across waves on the regional control planes'
     const commit = await commitStep('bootstrap: the wave fleet');
     // Day one: the wave branches start where the model branch is (README: "create the wave branches once").
     await git(['push', '-q', 'origin', `${commit.sha}:refs/heads/${branchOf('rest')}`]);
-    await perRegion('0 bootstrap', env.regions, async (region) => {
+    await results.perRegion('0 bootstrap', env.regions, async (region) => {
       const since = performance.now();
       await env.bootstrap(region);
       const wave = waves().find((w) => w.clusters.includes(region.cluster))!;
@@ -322,18 +321,16 @@ describe.sequential('staged rollout across waves on the regional control planes'
     const seconds = await converge('canary', commit, commit.pushedAt);
     // Inside the soak by construction: the canary has just become Ready at the commit.
     early = await fleetCli(['rollout', 'promote', 'rest', ...rolloutArgs()]);
-    await perRegion('1 wave 1 only (wave 1)', regionsOf('canary'), async (r) => ({
+    await results.perRegion('1 wave 1 only (wave 1)', regionsOf('canary'), async (r) => ({
       seconds: seconds.get(r.cluster),
       note: `commit→converged at ${commit.sha.slice(0, 8)}`,
     }));
-    const problems = await expectWaveUntouched('rest', before);
-    await perRegion('1 wave 1 only (wave 2)', regionsOf('rest'), async (r) => {
-      const own = problems.filter((p) => p.startsWith(`${r.cluster}:`));
-      if (own.length > 0) throw new Error(own.join('; '));
-      return {
-        note: `after a reconcile request: still at ${running.get('rest')!.sha.slice(0, 8)}; uid and content (status aside) of ${before.get(r.cluster)!.size} objects unchanged`,
-      };
-    });
+    await rowsUntouched(
+      '1 wave 1 only (wave 2)',
+      before,
+      (r) =>
+        `after a reconcile request: still at ${running.get('rest')!.sha.slice(0, 8)}; uid and content (status aside) of ${before.get(r.cluster)!.size} objects unchanged`,
+    );
     expect(await remoteHead(branchOf('rest'))).toBe(running.get('rest')!.sha);
   });
 
@@ -352,27 +349,16 @@ describe.sequential('staged rollout across waves on the regional control planes'
       note: early.stderr.split('\n')[1]!.trim(),
     });
 
-    const promoted = await fleetCli([
-      'rollout',
-      'promote',
-      'rest',
-      '--wait',
-      '2m',
-      '--interval',
-      '2s',
-      ...rolloutArgs(),
-    ]);
+    const promoted = await promoteRest();
     expect(promoted.code, promoted.stderr).toBe(0);
     expect(promoted.stdout).toContain(
       `promoted wave rest: ${branchOf('rest')}: ${running.get('rest')!.sha.slice(0, 8)} → ${commit.sha.slice(0, 8)}`,
     );
     expect(await remoteHead(branchOf('rest'))).toBe(commit.sha);
-    const movedAt = performance.now();
-    await fetchNow(regionsOf('rest'));
-    const seconds = await converge('rest', commit, movedAt);
+    const seconds = await followRest(commit);
     const total = secondsSince(commit.pushedAt);
     results.info('commitToLastWaveSeconds', total);
-    await perRegion('2 soak (promoted)', regionsOf('rest'), async (r) => ({
+    await results.perRegion('2 soak (promoted)', regionsOf('rest'), async (r) => ({
       seconds: seconds.get(r.cluster),
       note: `ref move→converged; commit→last wave converged ${total.toFixed(1)} s (soak ${SOAK} included)`,
     }));
@@ -421,18 +407,16 @@ describe.sequential('staged rollout across waves on the regional control planes'
     );
     expect(refused.stderr).toContain(missing);
     expect(await remoteHead(branchOf('rest'))).toBe(running.get('rest')!.sha);
-    await perRegion('3 bad revision (wave 1)', [canary], async () => ({
+    await results.perRegion('3 bad revision (wave 1)', [canary], async () => ({
       seconds,
       note: `${layer.name} Ready=False BuildFailed; promote refused: ${refused.stderr.split('\n')[1]!.trim().slice(0, 90)}…`,
     }));
-    const problems = await expectWaveUntouched('rest', before);
-    await perRegion('3 bad revision (wave 2)', regionsOf('rest'), async (r) => {
-      const own = problems.filter((p) => p.startsWith(`${r.cluster}:`));
-      if (own.length > 0) throw new Error(own.join('; '));
-      return {
-        note: `untouched: still at ${running.get('rest')!.sha.slice(0, 8)}, every object's uid and content (status aside) unchanged`,
-      };
-    });
+    await rowsUntouched(
+      '3 bad revision (wave 2)',
+      before,
+      () =>
+        `untouched: still at ${running.get('rest')!.sha.slice(0, 8)}, every object's uid and content (status aside) unchanged`,
+    );
   });
 
   it('4 fleet status --json reports what the harness observes: revisions, Ready, the failing layer, a stopped region', async () => {
@@ -475,7 +459,7 @@ describe.sequential('staged rollout across waves on the regional control planes'
           }>;
         }>;
       };
-      await perRegion('4 status --json', env.regions, async (r) => {
+      await results.perRegion('4 status --json', env.regions, async (r) => {
         const reported = report.clusters.find((c) => c.cluster === r.cluster)!;
         const wave = waves().find((w) => w.clusters.includes(r.cluster))!;
         expect([reported.wave, reported.branch]).toStrictEqual([wave.name, wave.branch]);
@@ -537,27 +521,16 @@ describe.sequential('staged rollout across waves on the regional control planes'
     const fix = await commitStep('fix the bad commit');
     await fetchNow(regionsOf('canary'));
     const first = await converge('canary', fix, fix.pushedAt);
-    const promoted = await fleetCli([
-      'rollout',
-      'promote',
-      'rest',
-      '--wait',
-      '2m',
-      '--interval',
-      '2s',
-      ...rolloutArgs(),
-    ]);
+    const promoted = await promoteRest();
     expect(promoted.code, promoted.stderr).toBe(0);
-    const movedAt = performance.now();
-    await fetchNow(regionsOf('rest'));
-    const second = await converge('rest', fix, movedAt);
+    const second = await followRest(fix);
     const total = secondsSince(fix.pushedAt);
     results.info('fixToLastWaveSeconds', total);
-    await perRegion('3 fix (wave 1)', regionsOf('canary'), async (r) => ({
+    await results.perRegion('3 fix (wave 1)', regionsOf('canary'), async (r) => ({
       seconds: first.get(r.cluster),
       note: 'fix commit→converged; the failing layer Ready again',
     }));
-    await perRegion('3 fix (wave 2)', regionsOf('rest'), async (r) => ({
+    await results.perRegion('3 fix (wave 2)', regionsOf('rest'), async (r) => ({
       seconds: second.get(r.cluster),
       note: `promoted after the soak; fix commit→last wave converged ${total.toFixed(1)} s`,
     }));
@@ -610,22 +583,11 @@ describe.sequential('staged rollout across waves on the regional control planes'
     desiredAt.set(resumeCommit, desiredAt.get(pauseCommit)!);
     await fetchNow(regionsOf('canary'));
     await converge('canary', resumeStep, resumeStep.pushedAt);
-    const through = await fleetCli([
-      'rollout',
-      'promote',
-      'rest',
-      '--wait',
-      '2m',
-      '--interval',
-      '2s',
-      ...rolloutArgs(),
-    ]);
+    const through = await promoteRest();
     expect(through.code, through.stderr).toBe(0);
     expect(await remoteHead(branchOf('rest'))).toBe(resumeCommit);
-    const movedAt = performance.now();
-    await fetchNow(regionsOf('rest'));
-    const seconds = await converge('rest', resumeStep, movedAt);
-    await perRegion('5 pause/resume', regionsOf('rest'), async (r) => ({
+    const seconds = await followRest(resumeStep);
+    await results.perRegion('5 pause/resume', regionsOf('rest'), async (r) => ({
       seconds: seconds.get(r.cluster),
       note: `paused: promote refused ("${blocked.stderr.split('\n')[1]!.trim().slice(2, 40)}…"); resumed: promoted and converged`,
     }));

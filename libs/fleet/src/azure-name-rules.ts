@@ -26,22 +26,19 @@ const ALNUM_HYPHEN = {
   characters: 'letters, digits and "-", starting and ending alphanumeric',
 };
 
+const RESOURCE_GROUP = {
+  pattern: /^[-\w.()]*[-\w()]$/,
+  characters: 'letters, digits, "_", "-", ".", "(" and ")", not ending in "."',
+};
+const IDENTITY = {
+  pattern: /^[A-Za-z0-9][\w-]*$/,
+  characters: 'letters, digits, "_" and "-", starting alphanumeric',
+};
+
 export const AZURE_NAME_RULES = {
-  resourceGroup: {
-    type: 'Microsoft.Resources/resourceGroups',
-    min: 1,
-    max: 90,
-    pattern: /^[-\w.()]*[-\w()]$/,
-    characters: 'letters, digits, "_", "-", ".", "(" and ")", not ending in "."',
-  },
+  resourceGroup: { type: 'Microsoft.Resources/resourceGroups', min: 1, max: 90, ...RESOURCE_GROUP },
   /** AKS refuses node resource group names over 80 characters (managedClusters properties.nodeResourceGroup). */
-  nodeResourceGroup: {
-    type: 'managedClusters nodeResourceGroup',
-    min: 1,
-    max: 80,
-    pattern: /^[-\w.()]*[-\w()]$/,
-    characters: 'letters, digits, "_", "-", ".", "(" and ")", not ending in "."',
-  },
+  nodeResourceGroup: { type: 'managedClusters nodeResourceGroup', min: 1, max: 80, ...RESOURCE_GROUP },
   managedCluster: {
     type: 'Microsoft.ContainerService/managedClusters',
     min: 1,
@@ -88,19 +85,12 @@ export const AZURE_NAME_RULES = {
   firewall: { type: 'Microsoft.Network/azureFirewalls', min: 1, max: 80, ...NETWORK },
   firewallPolicy: { type: 'Microsoft.Network/firewallPolicies', min: 1, max: 80, ...NETWORK },
   ipGroup: { type: 'Microsoft.Network/ipGroups', min: 1, max: 80, ...NETWORK },
-  userAssignedIdentity: {
-    type: 'Microsoft.ManagedIdentity/userAssignedIdentities',
-    min: 3,
-    max: 128,
-    pattern: /^[A-Za-z0-9][\w-]*$/,
-    characters: 'letters, digits, "_" and "-", starting alphanumeric',
-  },
+  userAssignedIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', min: 3, max: 128, ...IDENTITY },
   federatedCredential: {
     type: 'userAssignedIdentities/federatedIdentityCredentials',
     min: 3,
     max: 120,
-    pattern: /^[A-Za-z0-9][\w-]*$/,
-    characters: 'letters, digits, "_" and "-", starting alphanumeric',
+    ...IDENTITY,
   },
   containerRegistry: {
     type: 'Microsoft.ContainerRegistry/registries',

@@ -2,7 +2,9 @@
  * Fleet model errors: every problem names the field path, the value, what was expected and how to fix it.
  * A parse collects all of them and throws once.
  */
-import { GivenNumber } from './given-number.ts';
+import { Described } from './given-number.ts';
+
+export { Described };
 
 /** One problem in a fleet document. */
 export interface FleetIssue {
@@ -35,8 +37,9 @@ export function redactUrlCredentials(text: string): string {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  // JSON would print Infinity and NaN as null: show them, and numbers read from a file, as they are.
-  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof GivenNumber) return String(value);
+  // Words (and numbers read from a file) as they are; JSON would print Infinity and NaN as null: show them too.
+  if (value instanceof Described) return redactUrlCredentials(value.text);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   let json: string;
   try {
     json = JSON.stringify(value) ?? String(value);
@@ -50,13 +53,20 @@ function formatValue(value: unknown): string {
 /** Values kept in issues (and printed by --json) carry no credential and no number JSON cannot represent. */
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return redactUrlCredentials(value);
+  if (value instanceof Described) {
+    const text = redactUrlCredentials(value.text);
+    return text === value.text ? value : new Described(text);
+  }
   if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'bigint') return String(value);
   return value;
 }
 
-/** One line per issue: `<path>: got <value>; expected <expected> — fix: <fix> [(<file>)]`. */
+/**
+ * One line per issue: `<path>: got <value>; expected <expected> — fix: <fix> [(<file>)]` (the file is left out when
+ * the path already names it, as `<file>:<line>:<column>` does).
+ */
 export function formatIssue(issue: FleetIssue): string {
-  const where = issue.source ? ` (${issue.source})` : '';
+  const where = issue.source && !issue.path.startsWith(`${issue.source}:`) ? ` (${issue.source})` : '';
   return `${issue.path}: got ${formatValue(issue.value)}; expected ${issue.expected} — fix: ${issue.fix}${where}`;
 }
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { FleetValidationError } from './errors.ts';
+import { FleetValidationError, formatIssue } from './errors.ts';
 import { defaultFleetLocation, loadFleet } from './load.ts';
+import { INVALID_FLEET_FILES, writeInvalidFleetDirectory } from './testing/invalid-fleet-files.ts';
 import { FLEET_FILE_MAX_BYTES, MAX_ALIAS_EXPANSION } from './yaml-reader.ts';
 
 const temporary: string[] = [];
@@ -80,7 +81,11 @@ describe('loadFleet', () => {
       value: 'line 2, column 1',
     });
     writeFileSync(path.join(dir, 'fleet.yaml'), 'apiVersion: [a\n');
-    expect(rejection(dir).issues[0]).toMatchObject({ path: '(document)', expected: 'valid YAML' });
+    expect(rejection(dir).issues[0]).toMatchObject({
+      path: expect.stringMatching(/fleet\.yaml:1:13$/),
+      expected: 'valid YAML',
+      value: expect.objectContaining({ text: 'a [ list that is never closed: apiVersion: [a' }),
+    });
   });
 
   it('fails clearly on a path that does not exist', () => {
@@ -167,6 +172,56 @@ describe('loadFleet on a fleet directory is strict', () => {
         ['regions.eastus2.hub.subnets.bastion', 'fleet.yaml'],
       ]),
     );
+  });
+});
+
+describe('one mistake in one file of a fleet directory is one error naming the file and the field (issue 14)', () => {
+  it.each(INVALID_FLEET_FILES)('$name', (mistake) => {
+    const dir = copyOfDefault();
+    rmSync(dir, { recursive: true });
+    writeInvalidFleetDirectory(dir, mistake);
+    const { issues, message } = rejection(dir);
+    expect(issues, message).toHaveLength(1);
+    const [issue] = issues;
+    expect(issue!.path === mistake.at || issue!.path.endsWith(mistake.at), issue!.path).toBe(true);
+    expect(issue!.source!.endsWith(mistake.source ?? mistake.file), issue!.source).toBe(true);
+    expect(formatIssue(issue!)).toMatch(mistake.line);
+    expect(formatIssue(issue!)).not.toMatch(/got null|at line \d+, column|Implicit|Flow sequence|Missing closing/);
+  });
+
+  it('an empty file is shown as words, in JSON too', () => {
+    const dir = copyOfDefault();
+    writeFileSync(path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml'), '');
+    expect(JSON.parse(JSON.stringify(rejection(dir).issues[0])).value).toBe('an empty file');
+    const file = path.join(dir, 'single.yaml');
+    writeFileSync(file, '\n');
+    expect(rejection(file).message).toMatch(/got an empty file; expected a Fleet document/);
+  });
+});
+
+describe('an unclosed quote on a line of its own, at every line of a fleet file', () => {
+  // Regression: a lone `"` makes the parser's document hold empty (null) nodes; finding the opening quote must not
+  // crash on them (the CLI said "Cannot read properties of null (reading 'range') — this is a bug in fleet").
+  it('is at most one YAML error, never a crash', () => {
+    const dir = copyOfDefault();
+    const lines = stringify(loadFleet(defaultFleetLocation()).fleet).split('\n');
+    const file = path.join(dir, 'single.yaml');
+    /** Per inserted line: what loadFleet did (`loads`, the issues' expectations, or the crash). */
+    const outcomes = lines.map((line, index) => {
+      const text = [...lines];
+      text.splice(index, 0, `${line.match(/^\s*/)![0]}"`);
+      writeFileSync(file, text.join('\n'));
+      try {
+        loadFleet(file);
+        return 'loads';
+      } catch (error) {
+        if (!(error instanceof FleetValidationError)) return `line ${index + 1}: crash: ${String(error)}`;
+        const expected = error.issues.map((i) => i.expected);
+        return expected.includes('valid YAML') ? expected.join(' | ') : 'model error';
+      }
+    });
+    expect(outcomes.filter((o) => !['loads', 'model error', 'valid YAML'].includes(o))).toStrictEqual([]);
+    expect(outcomes.filter((o) => o === 'valid YAML').length).toBeGreaterThan(lines.length / 2);
   });
 });
 

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { FleetValidationError, formatPath, type FleetIssue } from './errors.ts';
+import { Described, FleetValidationError, formatPath, type FleetIssue } from './errors.ts';
 import { parseFleet, specPath } from './parse.ts';
-import { CLUSTER_KIND, ClusterDocumentSchema, type Fleet } from './schema.ts';
+import { CLUSTER_KIND, ClusterDocumentSchema, FLEET_API_VERSION, FLEET_KIND, type Fleet } from './schema.ts';
 import { GivenNumber, readYamlFile } from './yaml-reader.ts';
 
 export interface LoadedFleet {
@@ -55,7 +55,8 @@ export function loadFleet(location: string = defaultFleetLocation()): LoadedFlee
     ]);
   }
   if (statSync(absolute).isDirectory()) return loadFleetDirectory(absolute);
-  const { value, issues } = readYamlFile(absolute, relative(absolute), specPath);
+  const { value, issues, empty } = readYamlFile(absolute, relative(absolute), specPath);
+  if (empty) throw new FleetValidationError([emptyFile(absolute, FLEET_KIND)]);
   if (value === undefined) throw new FleetValidationError(issues);
   return { fleet: parseFleet(value, new Map([['', relative(absolute)]]), issues), files: [absolute] };
 }
@@ -66,6 +67,26 @@ function relative(file: string): string {
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof GivenNumber);
+}
+
+function isEmptyArray(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}
+
+/** What a fleet or cluster file must hold, for the error on an empty one. */
+const DOCUMENT_CONTENT: Record<string, string> = {
+  [FLEET_KIND]: `a ${FLEET_KIND} document: apiVersion: ${FLEET_API_VERSION}, kind: ${FLEET_KIND}, metadata.name and spec`,
+  [CLUSTER_KIND]: `a ${CLUSTER_KIND} document: apiVersion: ${FLEET_API_VERSION}, kind: ${CLUSTER_KIND}, metadata.name (the folder name) and spec with region and the cluster's fields`,
+};
+
+function emptyFile(file: string, kind: string): FleetIssue {
+  return {
+    path: '(document)',
+    value: new Described('an empty file'),
+    expected: DOCUMENT_CONTENT[kind]!,
+    fix: `write the ${kind} document into ${path.basename(file)} (copy one from libs/fleet/default-fleet), or remove the file`,
+    source: relative(file),
+  };
 }
 
 function unexpected(file: string, expected: string, fix: string): FleetIssue {
@@ -99,12 +120,14 @@ function loadFleetDirectory(directory: string): LoadedFleet {
   }
 
   const read = readYamlFile(fleetFile, relative(fleetFile), specPath);
-  issues.push(...read.issues);
-  const document = read.value;
+  issues.push(...(read.empty ? [emptyFile(fleetFile, FLEET_KIND)] : read.issues));
+  const document = read.empty ? undefined : read.value;
   const spec = isMapping(document) && isMapping(document.spec) ? document.spec : undefined;
   const regions = spec && isMapping(spec.regions) ? spec.regions : undefined;
   const sources = new Map<string, string>([['', relative(fleetFile)]]);
   const files = [fleetFile];
+  /** A cluster file could not be read or placed in a region. */
+  let unplaced = false;
 
   const clustersDir = path.join(directory, CLUSTERS_FOLDER);
   const entries = existsSync(clustersDir)
@@ -146,7 +169,11 @@ function loadFleetDirectory(directory: string): LoadedFleet {
     }
     files.push(file);
     const cluster = readClusterFile(file, entry.name, issues);
-    if (!cluster || !spec) continue;
+    if (!cluster) {
+      unplaced = true;
+      continue;
+    }
+    if (!spec) continue;
     const { region: regionName, rest } = cluster;
     const region = regions && Object.hasOwn(regions, regionName) ? regions[regionName] : undefined;
     if (!isMapping(region)) {
@@ -164,6 +191,7 @@ function loadFleetDirectory(directory: string): LoadedFleet {
             : `correct regions.${regionName} in fleet.yaml`,
         source: relative(file),
       });
+      unplaced = true;
       continue;
     }
     region.clusters ??= [];
@@ -171,8 +199,23 @@ function loadFleetDirectory(directory: string): LoadedFleet {
     sources.set(`regions.${regionName}.clusters[${region.clusters.length}]`, relative(file));
     region.clusters.push(rest);
   }
+  // A region left without clusters: one issue, from the files' point of view. When a cluster file could not be
+  // read or placed, that file's issue already explains it (the cluster may well belong there): nothing more is said.
+  const explained = new Set<string>();
+  for (const [name, region] of regions ? Object.entries(regions) : []) {
+    if (!isMapping(region) || (region.clusters !== undefined && !isEmptyArray(region.clusters))) continue;
+    explained.add(`regions.${name}.clusters`);
+    if (unplaced) continue;
+    issues.push({
+      path: `regions.${name}.clusters`,
+      value: undefined,
+      expected: `at least one cluster in region ${name} (a ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} with spec.region: ${name})`,
+      fix: `add ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} with spec.region: ${name}, or remove regions.${name} from ${FLEET_FILE}`,
+      source: relative(fleetFile),
+    });
+  }
   if (document === undefined) throw new FleetValidationError(issues);
-  return { fleet: parseFleet(document, sources, issues), files: files.sort() };
+  return { fleet: parseFleet(document, sources, issues, explained), files: files.sort() };
 }
 
 /** Reads a Cluster document: its envelope is checked here, the cluster itself with the fleet. */
@@ -181,7 +224,11 @@ function readClusterFile(
   folder: string,
   issues: FleetIssue[],
 ): { region: string; rest: Record<string, unknown> } | undefined {
-  const { value, issues: readIssues } = readYamlFile(file, relative(file), formatPath);
+  const { value, issues: readIssues, empty } = readYamlFile(file, relative(file), formatPath);
+  if (empty) {
+    issues.push(emptyFile(file, CLUSTER_KIND));
+    return undefined;
+  }
   issues.push(...readIssues);
   if (value === undefined) return undefined;
   const envelope = ClusterEnvelopeSchema.safeParse(value, { reportInput: true });
@@ -193,7 +240,12 @@ function readClusterFile(
         path: where,
         value: input,
         expected: issue.message.replace(/^Invalid input: expected /, ''),
-        fix: `correct ${where} in the ${CLUSTER_KIND} document`,
+        fix:
+          issue.code === 'invalid_value'
+            ? `set ${where}: ${JSON.stringify(issue.values[0])}`
+            : input === undefined
+              ? `add ${where}`
+              : `correct ${where} in the ${CLUSTER_KIND} document`,
         source: relative(file),
       });
     }

@@ -136,10 +136,14 @@ describe('parseFleet rejects invalid fleets with the field path, the value, what
     expect(new Set(INVALID_FLEETS.map((c) => c.path)).size).toBeGreaterThanOrEqual(60);
   });
 
-  it.each(INVALID_FLEETS)('fails on $name', ({ mutate, path, expect: expected }) => {
+  it.each(INVALID_FLEETS)('fails on $name with exactly one error', ({ mutate, path, expect: expected }) => {
     const issues = issuesOf(mutate);
-    const match = issues.find((issue) => issue.path === path);
-    expect(match, `no issue at ${path}; got:\n${issues.map(formatIssue).join('\n')}`).toBeDefined();
+    // One mistake, one error: no second finding derived from the same mistake (issue 14).
+    expect(
+      issues.map((issue) => issue.path),
+      issues.map(formatIssue).join('\n'),
+    ).toStrictEqual([path]);
+    const match = issues[0];
     expect(match!.expected).toMatch(expected);
     expect(match!.fix.length).toBeGreaterThan(5);
     // One line naming the path, the value as given, what was expected and the fix.
@@ -171,6 +175,19 @@ describe('parseFleet rejects invalid fleets with the field path, the value, what
       (f.spec.regions as Record<string, unknown>).centralus = 'hub';
     });
     expect(issues.map((i) => i.path).sort()).toStrictEqual(['regions.centralus', 'regions.eastus2']);
+  });
+
+  it.each([
+    ['a user only', 'https://git@github.com/contoso/aks-fleet', /^remove "user@" from the URL/],
+    ['user and token', 'https://flux:ghp_secret123@github.com/contoso/aks-fleet', /^remove "user:token@" from the URL/],
+    ['ssh with a password', 'ssh://git:secret@github.com/contoso/aks-fleet', /^remove "user:token@" from the URL/],
+  ])('a Git URL with %s: one error whose fix says what to do, not the expectation again', (_name, url, fix) => {
+    const issues = issuesOf((f) => {
+      f.spec.gitSource.url = url;
+    });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.fix).toMatch(fix);
+    expect(issues[0]!.fix).not.toContain(issues[0]!.expected);
   });
 
   it('never repeats a credential from a URL in an error', () => {

@@ -14,24 +14,27 @@ export type SourceMap = ReadonlyMap<string, string>;
 
 /**
  * Parses and checks a fleet document; throws `FleetValidationError` listing every issue, `earlier` (problems the
- * loader found, e.g. in the files) included.
+ * loader found, e.g. in the files) included. `explained`: paths whose problem an earlier issue already accounts for
+ * (a region whose cluster file could not be read has no clusters): nothing more is reported at them.
  */
 export function parseFleet(
   input: unknown,
   sources: SourceMap = new Map(),
   earlier: readonly FleetIssue[] = [],
+  explained: ReadonlySet<string> = new Set(),
 ): Readonly<Fleet> {
   const result = FleetSchema.safeParse(input, { reportInput: true });
-  const issues: FleetIssue[] = [...earlier];
+  const found: FleetIssue[] = [];
   const structural = result.success ? [] : result.error.issues.flatMap(fromZodIssue);
   const seen = new Set(structural.map((issue) => issue.path));
-  issues.push(...structural, ...prototypeKeys(input).filter((issue) => !seen.has(issue.path)));
+  found.push(...structural, ...prototypeKeys(input).filter((issue) => !seen.has(issue.path)));
   if (result.success) {
-    issues.push(...checkFleetRules(result.data.spec));
+    found.push(...checkFleetRules(result.data.spec));
   } else {
     const salvaged = salvage(input);
-    if (salvaged) issues.push(...checkFleetRules(salvaged));
+    if (salvaged) found.push(...checkFleetRules(salvaged));
   }
+  const issues = [...earlier, ...found.filter((issue) => !explained.has(issue.path))];
   if (issues.length > 0) {
     throw new FleetValidationError(unique(issues).map((issue) => withSource(issue, sources)));
   }
@@ -99,6 +102,12 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
           fix: `change ${path} to fit: ${issue.message}`,
         },
       ];
+    case 'custom': {
+      // A refinement may name its own fix (`params: { fix }`) rather than repeat what it expects.
+      const fix = (issue.params as { fix?: unknown } | undefined)?.fix;
+      const expected = expectedOf(issue);
+      return [{ path, value: input, expected, fix: typeof fix === 'string' ? fix : `set ${path} to ${expected}` }];
+    }
     default:
       return [{ path, value: input, expected: expectedOf(issue), fix: `set ${path} to ${expectedOf(issue)}` }];
   }
@@ -190,13 +199,16 @@ function salvage(input: unknown): RuleInput | undefined {
   };
 }
 
-/** One issue per path and expectation (the salvage pass can meet a problem the structure pass already named). */
+/**
+ * One issue per path: one mistake is one error. The first found stands (structure before cross-field rules, the
+ * direct check before what is derived from the value): a duplicate cluster name is not also five colliding derived
+ * names, nor a URL the schema refused also refused by a rule.
+ */
 function unique(issues: readonly FleetIssue[]): FleetIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
-    const key = `${issue.path}\n${issue.expected}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen.has(issue.path)) return false;
+    seen.add(issue.path);
     return true;
   });
 }

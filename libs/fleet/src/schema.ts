@@ -325,8 +325,10 @@ export const GitSourceSchema = z
         code: 'custom',
         path: ['url'],
         input: source.url.replace(userInfo, '<redacted>'),
-        message:
-          'a URL without credentials (user:token@): name them in gitSource.auth and pass the secret to `fleet infra deploy`',
+        message: 'a URL without credentials (user:token@ would be written into git and the infrastructure templates)',
+        params: {
+          fix: 'remove "user:token@" from the URL; name the credentials in gitSource.auth and pass the secret to `fleet infra deploy`',
+        },
       });
       return;
     }
@@ -337,6 +339,11 @@ export const GitSourceSchema = z
         path: ['url'],
         input: source.url,
         message: ssh ? 'an https:// URL, or auth.kind "ssh" for an ssh:// URL' : 'an ssh:// URL for auth.kind "ssh"',
+        params: {
+          fix: ssh
+            ? 'set gitSource.auth to { kind: ssh, knownHosts: [...] }, or use the https:// URL of the repository'
+            : 'use the ssh:// URL of the repository (ssh://git@<host>/<path>), or remove gitSource.auth',
+        },
       });
     }
     if (source.url.startsWith('https://') && /^https:\/\/[^/]*@/.test(source.url)) {
@@ -344,7 +351,10 @@ export const GitSourceSchema = z
         code: 'custom',
         path: ['url'],
         input: source.url,
-        message: 'an https:// URL without a user (put it in auth.username)',
+        message: 'an https:// URL without a user name (user@ belongs in gitSource.auth.username)',
+        params: {
+          fix: 'remove "user@" from the URL; a private repository names its user in gitSource.auth (kind: https-token, username: <user>)',
+        },
       });
     }
   });

@@ -9,6 +9,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { FleetIssue } from './errors.ts';
 import { GivenNumber } from './given-number.ts';
+import { syntaxIssue } from './yaml-syntax.ts';
 
 /** Largest fleet file read: a 1000-cluster fleet in one file is about 1 MiB. */
 export const FLEET_FILE_MAX_BYTES = 4 * 1024 * 1024;
@@ -22,6 +23,8 @@ export interface YamlReadResult {
   /** The document as plain data; undefined when it could not be read at all. */
   readonly value: unknown;
   readonly issues: readonly FleetIssue[];
+  /** The file holds no document at all (nothing, or only comments and blank lines); `value` is null. */
+  readonly empty?: boolean;
 }
 
 type PathFormatter = (path: readonly PropertyKey[]) => string;
@@ -49,16 +52,9 @@ export function readYamlFile(file: string, source: string, formatPath: PathForma
 export function readYamlText(text: string, source: string, formatPath: PathFormatter): YamlReadResult {
   const lines = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines });
-  if (document.errors.length > 0) {
-    const issues = document.errors.map((error) => ({
-      path: '(document)',
-      value: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : error.code,
-      expected: 'valid YAML',
-      fix: error.message.split('\n')[0] ?? error.message,
-      source,
-    }));
-    return { value: undefined, issues };
-  }
+  const syntax = syntaxIssue(text, document, lines, source);
+  if (syntax) return { value: undefined, issues: [syntax] };
+  if (document.contents === null) return { value: null, issues: [], empty: true };
   const converter = new Converter(document, lines, source, formatPath);
   const value = converter.convert(document.contents, []);
   return { value: converter.aborted ? undefined : value, issues: converter.issues };

@@ -1,4 +1,4 @@
-/** One finding of the gate, rendered as one line: `ERROR <rule-id> <file> <kind>/<namespace>/<name>: <what> — <fix>`. */
+/** One finding of the gate, rendered as one line: `ERROR <rule-id> <file> <kind>/<namespace>/<name>: <what> — fix: <fix>`. */
 export interface Finding {
   readonly severity: 'ERROR' | 'WARN';
   readonly rule: string;
@@ -11,7 +11,7 @@ export interface Finding {
 }
 
 export function formatFinding(finding: Finding): string {
-  return `${finding.severity} ${finding.rule} ${finding.file} ${finding.object}: ${finding.message} — ${finding.fix}`;
+  return `${finding.severity} ${finding.rule} ${finding.file} ${finding.object}: ${finding.message} — fix: ${finding.fix}`;
 }
 
 /** Stable order: file, object, rule, message. */

@@ -2,6 +2,7 @@ export * from './finding.ts';
 export * from './rule.ts';
 export * from './tree.ts';
 export * from './validate.ts';
+export * from './preconditions.ts';
 export { RULES } from './rules/index.ts';
 export { API_LIFECYCLE } from './rules/deprecated-api-rules.ts';
 export * from './diff/fleet-diff.ts';

@@ -35,8 +35,13 @@ export interface GateContext {
   readonly clusters: readonly ClusterTree[];
   /** The fleet model the tree was synthesized from. @default - model-dependent rules check less */
   readonly fleet?: Readonly<Fleet>;
-  /** The pinned kustomize binary; without it the kustomize rule reports an error. */
+  /** The pinned kustomize binary; without it `validate()` reports one precondition error (preconditions.ts). */
   readonly kustomize?: string;
+  /**
+   * Folder of the official schemas (`crds/`, `arm/`) the validators read; checked before any rule runs.
+   * @default - `$FLEET_SCHEMA_LOCATION`, else `<repository>/.cache/schemas` (schemaLocation() of @aks-fleet/util)
+   */
+  readonly schemaLocation?: string;
   /** Validators for CRD kinds (apiVersion/kind), as synthesis uses. */
   readonly validators?: ReadonlyMap<string, ObjectValidator>;
   readonly policy: ContainerPolicy;

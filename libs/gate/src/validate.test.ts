@@ -301,14 +301,14 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
     mutate: (t) => {
       podSpec(t).hostNetwork = true;
     },
-    line: `ERROR security/pss-baseline-host-namespaces ${DEP}: spec.template.spec.hostNetwork is true; baseline allows false or unset — remove spec.template.spec.hostNetwork`,
+    line: `ERROR security/pss-baseline-host-namespaces ${DEP}: spec.template.spec.hostNetwork is true; baseline allows false or unset — fix: remove spec.template.spec.hostNetwork`,
   },
   {
     rule: 'security/pss-baseline-privileged',
     mutate: (t) => {
       container(t).securityContext.privileged = true;
     },
-    line: `ERROR security/pss-baseline-privileged ${DEP}: container web: spec.template.spec.containers[0].securityContext.privileged is true; baseline allows false or unset — remove spec.template.spec.containers[0].securityContext.privileged`,
+    line: `ERROR security/pss-baseline-privileged ${DEP}: container web: spec.template.spec.containers[0].securityContext.privileged is true; baseline allows false or unset — fix: remove spec.template.spec.containers[0].securityContext.privileged`,
   },
   {
     rule: 'security/pss-baseline-capabilities',
@@ -322,7 +322,7 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
     mutate: (t) => {
       podSpec(t).volumes = [{ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }];
     },
-    line: `ERROR security/pss-baseline-host-path ${DEP}: spec.template.spec.volumes[0].hostPath is {"path":"/var/run/docker.sock"}; baseline allows no hostPath volume — replace volume docker`,
+    line: `ERROR security/pss-baseline-host-path ${DEP}: spec.template.spec.volumes[0].hostPath is {"path":"/var/run/docker.sock"}; baseline allows no hostPath volume — fix: replace volume docker`,
   },
   {
     rule: 'security/pss-baseline-host-ports',
@@ -385,14 +385,14 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
     mutate: (t) => {
       container(t).securityContext.allowPrivilegeEscalation = true;
     },
-    line: `ERROR security/pss-restricted-privilege-escalation ${DEP}: container web: spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is true; restricted allows false — change spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation to false`,
+    line: `ERROR security/pss-restricted-privilege-escalation ${DEP}: container web: spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is true; restricted allows false — fix: change spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation to false`,
   },
   {
     rule: 'security/pss-restricted-run-as-non-root',
     mutate: (t) => {
       delete podSecurity(t).runAsNonRoot;
     },
-    line: `ERROR security/pss-restricted-run-as-non-root ${DEP}: container web: spec.template.spec.securityContext.runAsNonRoot is unset; restricted allows true — add spec.template.spec.securityContext.runAsNonRoot: true`,
+    line: `ERROR security/pss-restricted-run-as-non-root ${DEP}: container web: spec.template.spec.securityContext.runAsNonRoot is unset; restricted allows true — fix: add spec.template.spec.securityContext.runAsNonRoot: true`,
   },
   {
     rule: 'security/pss-restricted-run-as-user',
@@ -406,14 +406,14 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
     mutate: (t) => {
       delete podSecurity(t).seccompProfile;
     },
-    line: `ERROR security/pss-restricted-seccomp ${DEP}: container web: spec.template.spec.securityContext.seccompProfile.type is unset; restricted allows RuntimeDefault or Localhost — add spec.template.spec.securityContext.seccompProfile.type: RuntimeDefault`,
+    line: `ERROR security/pss-restricted-seccomp ${DEP}: container web: spec.template.spec.securityContext.seccompProfile.type is unset; restricted allows RuntimeDefault or Localhost — fix: add spec.template.spec.securityContext.seccompProfile.type: RuntimeDefault`,
   },
   {
     rule: 'security/pss-restricted-capabilities',
     mutate: (t) => {
       container(t).securityContext.capabilities = { drop: ['NET_RAW'] };
     },
-    line: `ERROR security/pss-restricted-capabilities ${DEP}: container web: spec.template.spec.containers[0].securityContext.capabilities.drop is ["NET_RAW"]; restricted allows a list containing ALL — add ALL to spec.template.spec.containers[0].securityContext.capabilities.drop`,
+    line: `ERROR security/pss-restricted-capabilities ${DEP}: container web: spec.template.spec.containers[0].securityContext.capabilities.drop is ["NET_RAW"]; restricted allows a list containing ALL — fix: add ALL to spec.template.spec.containers[0].securityContext.capabilities.drop`,
   },
   {
     rule: 'security/rbac-escalation',
@@ -438,7 +438,7 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
         spec: { type: 'NodePort', ports: [{ port: 8080 }] },
       });
     },
-    line: 'ERROR security/node-port manifests/bu0001a0042-03/workload/service-debug.yaml Service/a0042/debug: spec.type is "NodePort" — change spec.type to ClusterIP',
+    line: 'ERROR security/node-port manifests/bu0001a0042-03/workload/service-debug.yaml Service/a0042/debug: spec.type is "NodePort" — fix: change spec.type to ClusterIP',
   },
   {
     rule: 'security/external-ips',
@@ -450,14 +450,14 @@ const FIXTURES: ReadonlyArray<{ rule: string; mutate: (tree: Tree) => void; line
         spec: { externalIPs: ['10.240.4.10'], ports: [{ port: 443 }] },
       });
     },
-    line: 'ERROR security/external-ips manifests/bu0001a0042-03/workload/service-claim.yaml Service/a0042/claim: spec.externalIPs is ["10.240.4.10"] — remove spec.externalIPs',
+    line: 'ERROR security/external-ips manifests/bu0001a0042-03/workload/service-claim.yaml Service/a0042/claim: spec.externalIPs is ["10.240.4.10"] — fix: remove spec.externalIPs',
   },
   {
     rule: 'security/service-account-token',
     mutate: (t) => {
       podSpec(t).automountServiceAccountToken = true;
     },
-    line: `ERROR security/service-account-token ${DEP}: spec.template.spec.automountServiceAccountToken is true — change spec.template.spec.automountServiceAccountToken to false`,
+    line: `ERROR security/service-account-token ${DEP}: spec.template.spec.automountServiceAccountToken is true — fix: change spec.template.spec.automountServiceAccountToken to false`,
   },
   {
     rule: 'security/read-only-root-fs',
@@ -542,7 +542,7 @@ describe('fleet validate rules', () => {
       `expected a line starting with\n  ${line}\ngot\n  ${findings.join('\n  ')}`,
     ).toBe(true);
     expect(
-      findings.every((f) => / — \S/.test(f)),
+      findings.every((f) => / — fix: \S/.test(f)),
       'every finding says how to fix it',
     ).toBe(true);
     expect(findings.filter((f) => f.includes(` ${rule} `)).length).toBeGreaterThan(0);
@@ -555,7 +555,7 @@ describe('fleet validate rules', () => {
     expect(findings.filter((f) => f.includes('fleet/every-layer'))).toStrictEqual(
       CLUSTERS.map(
         (c) =>
-          `ERROR fleet/every-layer manifests/${c} -: layer ingress is missing — synthesize every cluster from the same layer charts`,
+          `ERROR fleet/every-layer manifests/${c} -: layer ingress is missing — fix: synthesize every cluster from the same layer charts`,
       ),
     );
   });
@@ -687,7 +687,7 @@ describe('infrastructure rules', () => {
   it('fails infrastructure/schema with each problem the ARM schema check reports', async () => {
     const findings = await runInfra(() => {}, ['resources[0].properties.networkPlugInMode: unknown property']);
     expect(findings).toContain(
-      'ERROR infrastructure/schema infrastructure/frontdoor/template.json -: resources[0].properties.networkPlugInMode: unknown property — fix the infra lib builder that emits it and re-synthesize',
+      'ERROR infrastructure/schema infrastructure/frontdoor/template.json -: resources[0].properties.networkPlugInMode: unknown property — fix: correct the infra lib builder that emits it, then re-synthesize',
     );
   });
 });
@@ -755,20 +755,22 @@ describe('deploy/key-vault-objects', () => {
     expect(findings).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^${escape(LINE)} objectType cert "traefik-ingress-internal-aks-ingress-tls": Key Vault kv-bu0001a0042-03-[0-9a-f]+ holds a plain secret .* — import it as a certificate`,
+          `^${escape(LINE)} objectType cert "traefik-ingress-internal-aks-ingress-tls": Key Vault kv-bu0001a0042-03-[0-9a-f]+ holds a plain secret .* — fix: import it as a certificate`,
         ),
       ),
     );
     expect(findings).toContainEqual(
       expect.stringMatching(
-        /identity mi-aks-bu0001a0042-03-ingress-controller holds no Key Vault role on kv-bu0001a0042-03-[0-9a-f]+ that reads cert objects .* — assign it the least role that reads cert objects \(Key Vault Certificate User\)/,
+        /identity mi-aks-bu0001a0042-03-ingress-controller holds no Key Vault role on kv-bu0001a0042-03-[0-9a-f]+ that reads cert objects .* — fix: assign it the least role that reads cert objects \(Key Vault Certificate User\)/,
       ),
     );
   });
 
   it('fails an object the vault does not hold, and an identity without a reading role', async () => {
     expect(await runDeploy(({ spc }) => spcObjects(spc, 'secret', 'no-such-object'))).toContainEqual(
-      expect.stringMatching(/objectType secret "no-such-object": Key Vault \S+ holds nothing of that name — create it/),
+      expect.stringMatching(
+        /objectType secret "no-such-object": Key Vault \S+ holds nothing of that name — fix: create it/,
+      ),
     );
     const withoutRole = await runDeploy(({ templates }) => {
       const stamp = templates.get('infrastructure/clusters/bu0001a0042-03/stamp/template.json') as {
@@ -784,7 +786,7 @@ describe('deploy/key-vault-objects', () => {
     });
     expect(withoutRole).toContainEqual(
       expect.stringMatching(
-        /^ERROR deploy\/key-vault-objects .* identity mi-aks-bu0001a0042-03-ingress-controller holds no Key Vault role on \S+ that reads secret objects \(it holds none\) — assign it Key Vault Secrets User/,
+        /^ERROR deploy\/key-vault-objects .* identity mi-aks-bu0001a0042-03-ingress-controller holds no Key Vault role on \S+ that reads secret objects \(it holds none\) — fix: assign it Key Vault Secrets User/,
       ),
     );
   });
@@ -812,7 +814,7 @@ describe('deploy/key-vault-objects', () => {
     );
     expect(findings).toContainEqual(
       expect.stringMatching(
-        /trustedRootCertificates\/root-cert-ingress: the gateway's identity mi-aks-bu0001a0042-04-appgateway holds no Key Vault role on \S+ that reads secrets — give the gateway/,
+        /trustedRootCertificates\/root-cert-ingress: the gateway's identity mi-aks-bu0001a0042-04-appgateway holds no Key Vault role on \S+ that reads secrets — fix: give the gateway/,
       ),
     );
   });

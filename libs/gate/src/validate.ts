@@ -4,6 +4,7 @@
 import { CONTAINER_LIMIT_MAXIMA } from '@aks-fleet/fleet';
 import type { Finding } from './finding.ts';
 import { compareFindings } from './finding.ts';
+import { unmetPreconditions } from './preconditions.ts';
 import type { GateContext, Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
 
@@ -15,10 +16,14 @@ export interface ValidateResult {
 }
 
 export async function validate(context: GateContext, rules: readonly Rule[] = RULES): Promise<ValidateResult> {
-  const findings = (await Promise.all(rules.map((rule) => rule.check(context)))).flat().sort(compareFindings);
+  // Missing schemas or kustomize: one precondition error, and no rule runs (each would report the absence again).
+  const unmet = unmetPreconditions(context, rules);
+  const findings = unmet
+    ? [unmet]
+    : (await Promise.all(rules.map((rule) => rule.check(context)))).flat().sort(compareFindings);
   return {
     findings,
-    rules: rules.length,
+    rules: unmet ? 0 : rules.length,
     objects: context.clusters.reduce((n, c) => n + c.objects.length, 0),
     clusters: context.clusters.length,
   };

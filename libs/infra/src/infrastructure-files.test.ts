@@ -13,6 +13,15 @@ function byPath(files: ReadonlyArray<{ path: string; content: string }>): Map<st
   return new Map(files.map((f) => [f.path, f.content]));
 }
 
+/** The Flux configuration of a stamp template. */
+function fluxConfiguration(template: ArmTemplate): {
+  properties: { gitRepository: Record<string, unknown>; configurationProtectedSettings: Record<string, string> };
+} {
+  return template.resources.find(
+    (r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations',
+  ) as unknown as ReturnType<typeof fluxConfiguration>;
+}
+
 describe('infrastructureFiles', () => {
   it('lays out one folder per deployment plus plan.json', () => {
     expect(
@@ -100,11 +109,7 @@ describe('infrastructureFiles', () => {
     expect(fleetDeployments(fleet).find(({ step }) => step.kind === 'stamp')!.step.secureParameters).toStrictEqual([]);
     const privateStamp = fleetDeployments(privateRepository).find(({ step }) => step.kind === 'stamp')!;
     expect(privateStamp.step.secureParameters).toStrictEqual(['gitHttpsToken']);
-    const configuration = privateStamp.template.resources.find(
-      (r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations',
-    ) as unknown as {
-      properties: { gitRepository: Record<string, unknown>; configurationProtectedSettings: Record<string, string> };
-    };
+    const configuration = fluxConfiguration(privateStamp.template);
     expect(configuration.properties.gitRepository.httpsUser).toBe('git');
     expect(configuration.properties.configurationProtectedSettings).toStrictEqual({
       httpsKey: "[base64(parameters('gitHttpsToken'))]",
@@ -122,11 +127,7 @@ describe('infrastructureFiles', () => {
     });
     const stamp = fleetDeployments(sshFleet).find(({ step }) => step.kind === 'stamp')!;
     expect(stamp.step.secureParameters).toStrictEqual(['gitSshPrivateKey']);
-    const configuration = stamp.template.resources.find(
-      (r) => r.type === 'Microsoft.KubernetesConfiguration/fluxConfigurations',
-    ) as unknown as {
-      properties: { gitRepository: Record<string, unknown>; configurationProtectedSettings: Record<string, string> };
-    };
+    const configuration = fluxConfiguration(stamp.template);
     expect(Buffer.from(String(configuration.properties.gitRepository.sshKnownHosts), 'base64').toString()).toBe(
       `${knownHosts[0]}\n`,
     );

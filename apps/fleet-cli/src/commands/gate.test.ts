@@ -35,7 +35,7 @@ describe('fleet validate', () => {
     const result = await runCli(['validate', '--root', root]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `ERROR security/no-secret ${file} Secret/a0042/db: Secret objects must not be committed — store the value in Key Vault and mount it with a SecretProviderClass`,
+      `ERROR security/no-secret ${file} Secret/a0042/db: Secret objects must not be committed — fix: store the value in Key Vault and mount it with a SecretProviderClass`,
     );
     const json = await runCli(['validate', '--root', root, '--json']);
     expect(JSON.parse(json.stdout).errors).toBeGreaterThanOrEqual(1);
@@ -218,21 +218,9 @@ describe('fleet infra', () => {
         .split('\n')
         .filter((l) => /^\s+\d+\. /.test(l))
         .map((l) => l.trim().split(/\s+/)[1]);
-      expect(steps).toStrictEqual([
-        'resource-groups',
-        'shared',
-        'hub/eastus2',
-        'hub/centralus',
-        'spoke/bu0001a0042-03',
-        'spoke/bu0001a0042-04',
-        'hub-egress/eastus2',
-        'hub-egress/centralus',
-        'key-vault/bu0001a0042-03',
-        'key-vault/bu0001a0042-04',
-        'stamp/bu0001a0042-03',
-        'stamp/bu0001a0042-04',
-        'frontdoor',
-      ]);
+      // The order itself is the infra library's contract (deployment-plan tests): the CLI prints that plan.
+      expect(steps).toStrictEqual(planDeployment(loadFleet().fleet).map((step) => step.id));
+      expect(steps.length).toBeGreaterThan(0);
       expect(result.stderr).toContain('no Azure credentials');
       const deploy = await runCli(['infra', 'deploy']);
       expect(deploy.code).toBe(1);

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
+import { threeRegionDocument } from '@aks-fleet/fleet/testing';
 import type { FleetTopology } from '@aks-fleet/infra';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanScratch, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
@@ -14,26 +14,7 @@ import { GRAPH_BEGIN, GRAPH_END } from './graph.ts';
 afterEach(cleanScratch);
 
 function threeRegionFleet(): string {
-  const document = defaultFleetDocument();
-  const third = structuredClone(document.spec.regions.eastus2!);
-  third.hub = {
-    addressSpace: '10.200.5.0/24',
-    subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.128/26' },
-  };
-  third.clusters[0]!.name = 'bu0001a0042-05';
-  third.clusters[0]!.instance = '05';
-  third.clusters[0]!.spoke = {
-    addressSpace: '10.245.0.0/16',
-    subnets: {
-      nodes: '10.245.0.0/22',
-      ingress: '10.245.4.0/28',
-      appGateway: '10.245.5.0/24',
-      privateEndpoints: '10.245.4.32/28',
-    },
-  };
-  third.clusters[0]!.ingress.internalLoadBalancerIp = '10.245.4.4';
-  document.spec.regions.westus3 = third;
-  return writeFleetFile(document);
+  return writeFleetFile(threeRegionDocument());
 }
 
 describe('fleet graph', () => {

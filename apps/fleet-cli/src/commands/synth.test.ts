@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultFleetDocument, INVALID_FLEETS } from '@aks-fleet/fleet/testing';
+import {
+  defaultFleetDocument,
+  INVALID_FLEET_FILES,
+  INVALID_FLEETS,
+  threeRegionDocument,
+  writeInvalidFleetDirectory,
+} from '@aks-fleet/fleet/testing';
 import { synthesize } from '@aks-fleet/synth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -251,25 +257,7 @@ describe('fleet synth ownership and scope', () => {
   });
 
   it('adding a third region yields a complete third folder with no code change', async () => {
-    const document = defaultFleetDocument();
-    const third = structuredClone(document.spec.regions.eastus2!);
-    third.hub = {
-      addressSpace: '10.200.5.0/24',
-      subnets: { firewall: '10.200.5.0/26', gateway: '10.200.5.64/27', bastion: '10.200.5.128/26' },
-    };
-    third.clusters[0]!.name = 'bu0001a0042-05';
-    third.clusters[0]!.instance = '05';
-    third.clusters[0]!.spoke = {
-      addressSpace: '10.245.0.0/16',
-      subnets: {
-        nodes: '10.245.0.0/22',
-        ingress: '10.245.4.0/28',
-        appGateway: '10.245.5.0/24',
-        privateEndpoints: '10.245.4.32/28',
-      },
-    };
-    third.clusters[0]!.ingress.internalLoadBalancerIp = '10.245.4.4';
-    document.spec.regions.westus3 = third;
+    const document = threeRegionDocument();
     const root = scratchDir();
     const result = await runCli(['synth', '--fleet', writeFleetFile(document), '--root', root]);
     expect(result.code, result.stderr).toBe(0);
@@ -290,8 +278,26 @@ describe('fleet synth rejects invalid fleets and writes nothing', () => {
     const root = scratchDir();
     const result = await runCli(['synth', '--fleet', writeFleetFile(document), '--root', root]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`ERROR ${fieldPath}: got `);
-    expect(result.stderr).toContain('nothing was written');
+    // One mistake, one error line, at the field.
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('ERROR '))).toStrictEqual([
+      expect.stringMatching(new RegExp(`^ERROR ${fieldPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: got `)),
+    ]);
+    expect(result.stderr).toContain('1 error(s) in the fleet model; nothing was written');
+    expect(readTree(root)).toStrictEqual({});
+  });
+});
+
+describe('fleet synth rejects a fleet directory with one mistake in one file: one error line, nothing written', () => {
+  it.each(INVALID_FLEET_FILES)('fails on $name', async (mistake) => {
+    const fleet = path.join(scratchDir(), 'fleet');
+    writeInvalidFleetDirectory(fleet, mistake);
+    const root = scratchDir();
+    const result = await runCli(['synth', '--fleet', fleet, '--root', root]);
+    expect(result.code).toBe(1);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('ERROR '));
+    expect(errors, result.stderr).toHaveLength(1);
+    expect(errors[0]!.slice('ERROR '.length)).toMatch(mistake.line);
+    expect(result.stderr).toContain('1 error(s) in the fleet model; nothing was written');
     expect(readTree(root)).toStrictEqual({});
   });
 });

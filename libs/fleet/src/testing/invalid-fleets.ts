@@ -4,6 +4,7 @@
  */
 import { loadFleet } from '../load.ts';
 import type { Fleet } from '../schema.ts';
+import { moveHub, moveSpoke } from './region-clone.ts';
 
 /** A mutable deep copy of the embedded default fleet (one whole document). */
 export function defaultFleetDocument(): Fleet {
@@ -18,16 +19,7 @@ export function addCluster(f: Fleet, region: string, name: string, instance: str
   const copy = structuredClone(east(f));
   copy.name = name;
   copy.instance = instance;
-  copy.spoke = {
-    addressSpace: `10.${octet}.0.0/16`,
-    subnets: {
-      nodes: `10.${octet}.0.0/22`,
-      ingress: `10.${octet}.4.0/28`,
-      appGateway: `10.${octet}.5.0/24`,
-      privateEndpoints: `10.${octet}.4.32/28`,
-    },
-  };
-  copy.ingress.internalLoadBalancerIp = `10.${octet}.4.4`;
+  moveSpoke(copy, `10.${octet}.0.0/16`);
   f.spec.regions[region]!.clusters.push(copy);
 }
 
@@ -47,8 +39,9 @@ type Doc = Record<string, unknown>;
 const raw = (value: unknown) => value as Doc;
 
 /**
- * Invalid fleets: each mutation of the default fleet must be rejected with an error at the given path.
- * `expect` is a fragment of the "expected …" text of that error.
+ * Invalid fleets: each mutation of the default fleet is ONE mistake and must be rejected with exactly one error, at
+ * the given path (the model's tests and the CLI's assert both). `expect` is a fragment of the "expected …" text of
+ * that error.
  */
 export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) => void; path: string; expect: RegExp }> =
   [
@@ -62,21 +55,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     },
     {
       name: 'duplicate (region, instance)',
-      mutate: (f) => {
-        const copy = structuredClone(east(f));
-        copy.name = 'bu0001a0042-05';
-        copy.spoke = {
-          addressSpace: '10.245.0.0/16',
-          subnets: {
-            nodes: '10.245.0.0/22',
-            ingress: '10.245.4.0/28',
-            appGateway: '10.245.5.0/24',
-            privateEndpoints: '10.245.4.32/28',
-          },
-        };
-        copy.ingress.internalLoadBalancerIp = '10.245.4.4';
-        f.spec.regions.eastus2!.clusters.push(copy);
-      },
+      mutate: (f) => addCluster(f, 'eastus2', 'bu0001a0042-05', east(f).instance, 245),
       path: 'regions.eastus2.clusters[1].instance',
       expect: /unique within region eastus2/,
     },
@@ -92,10 +71,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     {
       name: 'hub overlapping a spoke',
       mutate: (f) => {
-        f.spec.regions.centralus!.hub = {
-          addressSpace: '10.243.200.0/24',
-          subnets: { firewall: '10.243.200.0/26', gateway: '10.243.200.64/27', bastion: '10.243.200.96/27' },
-        };
+        moveHub(f.spec.regions.centralus!.hub, '10.243.200.0/24');
       },
       path: 'regions.centralus.hub.addressSpace',
       expect: /overlaps regions\.eastus2\.clusters\[0\]\.spoke\.addressSpace/,
@@ -668,10 +644,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     {
       name: 'hub in loopback',
       mutate: (f) => {
-        f.spec.regions.eastus2!.hub = {
-          addressSpace: '127.0.0.0/24',
-          subnets: { firewall: '127.0.0.0/26', gateway: '127.0.0.64/27', bastion: '127.0.0.128/26' },
-        };
+        moveHub(f.spec.regions.eastus2!.hub, '127.0.0.0/24');
       },
       path: 'regions.eastus2.hub.addressSpace',
       expect: /outside 127\.0\.0\.0\/8 \(loopback\)/,
@@ -679,10 +652,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     {
       name: 'hub in 0.0.0.0/8',
       mutate: (f) => {
-        f.spec.regions.eastus2!.hub = {
-          addressSpace: '0.0.0.0/24',
-          subnets: { firewall: '0.0.0.0/26', gateway: '0.0.0.64/27', bastion: '0.0.0.128/26' },
-        };
+        moveHub(f.spec.regions.eastus2!.hub, '0.0.0.0/24');
       },
       path: 'regions.eastus2.hub.addressSpace',
       expect: /"this network"/,
@@ -690,10 +660,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     {
       name: 'hub holding 168.63.129.16',
       mutate: (f) => {
-        f.spec.regions.eastus2!.hub = {
-          addressSpace: '168.63.129.0/24',
-          subnets: { firewall: '168.63.129.0/26', gateway: '168.63.129.64/27', bastion: '168.63.129.128/26' },
-        };
+        moveHub(f.spec.regions.eastus2!.hub, '168.63.129.0/24');
       },
       path: 'regions.eastus2.hub.addressSpace',
       expect: /platform address/,
@@ -701,16 +668,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     {
       name: 'spoke in link-local',
       mutate: (f) => {
-        central(f).spoke = {
-          addressSpace: '169.254.0.0/16',
-          subnets: {
-            nodes: '169.254.0.0/22',
-            ingress: '169.254.4.0/28',
-            appGateway: '169.254.5.0/24',
-            privateEndpoints: '169.254.4.32/28',
-          },
-        };
-        central(f).ingress.internalLoadBalancerIp = '169.254.4.4';
+        moveSpoke(central(f), '169.254.0.0/16');
       },
       path: 'regions.centralus.clusters[0].spoke.addressSpace',
       expect: /link-local/,
@@ -718,16 +676,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     {
       name: 'spoke in multicast',
       mutate: (f) => {
-        central(f).spoke = {
-          addressSpace: '224.1.0.0/16',
-          subnets: {
-            nodes: '224.1.0.0/22',
-            ingress: '224.1.4.0/28',
-            appGateway: '224.1.5.0/24',
-            privateEndpoints: '224.1.4.32/28',
-          },
-        };
-        central(f).ingress.internalLoadBalancerIp = '224.1.4.4';
+        moveSpoke(central(f), '224.1.0.0/16');
       },
       path: 'regions.centralus.clusters[0].spoke.addressSpace',
       expect: /multicast/,
@@ -735,16 +684,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
     {
       name: 'spoke in 240.0.0.0/4',
       mutate: (f) => {
-        central(f).spoke = {
-          addressSpace: '240.1.0.0/16',
-          subnets: {
-            nodes: '240.1.0.0/22',
-            ingress: '240.1.4.0/28',
-            appGateway: '240.1.5.0/24',
-            privateEndpoints: '240.1.4.32/28',
-          },
-        };
-        central(f).ingress.internalLoadBalancerIp = '240.1.4.4';
+        moveSpoke(central(f), '240.1.0.0/16');
       },
       path: 'regions.centralus.clusters[0].spoke.addressSpace',
       expect: /reserved for future use/,
@@ -925,7 +865,7 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
         f.spec.gitSource.url = 'https://git@github.com/contoso/aks-fleet';
       },
       path: 'gitSource.url',
-      expect: /without (credentials|a user)/,
+      expect: /^an https:\/\/ URL without a user name/,
     },
     {
       name: 'Git URL over ftp',

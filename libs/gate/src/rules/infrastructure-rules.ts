@@ -50,7 +50,7 @@ export const infrastructureRules: Rule[] = [
           file,
           object: '-',
           message,
-          fix: 'fix the infra lib builder that emits it and re-synthesize',
+          fix: 'correct the infra lib builder that emits it, then re-synthesize',
         })),
       );
     },

@@ -10,6 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Finding } from '../finding.ts';
+import { KUSTOMIZE_FIX } from '../preconditions.ts';
 import type { Rule } from '../rule.ts';
 
 /** Why `kustomize build <directory>` fails (its first error line), or undefined when it builds. */
@@ -106,7 +107,7 @@ export const kustomizeRules: Rule[] = [
                 file: folders[0]!,
                 object: '-',
                 message: 'kustomize is not installed',
-                fix: 'run scripts/install-tools.sh',
+                fix: KUSTOMIZE_FIX,
               },
             ];
       }

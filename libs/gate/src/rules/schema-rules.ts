@@ -17,7 +17,7 @@ export const schemaRules: Rule[] = [
             file,
             object: objectRef(object),
             message,
-            fix: 'fix the construct or model value that produced it and re-synthesize',
+            fix: 'correct the construct or model value that produced it, then re-synthesize',
           })),
         ),
       ),

@@ -167,7 +167,7 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     mutate: (f) => {
       f.fleet.spec.regions.centralus!.clusters[0]!.nodePools.user.maxCount = 6;
     },
-    line: /^ERROR deploy\/peak-fits manifests\/bu0001a0042-04\/workload\/deployment-aspnetapp\.yaml Deployment\/a0042\/aspnetapp: peak 7 pods \(HPA aspnetapp maxReplicas 6 \+ rolling-update surge 1\) one per node \(required anti-affinity on kubernetes\.io\/hostname\) need 7 nodes; the user pool allows 6 — raise regions\.centralus\.clusters\[0\]\.nodePools\.user\.maxCount to at least 7/,
+    line: /^ERROR deploy\/peak-fits manifests\/bu0001a0042-04\/workload\/deployment-aspnetapp\.yaml Deployment\/a0042\/aspnetapp: peak 7 pods \(HPA aspnetapp maxReplicas 6 \+ rolling-update surge 1\) one per node \(required anti-affinity on kubernetes\.io\/hostname\) need 7 nodes; the user pool allows 6 — fix: raise regions\.centralus\.clusters\[0\]\.nodePools\.user\.maxCount to at least 7/,
   },
   {
     rule: 'deploy/peak-fits',

@@ -1,0 +1,139 @@
+/**
+ * Invalid fleet DIRECTORIES: each entry is one mistake in one file of a copy of the embedded default fleet
+ * (fleet.yaml + clusters/<name>/cluster.yaml) and must be rejected with exactly one error, at `at` and matching
+ * `line` once rendered. Run through the loader (libs/fleet load.test.ts) and the CLI (fleet synth).
+ */
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultFleetLocation } from '../load.ts';
+
+export interface InvalidFleetFile {
+  readonly name: string;
+  /** The file with the mistake, relative to the fleet directory. */
+  readonly file: string;
+  /** The mistake: the file's new text from its text, or `null` to remove the file's folder. */
+  readonly edit: (text: string) => string | null;
+  /** The issue's path (`kind`, `spec.region`) or, for a YAML error, the end of `<file>:<line>:<column>`. */
+  readonly at: string;
+  /** The file the error names. @default - `file` */
+  readonly source?: string;
+  /** The rendered error line (`<path>: got …; expected … — fix: …`) matches this. */
+  readonly line: RegExp;
+}
+
+const EAST = 'clusters/bu0001a0042-03/cluster.yaml';
+
+/** Replaces `from` (which must be there) by `to`. */
+const replace =
+  (from: string | RegExp, to: string) =>
+  (text: string): string => {
+    const next = text.replace(from, to);
+    if (next === text) throw new Error(`invalid-fleet-files: no "${String(from)}" in the file`);
+    return next;
+  };
+
+export const INVALID_FLEET_FILES: readonly InvalidFleetFile[] = [
+  // The envelope of a cluster.yaml: the error names the file and the field, and no "regions.<r>.clusters missing".
+  {
+    name: 'a misspelled kind',
+    file: EAST,
+    edit: replace('kind: Cluster', 'kind: Clusters'),
+    at: 'kind',
+    line: /^kind: got "Clusters"; expected "Cluster" — fix: set kind: "Cluster" \(.*bu0001a0042-03\/cluster\.yaml\)$/,
+  },
+  {
+    name: 'a wrong apiVersion',
+    file: EAST,
+    edit: replace('apiVersion: fleet.aks-fleet.io/v1alpha1', 'apiVersion: v1'),
+    at: 'apiVersion',
+    line: /^apiVersion: got "v1"; .* — fix: set apiVersion: "fleet\.aks-fleet\.io\/v1alpha1" /,
+  },
+  {
+    name: 'a metadata.name left out',
+    file: EAST,
+    edit: replace(/metadata:\n {2}name: bu0001a0042-03\n/, 'metadata: {}\n'),
+    at: 'metadata.name',
+    line: /^metadata\.name: got \(missing\); .* — fix: add metadata\.name /,
+  },
+  {
+    name: 'a region not in fleet.yaml',
+    file: EAST,
+    edit: replace('region: eastus2', 'region: eastus-2'),
+    at: 'spec.region',
+    line: /^spec\.region: got "eastus-2"; expected a region defined in fleet\.yaml \(eastus2, centralus\) — fix: /,
+  },
+  {
+    name: 'an empty cluster.yaml',
+    file: EAST,
+    edit: () => '# nothing yet\n',
+    at: '(document)',
+    line: /^\(document\): got an empty file; expected a Cluster document: apiVersion: fleet\.aks-fleet\.io\/v1alpha1, kind: Cluster, metadata\.name .* — fix: write the Cluster document into cluster\.yaml /,
+  },
+  {
+    name: 'an empty fleet.yaml',
+    file: 'fleet.yaml',
+    edit: () => '',
+    at: '(document)',
+    line: /^\(document\): got an empty file; expected a Fleet document: .*kind: Fleet.* — fix: write the Fleet document into fleet\.yaml /,
+  },
+  {
+    name: 'a region no cluster file names',
+    file: EAST,
+    edit: () => null,
+    source: 'fleet.yaml',
+    at: 'regions.eastus2.clusters',
+    line: /^regions\.eastus2\.clusters: got \(missing\); .* — fix: add clusters\/<name>\/cluster\.yaml with spec\.region: eastus2, or remove regions\.eastus2 from fleet\.yaml /,
+  },
+  // Malformed YAML: file:line:column, what is there in plain words, and a fix — not the parser's message.
+  {
+    name: 'an unclosed quote',
+    file: EAST,
+    edit: replace('instance: "03"', 'instance: "03'),
+    at: 'bu0001a0042-03/cluster.yaml:8:13',
+    line: /cluster\.yaml:8:13: got a quoted value that is never closed: instance: "03; expected valid YAML — fix: end the value with the same quote mark/,
+  },
+  {
+    name: 'an unclosed [ list',
+    file: EAST,
+    edit: replace('zones: ["1", "2", "3"]', 'zones: ["1", "2", "3"'),
+    at: 'bu0001a0042-03/cluster.yaml:16:14',
+    line: /: got a \[ list that is never closed: zones: \["1", "2", "3"; expected valid YAML — fix: close it with \]/,
+  },
+  {
+    name: 'a tab as indentation',
+    file: EAST,
+    edit: replace('  instance: "03"', '\tinstance: "03"'),
+    at: 'bu0001a0042-03/cluster.yaml:8:1',
+    line: /: got a tab used for indentation: .*; expected valid YAML — fix: indent with spaces/,
+  },
+  {
+    name: 'a key on a line of its own',
+    file: EAST,
+    edit: replace('  instance: "03"', '  instance: "03"\n  frontDoor'),
+    at: 'bu0001a0042-03/cluster.yaml:9:3',
+    line: /: got a key without a value: frontDoor; expected valid YAML — fix: write it as `key: value`/,
+  },
+  {
+    name: 'a second key: on one line',
+    file: EAST,
+    edit: replace('region: eastus2', 'region: eastus2: x'),
+    at: 'bu0001a0042-03/cluster.yaml:7:11',
+    line: /: got a second `key:` on the same line: region: eastus2: x; expected valid YAML — fix: put the nested key on its own line/,
+  },
+  {
+    name: 'a second document',
+    file: EAST,
+    edit: replace('  region: eastus2', '  region: eastus2\n---\nkind: x'),
+    at: 'bu0001a0042-03/cluster.yaml:8:1',
+    line: /: got a second YAML document \(a --- line\): ---; expected valid YAML — fix: keep one document per file/,
+  },
+];
+
+/** Writes the default fleet directory into `directory` with `mistake` made. */
+export function writeInvalidFleetDirectory(directory: string, mistake: InvalidFleetFile): void {
+  cpSync(defaultFleetLocation(), directory, { recursive: true });
+  const file = path.join(directory, mistake.file);
+  const text = mistake.edit(readFileSync(file, 'utf8'));
+  if (text === null) rmSync(path.dirname(file), { recursive: true });
+  else writeFileSync(file, text);
+}
