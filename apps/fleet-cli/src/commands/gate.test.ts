@@ -7,10 +7,18 @@ import { RULES, type FleetDiff } from '@aks-fleet/gate';
 import { planDeployment } from '@aks-fleet/infra';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cleanScratch, REPO_ROOT, runCli, scratchDir, writeFleetFile } from '../testing/run-cli.ts';
+import {
+  cleanScratch,
+  REPO_ROOT,
+  runCli,
+  scratchDir,
+  useWorkspaceKustomize,
+  writeFleetFile,
+} from '../testing/run-cli.ts';
 import { readTlsFiles } from './infra.ts';
 
 afterEach(cleanScratch);
+useWorkspaceKustomize();
 
 describe('fleet validate', () => {
   it('passes on the committed tree', async () => {

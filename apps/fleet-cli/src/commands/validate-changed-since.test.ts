@@ -6,20 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clusterOfFile, type Finding } from '@aks-fleet/gate';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cleanScratch, kustomizeBinary, runCli, scratchDir } from '../testing/run-cli.ts';
+import { cleanScratch, runCli, scratchDir, useWorkspaceKustomize } from '../testing/run-cli.ts';
 
 afterEach(cleanScratch);
 
-const previousKustomize = process.env.FLEET_KUSTOMIZE;
-beforeAll(() => {
-  process.env.FLEET_KUSTOMIZE = kustomizeBinary(); // scratch roots have no tools cache of their own
-});
-afterAll(() => {
-  if (previousKustomize === undefined) delete process.env.FLEET_KUSTOMIZE;
-  else process.env.FLEET_KUSTOMIZE = previousKustomize;
-});
+useWorkspaceKustomize();
 
 const C3 = 'bu0001a0042-03';
 const C4 = 'bu0001a0042-04';
