@@ -15,7 +15,10 @@ export interface ValidateResult {
 }
 
 export async function validate(context: GateContext, rules: readonly Rule[] = RULES): Promise<ValidateResult> {
-  const findings = (await Promise.all(rules.map((rule) => rule.check(context)))).flat().sort(compareFindings);
+  // External checks first: their processes then run while the in-process rules hold this thread. Findings are
+  // sorted, so the order the rules run in does not show.
+  const ordered = [...rules.filter((rule) => rule.external), ...rules.filter((rule) => !rule.external)];
+  const findings = (await Promise.all(ordered.map((rule) => rule.check(context)))).flat().sort(compareFindings);
   return {
     findings,
     rules: rules.length,
