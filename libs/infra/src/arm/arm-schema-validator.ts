@@ -394,6 +394,9 @@ function newAjv(detailed: boolean): Ajv {
     unicodeRegExp: false,
     verbose: detailed,
     logger: false,
+    // ajv's code optimisation pass costs more than it saves here: each schema is compiled once per process and the
+    // generated code runs a few hundred times (measured: ~0.5 s less per `fleet validate`).
+    code: { optimize: false },
   });
   addFormats(ajv);
   return ajv;
