@@ -12,10 +12,18 @@ import { parse, stringify } from 'yaml';
 import type { Finding } from '../finding.ts';
 import type { Rule } from '../rule.ts';
 
+/**
+ * kustomize's environment: without Go's garbage collector below 1 GiB (unless the caller set GOGC or GOMEMLIMIT).
+ * A build lives ~50 ms and peaks at ~35 MB; collecting as it goes cost a fifth of its CPU. Same output.
+ */
+function kustomizeEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOGC: process.env.GOGC ?? 'off', GOMEMLIMIT: process.env.GOMEMLIMIT ?? '1GiB' };
+}
+
 /** Why `kustomize build <directory>` fails (its first error line), or undefined when it builds. */
 function build(kustomize: string, directory: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(kustomize, ['build', directory], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(kustomize, ['build', directory], { stdio: ['ignore', 'ignore', 'pipe'], env: kustomizeEnv() });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => resolve(error.message.trim().split('\n')[0]!));
@@ -31,7 +39,10 @@ function build(kustomize: string, directory: string): Promise<string | undefined
 function buildBatch(kustomize: string, directories: readonly string[]): Promise<boolean[] | undefined> {
   const loop = 'k="$1"; shift; for d in "$@"; do "$k" build "$d" >/dev/null 2>&1; echo $?; done';
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', loop, 'sh', kustomize, ...directories], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('sh', ['-c', loop, 'sh', kustomize, ...directories], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: kustomizeEnv(),
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', () => resolve(undefined));
