@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { isGenerated, readGeneratedYaml } from '@aks-fleet/synth';
 import type { Finding } from '../finding.ts';
 import type { Rule } from '../rule.ts';
 
@@ -67,9 +68,11 @@ interface BuildUnit {
 function coveredBy(root: string, folder: string, folders: ReadonlySet<string>): string[] {
   let resources: unknown;
   try {
-    resources = (
-      parse(readFileSync(path.join(root, folder, 'kustomization.yaml'), 'utf8')) as { resources?: unknown } | null
-    )?.resources;
+    const text = readFileSync(path.join(root, folder, 'kustomization.yaml'), 'utf8');
+    // A generated one through the fast reader (one document, as `parse` requires); anything else through yaml.
+    const generated = isGenerated(text) ? readGeneratedYaml(text) : undefined;
+    const document = generated?.length === 1 ? generated[0] : parse(text);
+    resources = (document as { resources?: unknown } | null)?.resources;
   } catch {
     return [folder];
   }
