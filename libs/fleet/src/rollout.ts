@@ -107,9 +107,21 @@ export function rolloutWaves(spec: FleetSpec): RolloutWave[] {
   }));
 }
 
+/** Wave by cluster, built once per parsed (frozen) spec: one rolloutWaves per cluster made 1000 clusters quadratic. */
+const wavesByCluster = new WeakMap<FleetSpec, ReadonlyMap<string, RolloutWave>>();
+
 /** The wave a cluster belongs to. */
 export function waveOfCluster(spec: FleetSpec, cluster: string): RolloutWave {
-  const wave = rolloutWaves(spec).find((w) => w.clusters.includes(cluster));
+  let byCluster = wavesByCluster.get(spec);
+  if (!byCluster) {
+    const index = new Map<string, RolloutWave>();
+    for (const wave of rolloutWaves(spec))
+      for (const name of wave.clusters) if (!index.has(name)) index.set(name, wave);
+    byCluster = index;
+    // Only a frozen spec (parseFleet's) cannot change under the index.
+    if (Object.isFrozen(spec)) wavesByCluster.set(spec, index);
+  }
+  const wave = byCluster.get(cluster);
   if (!wave) throw new Error(`cluster ${cluster} is in no rollout wave`);
   return wave;
 }

@@ -67,6 +67,11 @@ export interface Rule {
   readonly id: string;
   /** One-line reason the rule exists. */
   readonly rationale: string;
+  /**
+   * The check runs outside this process (kustomize): validate() starts it before the in-process rules, so both
+   * run at once. @default false
+   */
+  readonly external?: boolean;
   check(context: GateContext): Finding[] | Promise<Finding[]>;
 }
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { objectId, type KubernetesObject } from '@aks-fleet/synth';
+import { isGenerated, objectId, readGeneratedYaml, type KubernetesObject } from '@aks-fleet/synth';
 import { parseAllDocuments } from 'yaml';
 
 export interface TreeObject {
@@ -64,14 +64,22 @@ export function clusterTreesFromFiles(files: TreeFiles): ClusterTree[] {
       tree.folders.add(path.posix.dirname(file));
       continue;
     }
+    const layer = top === 'clusters' ? 'entrypoint' : (parts[2] ?? '');
+    // Generated files are read with the library that wrote them (several times faster); anything else, or a file it
+    // refuses, with `yaml`, whose messages name the problem.
+    const generated = isGenerated(content) ? readGeneratedYaml(content) : undefined;
+    if (generated) {
+      for (const object of generated as Array<KubernetesObject | null | undefined>)
+        if (object) tree.objects.push({ file, cluster: name, layer, object });
+      continue;
+    }
     for (const document of parseAllDocuments(content)) {
       if (document.errors.length > 0) {
         tree.unreadable.push({ file, error: document.errors[0]!.message });
         continue;
       }
       const object = document.toJS() as KubernetesObject | null;
-      if (object)
-        tree.objects.push({ file, cluster: name, layer: top === 'clusters' ? 'entrypoint' : (parts[2] ?? ''), object });
+      if (object) tree.objects.push({ file, cluster: name, layer, object });
     }
   }
   return [...trees.keys()].sort().map((name) => {

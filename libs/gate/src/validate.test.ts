@@ -589,6 +589,30 @@ describe('fleet validate rules', () => {
     expect(files.has('manifests/bu0001a0042-03/workload/pipe.yaml')).toBe(false);
   });
 
+  it('kustomize/build: builds run in batches of clusters, and exactly the broken folders are named', async () => {
+    // GIVEN 30 copies of a valid cluster (two batches), two of them broken in different batches
+    const names = Array.from({ length: 30 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    const tree: Tree = Object.fromEntries(names.map((c) => [c, validCluster(c)]));
+    const brokenName = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '', namespace: 'a0042' } };
+    tree.c03!.workload!.push(brokenName);
+    tree.c27!.baseline!.push(brokenName);
+    const root = writeTree(tree);
+    // WHEN only the kustomize rule runs
+    const rules = RULES.filter((r) => r.id === 'kustomize/build');
+    const { fleet } = loadFleet();
+    const context = { root, fleet, clusters: readClusterTrees(root), kustomize: KUSTOMIZE, exceptions: [] };
+    const policy = defaultContainerPolicy('acraksbu0001a0042');
+    const findings = (await validate({ ...context, policy }, rules)).findings;
+    // THEN each broken folder (and the cluster folder listing it), with kustomize's reason, and nothing else
+    expect(findings.map((f) => f.file)).toStrictEqual([
+      'manifests/c03/kustomization.yaml',
+      'manifests/c03/workload/kustomization.yaml',
+      'manifests/c27/baseline/kustomization.yaml',
+      'manifests/c27/kustomization.yaml',
+    ]);
+    for (const finding of findings) expect(finding.message).toMatch(/^kustomize build fails: .+/);
+  });
+
   it('honours an exception declared with a reason', async () => {
     const tree: Tree = Object.fromEntries(CLUSTERS.map((c) => [c, validCluster(c)]));
     container(tree).securityContext.readOnlyRootFilesystem = false;

@@ -18,9 +18,12 @@ export interface ValidateResult {
 export async function validate(context: GateContext, rules: readonly Rule[] = RULES): Promise<ValidateResult> {
   // Missing schemas or kustomize: one precondition error, and no rule runs (each would report the absence again).
   const unmet = unmetPreconditions(context, rules);
+  // External checks first: their processes then run while the in-process rules hold this thread. Findings are
+  // sorted, so the order the rules run in does not show.
+  const ordered = [...rules.filter((rule) => rule.external), ...rules.filter((rule) => !rule.external)];
   const findings = unmet
     ? [unmet]
-    : (await Promise.all(rules.map((rule) => rule.check(context)))).flat().sort(compareFindings);
+    : (await Promise.all(ordered.map((rule) => rule.check(context)))).flat().sort(compareFindings);
   return {
     findings,
     rules: unmet ? 0 : rules.length,

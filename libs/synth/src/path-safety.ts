@@ -27,10 +27,15 @@ function describeKind(stats: Stats): string {
   return 'not a regular file';
 }
 
-/** Inspects repository-relative paths once each (prefixes are shared between the files of one folder). */
+/**
+ * Inspects repository-relative paths once each (prefixes are shared between the files of one folder). The tree must
+ * not change while an inspector is in use: what it found (missing folders included) is remembered.
+ */
 export class PathInspector {
   private readonly realRoot: string;
-  private readonly seen = new Map<string, TreeProblem | null>();
+  private readonly seen = new Map<string, TreeProblem | null | 'missing'>();
+  /** Files `file()` found to be a regular file (true) or absent (false). */
+  private readonly files = new Map<string, boolean>();
 
   constructor(private readonly root: string) {
     this.realRoot = realpathSync(root);
@@ -56,23 +61,39 @@ export class PathInspector {
 
   /** Problems with a folder synthesis owns or passes through (`manifests`, `.fleet-tx` …): each step must be a folder or missing. */
   folder(relative: string, wanted = relative): TreeProblem[] {
-    const out: TreeProblem[] = [];
+    return this.walk(relative, wanted).problems;
+  }
+
+  private walk(relative: string, wanted: string): { problems: TreeProblem[]; missing: boolean } {
+    const problems: TreeProblem[] = [];
     let prefix = '';
     for (const part of relative.split('/')) {
       prefix = prefix ? `${prefix}/${part}` : part;
       const problem = this.step(prefix, wanted);
-      if (problem === 'missing') break;
-      if (problem) out.push(problem);
+      if (problem === 'missing') return { problems, missing: true };
+      if (problem) problems.push(problem);
     }
-    return out;
+    return { problems, missing: false };
+  }
+
+  /**
+   * Whether `file()` found `relative` to be a regular file (true) or absent (false); undefined when it was not asked
+   * or found something else.
+   */
+  isFile(relative: string): boolean | undefined {
+    return this.files.get(relative);
   }
 
   /** Problems with a file path synthesis writes: its folders as for `folder`, then the file itself. */
   file(relative: string): TreeProblem[] {
-    const out = this.folder(path.posix.dirname(relative), relative);
+    const { problems: out, missing } = this.walk(path.posix.dirname(relative), relative);
     if (out.length > 0) return out;
-    const stats = lstatOrUndefined(path.join(this.root, relative));
-    if (!stats || stats.isFile()) return [];
+    // Below a missing folder: nothing to inspect (one lstat less per file of a new cluster).
+    const stats = missing ? undefined : lstatOrUndefined(path.join(this.root, relative));
+    if (!stats || stats.isFile()) {
+      this.files.set(relative, stats !== undefined);
+      return [];
+    }
     if (stats.isSymbolicLink()) {
       const escape = this.escape(relative);
       return [
@@ -106,7 +127,10 @@ export class PathInspector {
     if (cached !== undefined) return cached;
     const absolute = path.join(this.root, prefix);
     const stats = lstatOrUndefined(absolute);
-    if (!stats) return 'missing';
+    if (!stats) {
+      this.seen.set(prefix, 'missing');
+      return 'missing';
+    }
     let problem: TreeProblem | null = null;
     if (stats.isSymbolicLink()) {
       problem = this.escape(prefix) ?? null;

@@ -185,6 +185,23 @@ describe('Staging', () => {
     expect(existsSync(path.join(root, TRANSACTION_DIR))).toBe(false);
   });
 
+  it('stages several files of a missing folder as created, and tells a file from a missing one in an existing folder', () => {
+    // GIVEN a tree without clusters/c9 and a staging that has already looked at that folder
+    const root = fixture();
+    const staging = Staging.open(root, false);
+    const file = (p: string) => ({ path: p, content: generated(p) });
+    // WHEN files below the missing folder and beside existing files are staged
+    const states = [
+      file('clusters/c9/a/one.yaml'),
+      file('clusters/c9/a/two.yaml'),
+      file('clusters/c9/b/three.yaml'),
+      file('manifests/c1/baseline/new-file.yaml'),
+      { path: desired[0]!.path, content: desired[0]!.content },
+    ].map((f) => staging.stage(f).state);
+    // THEN the first four are new; the existing one is still compared
+    expect(states).toStrictEqual(['created', 'created', 'created', 'created', 'unchanged']);
+  });
+
   it('writes nothing when only comparing (check mode), and discard leaves no transaction folder', () => {
     const root = fixture();
     const before = snapshot(root);

@@ -198,7 +198,7 @@ export class Staging {
     if (problems.length > 0) return { path: file.path, sha256, state: 'refused', problems };
     const target = path.join(this.root, file.path);
     try {
-      const state = !existsSync(target)
+      const state = !(this.inspector.isFile(file.path) ?? existsSync(target))
         ? 'created'
         : readFileSync(target, 'utf8') === file.content
           ? 'unchanged'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sortKeys } from '@aks-fleet/util';
-import { GENERATED_HEADER, isGenerated, toYaml } from './yaml-format.ts';
+import { parseAllDocuments } from 'yaml';
+import { GENERATED_HEADER, isGenerated, readGeneratedYaml, toYaml } from './yaml-format.ts';
 
 describe('toYaml', () => {
   it('sorts keys at every level, keeps list order, drops undefined, and starts with the generated header', () => {
@@ -33,5 +34,55 @@ describe('toYaml', () => {
     expect(isGenerated(toYaml({ a: 1 }))).toBe(true);
     expect(isGenerated('apiVersion: v1\n')).toBe(false);
     expect(isGenerated(`# hand-written\n${GENERATED_HEADER}\n`)).toBe(false);
+  });
+});
+
+describe('readGeneratedYaml', () => {
+  /** What the `yaml` package (YAML 1.2 core, the gate's reader for any file) makes of a text. */
+  const viaYaml = (text: string) => parseAllDocuments(text).map((document) => document.toJS());
+
+  it("reads every scalar form as the yaml package does (YAML 1.2 core, not js-yaml's YAML 1.1 extras)", () => {
+    const scalars = [
+      ...['0', '-0', '+12', '012', '0o17', '0x1F', '0b101', '1_000', '-0x1F', '123456789012345678901234567890'],
+      ...['1.5', '-.5', '.5', '1.', '1e3', '-1.5E-3', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '1_0.5'],
+      ...['~', 'null', 'Null', 'NULL', 'nULL', '', 'true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'on', 'off', 'y'],
+      ...['2024-01-01', '2001-12-14t21:59:43.10-05:00', '"0755"', "'true'", '<<', '=', 'a b', '0.0.1', '1:30'],
+    ];
+    const text = `${GENERATED_HEADER}\n${scalars.map((s, i) => `k${i}: ${s}`).join('\n')}\nlist: [${scalars.filter((s) => s !== '').join(', ')}]\n`;
+    expect(readGeneratedYaml(text)).toStrictEqual(viaYaml(text));
+  });
+
+  it('reads documents, nesting, block scalars, anchors and empty documents as the yaml package does', () => {
+    const text = [
+      GENERATED_HEADER,
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: a, labels: {x: "1"}}',
+      'data:',
+      '  script: |',
+      '    echo 1',
+      '  folded: >-',
+      '    a',
+      '    b',
+      '  ref: &r {k: v}',
+      '  again: *r',
+      '---',
+      '---',
+      '- 1',
+      '- [a, {b: c}]',
+      '',
+    ].join('\n');
+    expect(readGeneratedYaml(text)).toStrictEqual(viaYaml(text));
+  });
+
+  it('refuses what it cannot read exactly (duplicate keys, unknown tags, syntax errors): the caller uses yaml then', () => {
+    expect(readGeneratedYaml(`${GENERATED_HEADER}\na: 1\na: 2\n`)).toBeUndefined();
+    expect(readGeneratedYaml(`${GENERATED_HEADER}\na: !!binary aGk=\n`)).toBeUndefined();
+    expect(readGeneratedYaml(`${GENERATED_HEADER}\na: [1,\n`)).toBeUndefined();
+  });
+
+  it('reads back what toYaml writes', () => {
+    const object = { apiVersion: 'v1', kind: 'K', spec: { a: ['on', 'yes', '0755', 1.5, true, null], b: { c: 'd' } } };
+    expect(readGeneratedYaml(toYaml(object))).toStrictEqual([object]);
   });
 });

@@ -174,11 +174,14 @@ function naive(
   return { seconds, sameObjects };
 }
 
-/** The fleet with one change to its first cluster: one more workload replica and user node (manifests and ARM). */
+/**
+ * The fleet with one change to its first cluster: one more workload replica (manifests) and the two more user nodes
+ * the capacity rule then asks for (ARM: failover doubles the load, one pod per node).
+ */
 function withOneClusterChange(fleet: Fleet): { fleet: Fleet; cluster: string } {
   const changed = structuredClone(fleet) as Fleet;
   const cluster = Object.values(changed.spec.regions)[0]!.clusters[0]!;
-  cluster.nodePools.user.maxCount += 1;
+  cluster.nodePools.user.maxCount += 2;
   cluster.workload = {
     ...cluster.workload,
     replicas: (cluster.workload?.replicas ?? changed.spec.workload.replicas) + 1,
@@ -266,10 +269,11 @@ async function main(): Promise<void> {
       const change = withOneClusterChange(fleet);
       const changedFile = path.join(dir, 'fleet-changed.yaml');
       writeFileSync(changedFile, stringify(change.fleet));
-      const clusterSynth = medianOf(
-        runs,
-        () => fleetCli(['synth', '--cluster', change.cluster, '--fleet', changedFile, '--root', tree]).seconds,
-      );
+      const clusterSynth = medianOf(runs, () => {
+        const result = fleetCli(['synth', '--cluster', change.cluster, '--fleet', changedFile, '--root', tree]);
+        if (result.status !== 0) throw new Error(`fleet synth --cluster ${change.cluster} failed on ${size} clusters`);
+        return result.seconds;
+      });
       const diffRuns =
         size > Number(values['diff-max'])
           ? []

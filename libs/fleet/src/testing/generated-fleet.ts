@@ -1,11 +1,13 @@
 /**
  * Generated fleets for scale tests and the benchmark: the default fleet's first cluster repeated `count` times over
- * Azure regions, each with its own spoke, so every generated fleet is valid.
+ * Azure regions, each with its own spoke, so every generated fleet is valid — cluster names whose derived Azure names
+ * would collide with an earlier cluster's (a short hash suffix after truncation can repeat) are skipped.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { AZURE_REGIONS } from '../azure-regions.ts';
+import { armDeploymentName, deriveClusterAzureNames } from '../azure-names.ts';
 import { loadFleet } from '../load.ts';
 import type { Fleet } from '../schema.ts';
 
@@ -26,14 +28,43 @@ export function generateFleet(count: number): Fleet {
       clusters: [],
     };
   });
+  // Next instance number per region, and every name (by uniqueness scope) that a cluster already derives.
+  const nextInstance = new Map<string, number>();
+  const taken = new Set<string>();
+  const uniqueNames = (regionName: string, name: string): string[] => {
+    const names = deriveClusterAzureNames(base.spec, regionName, name);
+    return [
+      `global\n${names.keyVault}`,
+      `global\n${names.appGatewayFqdn}`,
+      `subscription\n${names.resourceGroup}`,
+      `subscription\n${names.nodeResourceGroup}`,
+      `fleet\n${names.frontDoorOrigin}`,
+      `${regionName}\n${names.spokeVnet}`,
+      `${regionName}\n${armDeploymentName(`spoke/${name}`)}`,
+    ].map((key) => key.toLowerCase());
+  };
+  /** The region's next cluster name (and its instance id) whose derived Azure names are all still free. */
+  const claimName = (regionName: string): { name: string; instance: string } => {
+    for (let n = nextInstance.get(regionName) ?? 0; n < 100; n++) {
+      const instance = String(n).padStart(2, '0');
+      const name = `aks-${regionName}-${instance}`;
+      const keys = uniqueNames(regionName, name);
+      if (keys.some((key) => taken.has(key))) continue;
+      for (const key of keys) taken.add(key);
+      nextInstance.set(regionName, n + 1);
+      return { name, instance };
+    }
+    throw new Error(
+      `generateFleet: region ${regionName} has no free two-digit instance id left — fix: generate fewer clusters`,
+    );
+  };
   for (let i = 0; i < count; i++) {
     const regionName = regionNames[i % regionNames.length]!;
     const region = regions[regionName]!;
     const spoke = (10 << 24) + i * 4096;
     region.clusters.push({
       ...structuredClone(template),
-      name: `aks-${regionName}-${String(region.clusters.length).padStart(2, '0')}`,
-      instance: String(region.clusters.length).padStart(2, '0'),
+      ...claimName(regionName),
       spoke: {
         addressSpace: `${ip(spoke)}/20`,
         subnets: {

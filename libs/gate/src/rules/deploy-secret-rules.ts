@@ -50,6 +50,7 @@ function namedIn(expression: unknown, type: string): string | undefined {
 
 const VAULTS = 'Microsoft.KeyVault/vaults';
 const IDENTITIES = 'Microsoft.ManagedIdentity/userAssignedIdentities';
+const FLUX_CONFIGURATIONS = 'Microsoft.KubernetesConfiguration/fluxConfigurations';
 
 /** What each vault holds: its secrets, keys and imported certificates. */
 interface VaultContents {
@@ -116,8 +117,7 @@ function vaultRoles(resources: ReturnType<typeof allResources>): Map<string, Set
 function substitutedIdentities(resources: ReturnType<typeof allResources>, cluster: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const { file, resource } of resources) {
-    if (!isType(resource, 'Microsoft.KubernetesConfiguration/fluxConfigurations') || !file.includes(`/${cluster}/`))
-      continue;
+    if (!isType(resource, FLUX_CONFIGURATIONS) || !file.includes(`/${cluster}/`)) continue;
     const kustomizations = (resource.properties?.kustomizations ?? {}) as Record<
       string,
       { postBuild?: { substitute?: Record<string, string> } }
@@ -162,8 +162,10 @@ export const deploySecretRules: Rule[] = [
       const vaults = vaultContents(context, resources);
       const roles = vaultRoles(resources);
       const findings: Finding[] = [];
+      // Once, not once per cluster: the scan of every resource per cluster was quadratic at 1000 clusters.
+      const fluxConfigurations = resources.filter(({ resource }) => isType(resource, FLUX_CONFIGURATIONS));
       for (const tree of context.clusters) {
-        const identities = substitutedIdentities(resources, tree.name);
+        const identities = substitutedIdentities(fluxConfigurations, tree.name);
         for (const { file, object } of tree.objects) {
           if (
             object.kind !== 'SecretProviderClass' ||

@@ -9,18 +9,49 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { isGenerated, readGeneratedYaml } from '@aks-fleet/synth';
 import type { Finding } from '../finding.ts';
 import { KUSTOMIZE_FIX } from '../preconditions.ts';
 import type { Rule } from '../rule.ts';
 
+/**
+ * kustomize's environment: without Go's garbage collector below 1 GiB (unless the caller set GOGC or GOMEMLIMIT).
+ * A build lives ~50 ms and peaks at ~35 MB; collecting as it goes cost a fifth of its CPU. Same output.
+ */
+function kustomizeEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOGC: process.env.GOGC ?? 'off', GOMEMLIMIT: process.env.GOMEMLIMIT ?? '1GiB' };
+}
+
 /** Why `kustomize build <directory>` fails (its first error line), or undefined when it builds. */
 function build(kustomize: string, directory: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(kustomize, ['build', directory], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(kustomize, ['build', directory], { stdio: ['ignore', 'ignore', 'pipe'], env: kustomizeEnv() });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => resolve(error.message.trim().split('\n')[0]!));
     child.on('close', (code) => resolve(code === 0 ? undefined : (stderr || 'failed').trim().split('\n')[0]!));
+  });
+}
+
+/**
+ * Which of `directories` build, in one `sh` loop: spawning costs the parent a fork of its whole address space (about
+ * 10 ms each for a gate process holding a 1000-cluster tree), so one process per batch runs the builds. Undefined
+ * when the batch cannot run (no sh): the caller then builds one by one.
+ */
+function buildBatch(kustomize: string, directories: readonly string[]): Promise<boolean[] | undefined> {
+  const loop = 'k="$1"; shift; for d in "$@"; do "$k" build "$d" >/dev/null 2>&1; echo $?; done';
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', loop, 'sh', kustomize, ...directories], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: kustomizeEnv(),
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => {
+      const codes = stdout.split('\n').filter((line) => line !== '');
+      resolve(code === 0 && codes.length === directories.length ? codes.map((c) => c === '0') : undefined);
+    });
   });
 }
 
@@ -38,9 +69,11 @@ interface BuildUnit {
 function coveredBy(root: string, folder: string, folders: ReadonlySet<string>): string[] {
   let resources: unknown;
   try {
-    resources = (
-      parse(readFileSync(path.join(root, folder, 'kustomization.yaml'), 'utf8')) as { resources?: unknown } | null
-    )?.resources;
+    const text = readFileSync(path.join(root, folder, 'kustomization.yaml'), 'utf8');
+    // A generated one through the fast reader (one document, as `parse` requires); anything else through yaml.
+    const generated = isGenerated(text) ? readGeneratedYaml(text) : undefined;
+    const document = generated?.length === 1 ? generated[0] : parse(text);
+    resources = (document as { resources?: unknown } | null)?.resources;
   } catch {
     return [folder];
   }
@@ -93,6 +126,7 @@ export const kustomizeRules: Rule[] = [
     id: 'kustomize/build',
     rationale:
       'kustomize-controller builds each path exactly like this; a folder that does not build never reconciles.',
+    external: true,
     check: async (context) => {
       const clusters = context.clusters.filter((c) => !context.unchanged?.has(c.name) && c.folders.length > 0);
       const folders = clusters.flatMap((c) => c.folders);
@@ -121,7 +155,20 @@ export const kustomizeRules: Rule[] = [
       const scratch = mkdtempSync(path.join(tmpdir(), 'fleet-kustomize-'));
       try {
         const units = clusters.map((cluster, index) => clusterUnit(context.root, scratch, index, cluster.folders));
-        await eachLimited(units, availableParallelism(), check);
+        // One batch per lane: the next batch of a lane would wait for this thread, busy with the other rules.
+        const lanes = availableParallelism();
+        const size = Math.max(1, Math.ceil(units.length / lanes));
+        const batches = Array.from({ length: Math.ceil(units.length / size) }, (_, i) =>
+          units.slice(i * size, (i + 1) * size),
+        );
+        // A unit whose batched build fails (or whose batch could not run) is built again on its own, for the reason.
+        await eachLimited(batches, lanes, async (batch) => {
+          const built = await buildBatch(
+            kustomize,
+            batch.map((unit) => unit.directory),
+          );
+          for (const [i, unit] of batch.entries()) if (!built?.[i]) await check(unit);
+        });
       } finally {
         rmSync(scratch, { recursive: true, force: true });
       }

@@ -82,6 +82,20 @@ describe('negative controls: the validator rejects', () => {
     expect(problem?.expected).toContain('WAF_v2');
   });
 
+  it('reports every problem of a resource, not only the first (a quick pass/fail check runs first)', () => {
+    // GIVEN a valid template checked first (the quick check alone decides it), then a copy with two mistakes
+    expect(strict.validateTemplate(stampOf(), 'stamp.json')).toStrictEqual([]);
+    const template = stampOf();
+    const { index, resource } = find(template, 'Microsoft.Network/applicationGateways');
+    set(resource, 'properties.sku.name', 'WAF_v3');
+    set(resource, 'properties.sku.tier', 'Platinum');
+    // WHEN it is validated
+    const problems = paths(strict.validateTemplate(template, 'stamp.json'));
+    // THEN both are named
+    expect(problems).toContain(`resources[${index}].properties.sku.name`);
+    expect(problems).toContain(`resources[${index}].properties.sku.tier`);
+  });
+
   it('fails a wrong type (Flux sync interval as a string)', () => {
     const template = stampOf();
     const { index, resource } = find(template, 'Microsoft.KubernetesConfiguration/fluxConfigurations');

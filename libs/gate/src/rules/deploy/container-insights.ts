@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../finding.ts';
 import type { SyncRule } from '../../rule.ts';
-import { armResources, field, json, list, nameInResourceId, ofType, strings } from '../arm-resources.ts';
+import { armResources, field, inFile, json, list, nameInResourceId, ofType, strings } from '../arm-resources.ts';
 import type { FileResource, JsonObject } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
 
@@ -79,8 +79,8 @@ export const containerInsights: SyncRule = {
       const oms = field(json(resource), 'properties', 'addonProfiles', 'omsagent');
       if (field(oms, 'enabled') !== true || field(oms, 'config', 'useAADAuth') !== 'true') return [];
       const object = `managedClusters/${resource.name}`;
-      const inFile = all.filter((r) => r.file === file);
-      const rules = ofType(inFile, DCR).filter(collectsContainerInsights);
+      const fileResources = inFile(all, file);
+      const rules = ofType(fileResources, DCR).filter(collectsContainerInsights);
       const findings: Finding[] = [];
       const add = (message: string, fix: string) => findings.push(deployFinding(RULE, file, object, message, fix));
       const synth = 'run `npm run synth`: the stamp emits the Container Insights data collection rule and association';
@@ -89,7 +89,7 @@ export const containerInsights: SyncRule = {
       } else {
         const ruleOf = (a: FileResource) =>
           nameInResourceId(field(json(a.resource), 'properties', 'dataCollectionRuleId'), DCR);
-        const associated = ofType(inFile, 'Microsoft.Insights/dataCollectionRuleAssociations').some(
+        const associated = ofType(fileResources, 'Microsoft.Insights/dataCollectionRuleAssociations').some(
           (a) =>
             a.resource.name === CONTAINER_INSIGHTS_ASSOCIATION &&
             nameInResourceId(a.resource.scope, 'Microsoft.ContainerService/managedClusters') === resource.name &&

@@ -4,8 +4,8 @@
  */
 import type { SyncRule } from '../../rule.ts';
 import { objectRef } from '../../tree.ts';
-import { armResources, clusterOfFile, field, isType, json, list } from '../arm-resources.ts';
-import { nameInResourceId, objectsIn, ofType } from '../arm-resources.ts';
+import { armResources, field, isType, json, list } from '../arm-resources.ts';
+import { nameInResourceId, objectsIn, ofCluster, ofType } from '../arm-resources.ts';
 import type { FileResource } from '../arm-resources.ts';
 import { deployFinding } from './finding.ts';
 
@@ -65,7 +65,7 @@ export const fixedIpSubnet: SyncRule = {
     if (!context.infrastructure) return [];
     const all = armResources(context);
     return context.clusters.flatMap((cluster) => {
-      const resources = all.filter(({ file }) => clusterOfFile(file) === cluster.name);
+      const resources = ofCluster(all, cluster.name);
       const members = subnetMembers(resources);
       return cluster.objects.flatMap(({ file, object }) => {
         const annotations = object.metadata.annotations ?? {};

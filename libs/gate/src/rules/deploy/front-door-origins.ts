@@ -15,12 +15,21 @@ export function originsOf(resources: readonly FileResource[]): Origin[] {
   });
 }
 
+/** Listener host → the first App Gateway serving it, per resource list (one lookup per origin, not one scan). */
+const gatewaysByHost = new WeakMap<readonly FileResource[], ReadonlyMap<unknown, FileResource>>();
+
 /** The App Gateway whose listener serves a host, with its file. */
 export function gatewayFor(resources: readonly FileResource[], host: string): FileResource | undefined {
-  return ofType(resources, 'Microsoft.Network/applicationGateways').find(({ resource }) =>
-    list(json(resource), 'properties', 'httpListeners').some((listener) => {
-      const names = [field(listener, 'properties', 'hostName'), ...strings(listener, 'properties', 'hostNames')];
-      return names.includes(host);
-    }),
-  );
+  let byHost = gatewaysByHost.get(resources);
+  if (!byHost) {
+    const index = new Map<unknown, FileResource>();
+    for (const gateway of ofType(resources, 'Microsoft.Network/applicationGateways')) {
+      for (const listener of list(json(gateway.resource), 'properties', 'httpListeners')) {
+        const names = [field(listener, 'properties', 'hostName'), ...strings(listener, 'properties', 'hostNames')];
+        for (const name of names) if (!index.has(name)) index.set(name, gateway);
+      }
+    }
+    gatewaysByHost.set(resources, (byHost = index));
+  }
+  return byHost.get(host);
 }
