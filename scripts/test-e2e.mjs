@@ -152,27 +152,6 @@ function runVitest() {
   });
 }
 
-function formatTable(rows) {
-  const header = ['scenario', 'region', 'cluster', 'result', 'seconds', 'note'];
-  const body = rows.map((r) => [
-    r.scenario,
-    r.region,
-    r.cluster,
-    r.result,
-    r.seconds === undefined ? '-' : r.seconds.toFixed(1),
-    r.note ?? '',
-  ]);
-  const widths = header.map((h, i) => (i === 5 ? 0 : Math.max(h.length, ...body.map((row) => row[i].length))));
-  const line = (cells) =>
-    cells
-      .map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join(' | ')
-      .trimEnd();
-  return [line(header), widths.map((w, i) => (i === 5 ? '----' : '-'.repeat(w))).join('-+-'), ...body.map(line)].join(
-    '\n',
-  );
-}
-
 mkdirSync(stateDir, { recursive: true });
 const stale = cleanStaleRegistries();
 if (stale.length > 0) say(`test:e2e: removed leftovers of an earlier run: ${stale.join(', ')}`);
@@ -209,8 +188,8 @@ if (leftovers.length > 0) {
 
 say('\n== e2e results (region × scenario)');
 if (existsSync(resultsFile)) {
-  const { rows, info } = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  say(formatTable(rows));
+  const { table, info } = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  say(table);
   if (info.modelEdits) say(`\nmodel edits: change = ${info.modelEdits.change}; prune = ${info.modelEdits.prune}`);
   if (info.regions)
     say(
@@ -230,9 +209,9 @@ if (existsSync(resultsFile)) {
 // The staged-rollout scenarios (libs/e2e/src/rollout-waves.test.ts) keep their own table.
 const rolloutResults = path.join(stateDir, 'rollout-results.json');
 if (existsSync(rolloutResults)) {
-  const { rows, info } = JSON.parse(readFileSync(rolloutResults, 'utf8'));
+  const { table, info } = JSON.parse(readFileSync(rolloutResults, 'utf8'));
   say('\n== e2e staged rollout (cluster × scenario)');
-  say(formatTable(rows));
+  say(table);
   if (info.waves)
     say(
       `\nwaves: ${info.waves.map((w) => `${w.name} [${w.clusters.join(', ')}] → ${w.branch}, soak ${w.soak}`).join('; ')}`,

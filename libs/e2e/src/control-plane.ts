@@ -16,19 +16,8 @@ import { KWOK_NODE_ANNOTATION, KWOK_NODE_ANNOTATION_VALUE, kwokConfigYaml } from
 import { createRegionPki, writeKubeconfig, type RegionPki } from './pki.ts';
 import { freePorts } from './ports.ts';
 import type { ManagedProcess, ProcessSupervisor } from './processes.ts';
-import type { E2ETools } from './tools.ts';
+import { COMPONENTS, type Component, type E2ETools } from './tools.ts';
 import { pollUntil, secondsSince } from './wait.ts';
-
-export const COMPONENTS = [
-  'etcd',
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-  'kwok',
-  'source-controller',
-  'kustomize-controller',
-] as const;
-export type Component = (typeof COMPONENTS)[number];
 
 const PORT_NAMES = [
   'etcd',

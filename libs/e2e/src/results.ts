@@ -1,6 +1,7 @@
 /**
  * The results table: one row per region × scenario with result and seconds. Rewritten to a JSON file after every
- * row, so a crashed run still leaves what it measured (scripts/test-e2e.mjs prints it).
+ * row, so a crashed run still leaves what it measured; the file carries the table already formatted, which
+ * scripts/test-e2e.mjs prints (one formatter).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,8 @@ export interface ResultRow {
 export interface ResultsDocument {
   rows: ResultRow[];
   info: Record<string, unknown>;
+  /** `rows` as `formatTable` prints them. */
+  table?: string;
 }
 
 export class ResultTable {
@@ -68,7 +71,8 @@ export class ResultTable {
   }
 
   private save(): void {
-    writeFileSync(this.file, `${JSON.stringify(this.document, null, 2)}\n`);
+    const document: ResultsDocument = { ...this.document, table: formatTable(this.document.rows) };
+    writeFileSync(this.file, `${JSON.stringify(document, null, 2)}\n`);
   }
 }
 

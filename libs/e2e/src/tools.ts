@@ -15,7 +15,8 @@ const execFileAsync = promisify(execFile);
 /** The workspace root (this file is libs/e2e/src/tools.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const BINARIES = [
+/** The processes of one region's control plane, in start order. */
+export const COMPONENTS = [
   'etcd',
   'kube-apiserver',
   'kube-controller-manager',
@@ -23,8 +24,11 @@ export const BINARIES = [
   'kwok',
   'source-controller',
   'kustomize-controller',
-  'kustomize',
 ] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/** Every binary scripts/build-e2e-tools.sh builds: the components, and kustomize for the desired state. */
+export const BINARIES = [...COMPONENTS, 'kustomize'] as const;
 export type Binary = (typeof BINARIES)[number];
 
 /** The AKS Key Vault CSI add-on installs this CRD; the cluster content emits SecretProviderClass objects. */

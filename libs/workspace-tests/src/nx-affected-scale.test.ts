@@ -19,23 +19,8 @@ let repo = '';
 let copy: WorkspaceCopy | undefined;
 let names: string[] = [];
 
-const NX_ENV = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  CI: 'true',
-  NO_COLOR: '1',
-  FORCE_COLOR: '0',
-};
-
 function nx(...args: string[]): string {
-  return execFileSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args], {
-    cwd: repo,
-    env: NX_ENV,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
+  return copy!.nx(...args);
 }
 
 function fleetCli(...args: string[]): string {

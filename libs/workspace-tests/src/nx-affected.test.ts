@@ -3,21 +3,11 @@
  * definition plus the libs and apps it uses. Proven on a temporary git repository holding a copy of this
  * workspace, with real nx.
  */
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, type WorkspaceCopy } from './testing/workspace-copy.ts';
 
-const ENV = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  CI: 'true',
-  NO_COLOR: '1',
-  FORCE_COLOR: '0',
-};
 const CLUSTER_03 = 'cluster-bu0001a0042-03';
 const CLUSTER_04 = 'cluster-bu0001a0042-04';
 const CLUSTER_05 = 'cluster-bu0001a0042-05';
@@ -26,11 +16,7 @@ let repo = '';
 let copy: WorkspaceCopy | undefined;
 
 function nx(...args: string[]): string {
-  return execFileSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args], {
-    cwd: repo,
-    env: ENV,
-    encoding: 'utf8',
-  });
+  return copy!.nx(...args);
 }
 
 function git(...args: string[]): string {

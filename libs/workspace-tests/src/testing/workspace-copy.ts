@@ -19,9 +19,21 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
+const NX_OFFLINE_ENV = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  CI: 'true',
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+};
+
 export interface WorkspaceCopy {
   readonly dir: string;
   git(...args: string[]): string;
+  /** The copy's own nx, offline and without a daemon, as CI runs it. */
+  nx(...args: string[]): string;
   commitAll(message: string): void;
   remove(): void;
 }
@@ -58,5 +70,12 @@ export function copyWorkspace(prefix = 'fleet-ws-'): WorkspaceCopy {
     git('commit', '-q', '-m', message);
   };
   commitAll('base');
-  return { dir, git, commitAll, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const nx = (...args: string[]): string =>
+    execFileSync(process.execPath, [path.join(dir, 'node_modules/nx/dist/bin/nx.js'), ...args], {
+      cwd: dir,
+      env: NX_OFFLINE_ENV,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+  return { dir, git, nx, commitAll, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
