@@ -4,7 +4,7 @@
  * stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
@@ -395,11 +395,31 @@ describe('bad invocations: exit code, one ERROR line with the fix, no stack trac
 });
 
 describe('--root', () => {
-  it('synth creates a --root that does not exist yet (the benchmark and the e2e harness rely on it)', async () => {
-    const root = path.join(scratchDir(), 'new', 'repository');
+  it('synth refuses a --root that does not exist (was: exit 0, the folder created and the tree written there)', async () => {
+    const root = path.join(scratchDir(), 'nowhere');
+    const result = await runCli(['synth', '--root', root]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `ERROR --root ${root}: no such folder — fix: point --root at a fleet repository (the folder with nx.json), ` +
+        `or create the folder first (\`mkdir -p ${root}\`) to synthesize a new tree there\n`,
+    );
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it('synth writes into an existing empty folder (tests and the benchmark synthesize into fresh temp folders)', async () => {
+    const root = scratchDir();
     const result = await runCli(['synth', '--root', root]);
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(path.join(root, 'clusters/bu0001a0042-03/kustomization.yaml'))).toBe(true);
+  });
+
+  it('synth refuses an existing non-empty folder that is not a fleet repository, and writes nothing there', async () => {
+    const root = scratchDir();
+    writeFileSync(path.join(root, 'notes.txt'), 'mine\n');
+    const result = await runCli(['synth', '--root', root]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^ERROR --root .*: a non-empty folder that is not a fleet repository .* — fix: /);
+    expect(readdirSync(root)).toStrictEqual(['notes.txt']);
   });
 });
 

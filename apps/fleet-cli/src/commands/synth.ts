@@ -34,7 +34,7 @@ With --check nothing is written: every file that differs from the model is liste
   },
   outputs: ['text', 'json'],
   run: ({ flags, out }) => {
-    const root = rootFlag(flags.root, flags.check === true ? 'read' : 'write');
+    const root = rootFlag(flags.root, 'synth');
     if (flags.check !== true) requireSynthesisRoot(root, flags.root);
     return runSynth(
       {
