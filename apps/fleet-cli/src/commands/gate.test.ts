@@ -83,6 +83,33 @@ describe('fleet validate', () => {
       expect((await runCli(['failover', '--lose', region, '--fleet', fixed, '--root', root])).code).toBe(0);
   });
 
+  it('a run that cannot happen (no schemas, no kustomize) is one ERROR line on stderr and exit 2, not a finding', async () => {
+    const saved = { schemas: process.env.FLEET_SCHEMA_LOCATION, kustomize: process.env.FLEET_KUSTOMIZE };
+    const empty = scratchDir('fleet-no-schemas-');
+    process.env.FLEET_SCHEMA_LOCATION = empty;
+    process.env.FLEET_KUSTOMIZE = path.join(empty, 'no-kustomize');
+    try {
+      for (const format of ['text', 'json']) {
+        const result = await runCli(['validate', '--root', REPO_ROOT, '-o', format]);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(
+          /^ERROR the gate cannot run: no official schemas at .* missing; no kustomize at .* — fix: run scripts\/fetch-schemas\.sh .*; and run scripts\/install-tools\.sh /,
+        );
+        expect(lines[0]).not.toContain(' - -:');
+      }
+    } finally {
+      for (const [name, value] of [
+        ['FLEET_SCHEMA_LOCATION', saved.schemas],
+        ['FLEET_KUSTOMIZE', saved.kustomize],
+      ] as const)
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
+  });
+
   it('--list-rules documents every rule with its rationale', async () => {
     const result = await runCli(['validate', '--list-rules']);
     for (const rule of RULES) expect(result.stdout).toContain(rule.id);
