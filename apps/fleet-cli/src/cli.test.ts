@@ -283,10 +283,11 @@ const BAD: readonly BadInvocation[] = [
       /unknown cluster bu0001a0042-99; the fleet has bu0001a0042-03, bu0001a0042-04 — fix: pass one of these to --cluster/,
   },
   {
-    name: 'missing fleet file',
+    name: 'missing fleet file: a bad flag value, exit 2 (was 1 and "1 error(s) in the fleet model")',
     args: (s) => ['model', '--fleet', path.join(s, 'nope.yaml')],
-    code: 1,
-    error: /expected an existing fleet file or fleet directory — fix: check the --fleet path/,
+    code: 2,
+    error:
+      /^ERROR --fleet \S+nope\.yaml: no such file or folder; expected a fleet file or a fleet directory \(with fleet\.yaml\) — fix: check the path, or omit --fleet to use the embedded default fleet$/,
   },
   {
     name: 'empty fleet file',
