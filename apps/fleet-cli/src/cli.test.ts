@@ -4,10 +4,11 @@
  * stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
+import { CLUSTER_SOURCE_FLAGS } from './commands/cluster-source.ts';
 import { COMMANDS } from './commands/index.ts';
 import { reportError } from './main.ts';
 import { cleanScratch, REPO_ROOT, runCli, scratchDir } from './testing/run-cli.ts';
@@ -159,7 +160,8 @@ const BAD: readonly BadInvocation[] = [
     name: 'status flag on another command',
     args: () => ['synth', '--kubeconfig', 'x'],
     code: 2,
-    error: /^ERROR --kubeconfig is not a flag of `fleet synth` \(it belongs to fleet status, fleet rollout\)/,
+    error:
+      /^ERROR --kubeconfig is not a flag of `fleet synth` \(it belongs to fleet status, fleet rollout status, fleet rollout promote, fleet rollout pause, fleet rollout resume\)/,
   },
   {
     name: '-o on a subcommand without output formats',
@@ -281,10 +283,11 @@ const BAD: readonly BadInvocation[] = [
       /unknown cluster bu0001a0042-99; the fleet has bu0001a0042-03, bu0001a0042-04 — fix: pass one of these to --cluster/,
   },
   {
-    name: 'missing fleet file',
+    name: 'missing fleet file: a bad flag value, exit 2 (was 1 and "1 error(s) in the fleet model")',
     args: (s) => ['model', '--fleet', path.join(s, 'nope.yaml')],
-    code: 1,
-    error: /expected an existing fleet file or fleet directory — fix: check the --fleet path/,
+    code: 2,
+    error:
+      /^ERROR --fleet \S+nope\.yaml: no such file or folder; expected a fleet file or a fleet directory \(with fleet\.yaml\) — fix: check the path, or omit --fleet to use the embedded default fleet$/,
   },
   {
     name: 'empty fleet file',
@@ -395,11 +398,31 @@ describe('bad invocations: exit code, one ERROR line with the fix, no stack trac
 });
 
 describe('--root', () => {
-  it('synth creates a --root that does not exist yet (the benchmark and the e2e harness rely on it)', async () => {
-    const root = path.join(scratchDir(), 'new', 'repository');
+  it('synth refuses a --root that does not exist (was: exit 0, the folder created and the tree written there)', async () => {
+    const root = path.join(scratchDir(), 'nowhere');
+    const result = await runCli(['synth', '--root', root]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `ERROR --root ${root}: no such folder — fix: point --root at a fleet repository (the folder with nx.json), ` +
+        `or create the folder first (\`mkdir -p ${root}\`) to synthesize a new tree there\n`,
+    );
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it('synth writes into an existing empty folder (tests and the benchmark synthesize into fresh temp folders)', async () => {
+    const root = scratchDir();
     const result = await runCli(['synth', '--root', root]);
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(path.join(root, 'clusters/bu0001a0042-03/kustomization.yaml'))).toBe(true);
+  });
+
+  it('synth refuses an existing non-empty folder that is not a fleet repository, and writes nothing there', async () => {
+    const root = scratchDir();
+    writeFileSync(path.join(root, 'notes.txt'), 'mine\n');
+    const result = await runCli(['synth', '--root', root]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^ERROR --root .*: a non-empty folder that is not a fleet repository .* — fix: /);
+    expect(readdirSync(root)).toStrictEqual(['notes.txt']);
   });
 });
 
@@ -450,6 +473,47 @@ describe('help, version, output', () => {
     expect(status.stdout).toMatch(/^ {2}--timeout DURATION +how long one cluster may take to answer \(default 10s\)$/m);
   });
 
+  it('usage lines and flag lists agree with what is accepted (one source: the flags each subcommand takes)', async () => {
+    // Was: `rollout workflow --help` listed the cluster source flags its usage did not show, pause/resume accepted them
+    // unshown, and `infra plan --help` listed --key-vault-access-ip (deploy only).
+    const sourceFlags = Object.keys(CLUSTER_SOURCE_FLAGS);
+    const invocations = COMMANDS.flatMap((command) =>
+      command.subcommands
+        ? command.subcommands.map((sub) => ({
+            words: [command.name, sub.name],
+            usage: sub.usage,
+            flags: { ...command.flags, ...sub.flags },
+          }))
+        : [{ words: [command.name], usage: command.usage.join(' '), flags: command.flags }],
+    );
+    const everyFlag = new Set(
+      COMMANDS.flatMap((c) => [...Object.keys(c.flags), ...(c.subcommands ?? []).flatMap((s) => Object.keys(s.flags))]),
+    );
+    for (const { words, usage, flags } of invocations) {
+      const here = words.join(' ');
+      const shown = new Set([...usage.matchAll(/--([\w-]+)/g)].map((m) => m[1]!));
+      if (here === 'diff') shown.add('format'); // the old spelling of -o, kept for scripts, listed but not advertised
+      if (usage.includes('[cluster source flags]')) for (const flag of sourceFlags) shown.add(flag);
+      expect(
+        [...Object.keys(flags)].filter((flag) => !shown.has(flag)),
+        `accepted, not in the usage of ${here}`,
+      ).toEqual([]);
+      expect(
+        [...shown].filter((flag) => !(flag in flags)),
+        `in the usage of ${here}, not accepted`,
+      ).toEqual([]);
+      // Every flag its help lists is accepted, every other flag of the CLI refused: parsing is strict and runs first.
+      const help = (await runCli([...words, '--help'])).stdout;
+      const listed = [...help.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]!).filter((f) => f !== 'help');
+      for (const flag of everyFlag) {
+        const spec = flags[flag];
+        const value = spec?.type === 'boolean' ? [] : ['x'];
+        const result = await runCli([...words, `--${flag}`, ...value, '--help']);
+        expect(result.code, `${here} --${flag}: ${result.stderr}`).toBe(listed.includes(flag) ? 0 : 2);
+      }
+    }
+  });
+
   it('fleet --help <command> [<subcommand>] is the help of that command', async () => {
     expect((await runCli(['--help', 'synth'])).stdout).toBe((await runCli(['synth', '--help'])).stdout);
     expect((await runCli(['-h', 'rollout', 'promote'])).stdout).toBe(
@@ -483,7 +547,7 @@ describe('help, version, output', () => {
     expect(result.stdout).toMatch(
       /^ {10}promote\) flags="--fleet --root --remote --source --kubeconfig .*--timeout .*--to --dry-run --wait --interval -o --output --json --help" ;;$/m,
     );
-    expect(result.stdout).toMatch(/^ {10}workflow\) flags="--fleet --root .* --subscription --help" ;;$/m);
+    expect(result.stdout).toMatch(/^ {10}workflow\) flags="--fleet --help" ;;$/m);
     const syntax = spawnSync('bash', ['-n'], { input: result.stdout, encoding: 'utf8' });
     expect(syntax.status, syntax.stderr).toBe(0);
   });

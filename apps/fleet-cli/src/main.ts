@@ -2,6 +2,8 @@
  * The `fleet` command line: finds the command in the table (commands/index.ts), checks its flags, runs it, and turns
  * every failure into one line on stderr with the fix — never a stack trace (FLEET_DEBUG=1 shows it).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closestName } from '@aks-fleet/util';
 import { FleetValidationError, formatIssue } from '@aks-fleet/fleet';
@@ -53,6 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     checkPositionals(command, subcommand, args);
+    checkFleetFlag(flags);
     const format = outputFormat(label(command, subcommand), subcommand ? subcommand.outputs : command.outputs, flags);
     json = format === 'json';
     const out = consoleOutput(format, flags.verbose === true || process.stderr.isTTY === true);
@@ -195,6 +198,19 @@ function parseInvocation(
   }
   const args = subcommand ? parsed.positionals.slice(1) : parsed.positionals;
   return { flags: parsed.values as FlagValues, args, ...(subcommand ? { subcommand } : {}) };
+}
+
+/**
+ * `--fleet PATH` that does not exist is a usage error (exit 2) like any bad flag value — not "1 error in the fleet
+ * model": there is no model to have errors. Checked once here for every command that takes --fleet.
+ */
+function checkFleetFlag(flags: FlagValues): void {
+  const fleet = flags.fleet;
+  if (typeof fleet !== 'string' || existsSync(path.resolve(fleet))) return;
+  throw new CliError(
+    `--fleet ${fleet}: no such file or folder; expected a fleet file or a fleet directory (with fleet.yaml)`,
+    'check the path, or omit --fleet to use the embedded default fleet',
+  );
 }
 
 /** A subcommand's positionals are required; a command's are optional. Extra ones are an error either way. */

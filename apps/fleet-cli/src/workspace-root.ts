@@ -14,15 +14,20 @@ export function findWorkspaceRoot(start: string = process.cwd()): string {
 }
 
 /**
- * `--root` if given (an existing, readable folder; for writing, a missing one is created by the writer), else the
- * workspace root.
+ * `--root` if given (an existing, readable folder), else the workspace root. A missing folder is refused by every
+ * command, synthesis included: a typo'd `--root` must not grow a new tree somewhere unexpected. `synth` names the
+ * other fix, creating the folder first, for a deliberate new tree.
  */
-export function rootFlag(value: unknown, access: 'read' | 'write' = 'read'): string {
+export function rootFlag(value: unknown, use: 'read' | 'synth' = 'read'): string {
   if (typeof value !== 'string') return findWorkspaceRoot();
   const root = path.resolve(value);
   const fix = 'pass the repository root (the folder with nx.json), or omit --root';
   if (!existsSync(root)) {
-    if (access === 'write') return root;
+    if (use === 'synth')
+      throw new CliError(
+        `--root ${value}: no such folder`,
+        `point --root at a fleet repository (the folder with nx.json), or create the folder first (\`mkdir -p ${value}\`) to synthesize a new tree there`,
+      );
     throw new CliError(`--root ${value}: no such folder`, fix);
   }
   if (!statSync(root).isDirectory()) throw new CliError(`--root ${value}: not a folder`, fix);

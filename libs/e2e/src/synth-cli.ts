@@ -3,7 +3,7 @@
  * the workspace at every step, plus a plain reader of what it wrote.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -16,6 +16,7 @@ const execFileAsync = promisify(execFile);
 export const FLEET_CLI = path.join(REPO_ROOT, 'apps/fleet-cli/bin/fleet.js');
 
 export async function synthesize(fleetFile: string, root: string): Promise<void> {
+  mkdirSync(root, { recursive: true }); // fleet synth refuses a --root that does not exist
   try {
     await execFileAsync(process.execPath, [FLEET_CLI, 'synth', '--fleet', fleetFile, '--root', root], {
       cwd: REPO_ROOT,

@@ -60,7 +60,9 @@ describe('gate preconditions', () => {
     );
     expect(line.match(/— fix:/g)).toHaveLength(1);
     expect(line).toContain('scripts/fetch-schemas.sh');
-    expect(line).toContain('FLEET_SCHEMA_LOCATION=');
+    expect(line).toContain('set FLEET_SCHEMA_LOCATION to a folder laid out like it (crds/ and arm/');
+    // Was "e.g. FLEET_SCHEMA_LOCATION=../shared/schemas": a path that exists from one checkout layout only.
+    expect(line).not.toContain('../shared/schemas');
     expect(line).toContain('scripts/install-tools.sh');
     expect(line).toContain('FLEET_KUSTOMIZE');
   });

@@ -2,7 +2,8 @@
  * What the gate needs before any rule runs: the official schemas (CRDs for `schema/object`, ARM for
  * `infrastructure/schema`) and the pinned kustomize (`kustomize/build`). Without them every rule that needs them
  * would report the same absence once per object or template; instead the gate reports ONE precondition error naming
- * everything that is missing and how to get it, and runs no rule.
+ * everything that is missing and how to get it, and runs no rule. It is not a finding about the tree but a run that
+ * could not happen: `fleet validate` prints it as its one-line `ERROR … — fix: …` on stderr and exits 2.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ export const PRECONDITION_RULE = 'gate/preconditions';
 
 export const SCHEMAS_FIX =
   `run scripts/fetch-schemas.sh (it fills .cache/schemas) or set ${SCHEMA_LOCATION_ENV} to a folder laid out like it ` +
-  `(e.g. ${SCHEMA_LOCATION_ENV}=../shared/schemas)`;
+  '(crds/ and arm/, e.g. a copy of a filled .cache/schemas)';
 
 export const KUSTOMIZE_FIX =
   'run scripts/install-tools.sh (it installs the pinned kustomize into .cache/tools/bin) or set FLEET_KUSTOMIZE to a kustomize binary';

@@ -173,7 +173,7 @@ describe('ARM fluxConfigurations status source', () => {
       5_000,
     );
     expect(status.reachable).toBe(false);
-    expect(status.error).toBe('unreachable: ResourceNotFound: The Resource aks-fleet was not found.');
+    expect(status.error).toBe('ResourceNotFound: The Resource aks-fleet was not found.');
   });
 
   it('a request that never answers is cut at the timeout', async () => {
@@ -192,6 +192,6 @@ describe('ARM fluxConfigurations status source', () => {
       300,
     );
     expect(status.reachable).toBe(false);
-    expect(status.error).toBe('unreachable: no answer within 0.3 s (timeout)');
+    expect(status.error).toBe('no answer within 0.3 s (timeout)');
   });
 });

@@ -106,7 +106,7 @@ export async function readClusterFromArm(
     const why = abort.signal.aborted
       ? `no answer within ${formatTimeout(timeoutMs)} (timeout)`
       : `${e.code ? `${e.code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
-    return { ...identity, via: 'arm', endpoint, reachable: false, error: `unreachable: ${why}`, kustomizations: [] };
+    return { ...identity, via: 'arm', endpoint, reachable: false, error: why, kustomizations: [] };
   } finally {
     clearTimeout(timer);
   }

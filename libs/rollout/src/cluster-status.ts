@@ -39,7 +39,10 @@ export interface ClusterStatus {
   /** The kubeconfig context or ARM resource id it was read from. */
   readonly endpoint: string;
   readonly reachable: boolean;
-  /** Why it could not be read (unreachable, timeout, no such context …). */
+  /**
+   * Why it could not be read (`connect ECONNREFUSED …`, a timeout, no such context …), without an `unreachable:` of its
+   * own: `reachable: false` says that, and every message that shows the reason already does (`is unreachable: …`).
+   */
   readonly error?: string | undefined;
   readonly source?: SourceStatus | undefined;
   readonly kustomizations: readonly LayerStatus[];

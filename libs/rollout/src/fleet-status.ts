@@ -29,7 +29,7 @@ export async function readFleetStatus(
         via: 'kubernetes',
         endpoint: '?',
         reachable: false,
-        error: `unreachable: ${(error as Error).message?.split('\n')[0] ?? String(error)}`,
+        error: (error as Error).message?.split('\n')[0] ?? String(error),
         kustomizations: [],
       })),
     ),

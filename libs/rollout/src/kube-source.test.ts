@@ -49,7 +49,7 @@ describe('cluster status through a kubeconfig context', () => {
       endpoint: 'ctx',
       kustomizations: [],
     });
-    expect(status.error).toMatch(/^unreachable: .*ECONNREFUSED/);
+    expect(status.error).toMatch(/^connect ECONNREFUSED/);
   });
 
   it('cuts a cluster that accepts but never answers at the per-cluster timeout', async () => {
@@ -57,7 +57,7 @@ describe('cluster status through a kubeconfig context', () => {
     const port = await listen((socket) => sockets.push(socket));
     const status = await readClusterFromKube(kubeConfigFor(`https://127.0.0.1:${port}`), 'ctx', identity, 300);
     expect(status.reachable).toBe(false);
-    expect(status.error).toBe('unreachable: no answer within 0.3 s (timeout)');
+    expect(status.error).toBe('no answer within 0.3 s (timeout)');
     for (const socket of sockets) socket.destroy();
   });
 
@@ -128,6 +128,17 @@ describe('finding the kubeconfig (as kubectl does)', () => {
   it('fails on a kubeconfig without contexts', () => {
     const file = path.join(scratch(), 'empty');
     writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
-    expect(() => loadKubeConfig(file)).toThrow(`--kubeconfig ${file} has no contexts — fix: pass --kubeconfig FILE`);
+    // The fix names what to put in the file the user passed, not "pass --kubeconfig FILE" (they just did).
+    expect(() => loadKubeConfig(file)).toThrow(
+      `--kubeconfig ${file} has no contexts — fix: add a context per cluster: ` +
+        `\`az aks get-credentials --resource-group <rg> --name <cluster> --file ${file}\` writes one into ${file}; ` +
+        'or read through Azure with --source arm',
+    );
+    const home = scratch();
+    mkdirSync(path.join(home, '.kube'));
+    writeFileSync(path.join(home, '.kube/config'), 'apiVersion: v1\nkind: Config\ncontexts: []\n');
+    expect(() => loadKubeConfig(undefined, { HOME: home })).toThrow(
+      /has no contexts — fix: add a context per cluster: .* writes one into the kubeconfig, or pass --kubeconfig FILE with them; /,
+    );
   });
 });

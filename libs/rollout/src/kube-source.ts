@@ -36,6 +36,15 @@ export const KUBECONFIG_FIX =
   'pass --kubeconfig FILE or set KUBECONFIG (`az aks get-credentials --resource-group <rg> --name <cluster>` writes ' +
   '~/.kube/config), map a cluster to another context with --context CLUSTER=CONTEXT, or read through Azure with --source arm';
 
+/** A kubeconfig that was found but names no context: what to put in it (passing another file is only one way). */
+function noContextsFix(file: string | undefined): string {
+  const target = file ? ` --file ${file}` : '';
+  return (
+    `add a context per cluster: \`az aks get-credentials --resource-group <rg> --name <cluster>${target}\` writes one ` +
+    `into ${file ?? 'the kubeconfig'}${file ? '' : ', or pass --kubeconfig FILE with them'}; or read through Azure with --source arm`
+  );
+}
+
 /**
  * Loads the kubeconfig the way kubectl does — the files KUBECONFIG lists (those that exist), else ~/.kube/config — or
  * `file`. No kubeconfig at all is one clear error naming where it looked (the client library would otherwise make up
@@ -46,7 +55,7 @@ export function loadKubeConfig(file?: string, env: NodeJS.ProcessEnv = process.e
   if (file) {
     config.loadFromFile(file);
     if (config.getContexts().length === 0)
-      throw new RolloutInputError(`--kubeconfig ${file} has no contexts`, KUBECONFIG_FIX);
+      throw new RolloutInputError(`--kubeconfig ${file} has no contexts`, noContextsFix(file));
     return config;
   }
   const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
@@ -71,7 +80,10 @@ export function loadKubeConfig(file?: string, env: NodeJS.ProcessEnv = process.e
     for (const context of next.getContexts()) if (!config.getContextObject(context.name)) config.addContext(context);
   }
   if (config.getContexts().length === 0)
-    throw new RolloutInputError(`the kubeconfig ${found.join(path.delimiter)} has no contexts`, KUBECONFIG_FIX);
+    throw new RolloutInputError(
+      `the kubeconfig ${found.join(path.delimiter)} has no contexts`,
+      noContextsFix(undefined),
+    );
   return config;
 }
 
@@ -142,7 +154,7 @@ export async function readClusterFromKube(
       kustomizations: items,
     };
   } catch (error) {
-    return { ...base, reachable: false, error: `unreachable: ${reason(error, timeoutMs, abort.signal.aborted)}` };
+    return { ...base, reachable: false, error: reason(error, timeoutMs, abort.signal.aborted) };
   } finally {
     clearTimeout(timer);
   }

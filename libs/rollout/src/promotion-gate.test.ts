@@ -77,11 +77,11 @@ describe('promotion gate', () => {
       {
         ...healthyCluster('bu0001a0042-03', 'canary', target, { readyForSeconds: 3600, now }),
         reachable: false,
-        error: 'unreachable: connect ECONNREFUSED 127.0.0.1:1',
+        error: 'connect ECONNREFUSED 127.0.0.1:1',
       },
     ]);
     expect(blockers.map((b) => b.message)).toStrictEqual([
-      'bu0001a0042-03 (wave canary) is unreachable: unreachable: connect ECONNREFUSED 127.0.0.1:1',
+      'bu0001a0042-03 (wave canary) is unreachable: connect ECONNREFUSED 127.0.0.1:1',
     ]);
   });
 
@@ -110,7 +110,7 @@ describe('promotion gate', () => {
           const statuses = clusters.map((c, i) => {
             let s = healthyCluster(`c${i}`, 'canary', sha(c.commit), { readyForSeconds: c.age, now });
             if (c.broken) s = failing(s, 'fleet-policy', sha(c.commit), 'boom');
-            return c.reachable ? s : { ...s, reachable: false, error: 'unreachable: x' };
+            return c.reachable ? s : { ...s, reachable: false, error: 'x' };
           });
           const passes = gate(statuses).length === 0;
           const allowed =

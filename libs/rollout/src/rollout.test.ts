@@ -180,6 +180,8 @@ describe('fleet rollout promote', () => {
     const resumed = await resume(environment(canaryAt(c1, 600)), 'rest', { push: true });
     expect(resumed.changed).toBe(true);
     expect(existsSync(path.join(work, 'rollout/paused/rest.yaml'))).toBe(false);
+    // Was: an empty rollout/paused/ left behind in the clone.
+    expect(existsSync(path.join(work, 'rollout'))).toBe(false);
     const head = git('rev-parse', 'HEAD');
     const moved = await promote(environment(canaryAt(head, 600)), 'rest');
     expect([moved.outcome, remoteHead('fleet/wave-rest')]).toStrictEqual(['moved', head]);

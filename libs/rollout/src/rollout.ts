@@ -2,7 +2,7 @@
  * `fleet rollout`: status per wave, promote (gated, idempotent, optionally waiting), pause and resume. Everything it
  * changes is a git ref or a commit; the clusters are only read.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { rolloutWaves, type FleetSpec, type RolloutWave } from '@aks-fleet/fleet';
 import { shortSha, type ClusterStatus } from './cluster-status.ts';
@@ -267,7 +267,16 @@ export async function pause(env: RolloutEnvironment, name: string, options: Paus
   return { wave: wave.name, changed: true, file, commit, pushed };
 }
 
-/** Removes and commits the pause marker (idempotent). */
+/** Removes `folder` (repository-relative) and its parents up to the root while they are empty, as git sees them. */
+function removeEmptyFolders(root: string, folder: string): void {
+  for (let current = folder; current !== '.' && current !== ''; current = path.dirname(current)) {
+    const absolute = path.join(root, current);
+    if (!existsSync(absolute) || readdirSync(absolute).length > 0) return;
+    rmdirSync(absolute);
+  }
+}
+
+/** Removes and commits the pause marker, and the folders it leaves empty (idempotent). */
 export async function resume(
   env: RolloutEnvironment,
   name: string,
@@ -279,6 +288,7 @@ export async function resume(
   if (!existsSync(absolute)) return { wave: wave.name, changed: false, file, pushed: false };
   const was = parsePauseMarker(wave.name, readFileSync(absolute, 'utf8'));
   rmSync(absolute);
+  removeEmptyFolders(env.git.root, path.dirname(file));
   const { commit, pushed } = await commitMarker(
     env,
     file,

@@ -102,7 +102,9 @@ export async function clusterReader(fleet: Readonly<Fleet>, flags: Flags): Promi
     if (error instanceof RolloutInputError) throw error;
     throw new CliError(
       `--kubeconfig ${file ?? '(default)'}: cannot be read (${(error as Error).message.split('\n')[0]})`,
-      KUBECONFIG_FIX,
+      file
+        ? 'check the path and its permissions, or omit --kubeconfig to read the files KUBECONFIG lists (else ~/.kube/config)'
+        : KUBECONFIG_FIX,
     );
   }
   return (identity) => readClusterFromKube(kubeConfig, contexts.get(identity.cluster)!, identity, timeoutMs);

@@ -78,6 +78,12 @@ function manifests({
   ];
 }
 
+/** The quota of `manifests()` with a `requests.cpu` of `hard`. */
+const withCpuQuota =
+  (hard: string) =>
+  (o: ManifestObject): ManifestObject =>
+    o.kind === 'ResourceQuota' ? { ...o, spec: { hard: { pods: '5', 'requests.cpu': hard } } } : o;
+
 describe('planFailover', () => {
   it('a survivor absorbs when HPA max + surge fits its pool, quota and subnet', () => {
     const plan = planFailover(fleet(), 'centralus', () => manifests());
@@ -103,7 +109,9 @@ describe('planFailover', () => {
     const plan = planFailover(fleet({ userMaxCount: 4 }), 'centralus', () => manifests());
     expect(plan.absorbs).toBe(false);
     expect(plan.survivors[0]).toMatchObject({ absorbs: false, limitingFactor: 'nodePools.user.maxCount' });
-    expect(plan.survivors[0]!.findings[0]!.fix).toContain('raise nodePools.user.maxCount to 5');
+    expect(plan.survivors[0]!.findings[0]!.fix).toContain(
+      'raise regions.eastus2.clusters[0].nodePools.user.maxCount to 5',
+    );
   });
 
   it('names the HPA maximum when the traffic share needs more replicas than it allows', () => {
@@ -111,11 +119,45 @@ describe('planFailover', () => {
       manifests({ min: 3, max: 4, quotaPods: '20' }),
     );
     expect(plan.survivors[0]!.limitingFactor).toBe('HPA maximum of app/web');
+    // Was: "raise the HPA maximum (the model's failover factor)", a field the model does not have. 3 × (50 + w) / w
+    // replicas fit an HPA maximum of 4 from w = 150.
+    expect(plan.survivors[0]!.findings[0]!.fix).toBe(
+      'raise regions.eastus2.clusters[0].frontDoor.weight to at least 150, or lower ' +
+        'regions.centralus.clusters[0].frontDoor.weight; more replicas would not help, the need grows with them ' +
+        '(HPA maximum = 2 × replicas)',
+    );
+    const withTheFix = fleet({ userMaxCount: 10 });
+    withTheFix.spec.regions.eastus2!.clusters[0]!.frontDoor.weight = 150;
+    expect(planFailover(withTheFix, 'centralus', () => manifests({ min: 3, max: 4, quotaPods: '20' })).absorbs).toBe(
+      true,
+    );
+    withTheFix.spec.regions.eastus2!.clusters[0]!.frontDoor.weight = 149;
+    expect(planFailover(withTheFix, 'centralus', () => manifests({ min: 3, max: 4, quotaPods: '20' })).absorbs).toBe(
+      false,
+    );
+  });
+
+  it('a standby survivor (no traffic before the loss) is told to raise its replicas', () => {
+    const f = fleet({ userMaxCount: 10 });
+    f.spec.regions.eastus2!.clusters[0]!.frontDoor.priority = 2;
+    // centralus served all the traffic with 4 replicas; the standby eastus2 stops at 2.
+    const plan = planFailover(f, 'centralus', (cluster) =>
+      cluster === 'bu0001a0042-04' ? manifests({ min: 4, max: 8 }) : manifests({ min: 1, max: 2, quotaPods: '20' }),
+    );
+    expect(plan.survivors[0]!.workloads[0]).toMatchObject({ needed: 4, hpaMax: 2 });
+    expect(plan.survivors[0]!.findings[0]!.fix).toBe(
+      'raise regions.eastus2.clusters[0].workload.replicas (else the fleet-wide workload.replicas) to at least 2: ' +
+        'the HPA maximum is 2 × the replicas',
+    );
   });
 
   it('names the ResourceQuota when it cannot admit the pods of a rollout at peak', () => {
     const plan = planFailover(fleet(), 'centralus', () => manifests({ quotaPods: '4' }));
     expect(plan.survivors[0]!.findings.map((f) => f.factor)).toEqual(['ResourceQuota app/compute pods']);
+    const cpu = planFailover(fleet(), 'centralus', () => manifests({ cpu: '100m' }).map(withCpuQuota('450m')));
+    expect(cpu.survivors[0]!.findings.map((f) => f.detail)).toEqual([
+      '500m needed at peak (during a rolling update), quota 450m',
+    ]);
   });
 
   it('names the pool when the requests at peak exceed maxCount × allocatable, or one pod exceeds a node', () => {
@@ -164,6 +206,11 @@ describe('fleet failover', () => {
     const plan = JSON.parse(json.stdout) as { survivors: { cluster: string }[]; absorbs: boolean };
     expect(plan.survivors.map((s) => s.cluster)).toEqual(['bu0001a0042-03']);
     expect(json.code).toBe(plan.absorbs ? 0 : 1);
+    const text = await runCli(['failover', '--lose', 'centralus', '--root', REPO_ROOT]);
+    // Quota quantities with their units (was: "requests.cpu 450/450").
+    expect(text.stdout).toMatch(
+      /^ {2}quota a0042\/compute: pods \d+\/\d+, requests\.cpu \d+m\/\d+m, requests\.memory \d+Mi\/\d+Mi,/m,
+    );
     const unknown = await runCli(['failover', '--lose', 'nowhere', '--root', REPO_ROOT]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('"nowhere" is not a region of the fleet');

@@ -6,7 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadFleet, planFailover, UnknownRegionError, type FailoverPlan, type ManifestObject } from '@aks-fleet/fleet';
+import {
+  loadFleet,
+  planFailover,
+  quotaQuantity,
+  UnknownRegionError,
+  type FailoverPlan,
+  type ManifestObject,
+} from '@aks-fleet/fleet';
 import { readClusterTrees } from '@aks-fleet/gate';
 import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -74,7 +81,7 @@ function printPlan(plan: FailoverPlan, out: Output): void {
     for (const q of s.quotas) {
       out.line(
         `  quota ${q.namespace}/${q.name}: ${Object.entries(q.usage)
-          .map(([r, [need, hard]]) => `${r} ${Math.ceil(need)}/${hard}`)
+          .map(([r, [need, hard]]) => `${r} ${quotaQuantity(r, need)}/${quotaQuantity(r, hard)}`)
           .join(', ')}`,
       );
     }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadFleet } from '@aks-fleet/fleet';
-import { defaultFleetDocument } from '@aks-fleet/fleet/testing';
+import { addCluster, defaultFleetDocument } from '@aks-fleet/fleet/testing';
 import { RULES, type FleetDiff } from '@aks-fleet/gate';
 import { planDeployment } from '@aks-fleet/infra';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,6 +47,67 @@ describe('fleet validate', () => {
     );
     const json = await runCli(['validate', '--root', root, '--json']);
     expect(JSON.parse(json.stdout).errors).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a cluster copied into the same region when the other region cannot absorb its loss', async () => {
+    // The newcomer's case: model, synth and (before deploy/failover-absorbs) validate passed, `fleet failover` did not.
+    const document = defaultFleetDocument();
+    addCluster(document, 'eastus2', 'bu0001a0042-05', '05', 245);
+    const fleet = writeFleetFile(document);
+    const root = scratchDir();
+    expect((await runCli(['synth', '--fleet', fleet, '--root', root])).code).toBe(0);
+    const failover = await runCli(['failover', '--lose', 'eastus2', '--fleet', fleet, '--root', root]);
+    expect(failover.code).toBe(1);
+    expect(failover.stdout).toContain(
+      'bu0001a0042-04 (centralus): CANNOT ABSORB — limited by HPA maximum of a0042/aspnetapp',
+    );
+    const result = await runCli(['validate', '--fleet', fleet, '--root', root]);
+    expect(result.code).toBe(1);
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('ERROR'));
+    expect(errors).toStrictEqual([
+      'ERROR deploy/failover-absorbs infrastructure/frontdoor/template.json -: losing eastus2, bu0001a0042-04 ' +
+        '(centralus) cannot absorb its traffic; limited by HPA maximum of a0042/aspnetapp: 9 replicas needed for a ' +
+        '100 % traffic share, the HPA stops at 6 — fix: raise regions.centralus.clusters[0].frontDoor.weight to at ' +
+        'least 100, or lower regions.eastus2.clusters[0].frontDoor.weight, regions.eastus2.clusters[1].frontDoor.weight; ' +
+        'more replicas would not help, the need grows with them (HPA maximum = 2 × replicas) ' +
+        '(see `fleet failover --lose eastus2`)',
+    ]);
+    // The fix it names, applied: the gate and fleet failover agree again.
+    document.spec.regions.centralus!.clusters[0]!.frontDoor.weight = 100;
+    const fixed = writeFleetFile(document);
+    expect((await runCli(['synth', '--fleet', fixed, '--root', root])).code).toBe(0);
+    const again = await runCli(['validate', '--fleet', fixed, '--root', root]);
+    expect(again.stdout).toMatch(/: 0 error\(s\)/);
+    expect(again.code).toBe(0);
+    for (const region of ['eastus2', 'centralus'])
+      expect((await runCli(['failover', '--lose', region, '--fleet', fixed, '--root', root])).code).toBe(0);
+  });
+
+  it('a run that cannot happen (no schemas, no kustomize) is one ERROR line on stderr and exit 2, not a finding', async () => {
+    const saved = { schemas: process.env.FLEET_SCHEMA_LOCATION, kustomize: process.env.FLEET_KUSTOMIZE };
+    const empty = scratchDir('fleet-no-schemas-');
+    process.env.FLEET_SCHEMA_LOCATION = empty;
+    process.env.FLEET_KUSTOMIZE = path.join(empty, 'no-kustomize');
+    try {
+      for (const format of ['text', 'json']) {
+        const result = await runCli(['validate', '--root', REPO_ROOT, '-o', format]);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(
+          /^ERROR the gate cannot run: no official schemas at .* missing; no kustomize at .* — fix: run scripts\/fetch-schemas\.sh .*; and run scripts\/install-tools\.sh /,
+        );
+        expect(lines[0]).not.toContain(' - -:');
+      }
+    } finally {
+      for (const [name, value] of [
+        ['FLEET_SCHEMA_LOCATION', saved.schemas],
+        ['FLEET_KUSTOMIZE', saved.kustomize],
+      ] as const)
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
   });
 
   it('--list-rules documents every rule with its rationale', async () => {

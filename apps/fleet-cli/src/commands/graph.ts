@@ -63,7 +63,7 @@ compiled to WebAssembly (no browser, no network), json for the graph itself.
     if (flags.write === true && flags.check === true)
       throw new CliError('--write and --check exclude each other', 'pass one of them');
     if (flags.write === true || flags.check === true) {
-      const root = rootFlag(flags.root, flags.write === true ? 'write' : 'read');
+      const root = rootFlag(flags.root);
       const files = await pictureFiles(root, fleetPath);
       const differing = [...files].filter(
         ([file, content]) =>

@@ -51,12 +51,6 @@ nothing is deployed.`,
       value: 'DIR',
       description: 'folder of the TLS files to import into each Key Vault (or FLEET_TLS_DIR; what-if and deploy)',
     },
-    'key-vault-access-ip': {
-      type: 'string',
-      value: 'IP',
-      description:
-        "open each vault's firewall to this IP for the certificate import only (or FLEET_KEY_VAULT_ACCESS_IP)",
-    },
     fleet: FLEET_FLAG,
   },
   subcommands: [
@@ -73,7 +67,15 @@ nothing is deployed.`,
       summary: 'validate every template against the ARM schemas, then deploy the steps in order',
       usage:
         'fleet infra deploy [--region R | --shared] [--tls-dir DIR] [--key-vault-access-ip IP] [--secure-parameters FILE] [--fleet PATH]',
-      flags: {},
+      // Deploy only: plan imports no certificate, so it has no vault firewall to open.
+      flags: {
+        'key-vault-access-ip': {
+          type: 'string',
+          value: 'IP',
+          description:
+            "open each vault's firewall to this IP for the certificate import only (or FLEET_KEY_VAULT_ACCESS_IP)",
+        },
+      },
     },
   ],
   run: ({ subcommand, flags, out }) =>

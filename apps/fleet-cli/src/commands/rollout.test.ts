@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanScratch, runCli, scratchDir } from '../testing/run-cli.ts';
+import { cleanScratch, REPO_ROOT, runCli, scratchDir } from '../testing/run-cli.ts';
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 't',
@@ -174,14 +174,14 @@ describe('fleet rollout: bad input', () => {
     ]);
     expect([code, stdout]).toStrictEqual([1, '']);
     expect(stderr).toMatch(
-      /^REFUSED promoting wave centralus to \w{8}:\n {2}- bu0001a0042-03 \(wave eastus2\) is unreachable: unreachable: .*ECONNREFUSED.*\n$/,
+      /^REFUSED promoting wave centralus to \w{8}:\n {2}- bu0001a0042-03 \(wave eastus2\) is unreachable: connect ECONNREFUSED.*\n$/,
     );
     expect(execFileSync('git', ['ls-remote', '--heads', 'origin'], { cwd: repo, encoding: 'utf8' })).not.toContain(
       'fleet/wave-centralus',
     );
   });
 
-  it('every subcommand takes the repository and cluster source flags (one argument list for scripts, as e2e does)', async () => {
+  it('status, promote, pause and resume take the repository and cluster source flags (one argument list for scripts, as e2e does)', async () => {
     const shared = ['--root', repo, '--remote', 'origin', '--kubeconfig', kubeconfig, '--timeout', '3s'];
     const paused = await runCli(['rollout', 'pause', 'centralus', '--reason', 'hold', ...shared]);
     expect([paused.code, paused.stderr]).toStrictEqual([0, '']);
@@ -189,7 +189,13 @@ describe('fleet rollout: bad input', () => {
     const resumed = await runCli(['rollout', 'resume', 'centralus', ...shared, '-o', 'json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ wave: 'centralus', changed: true, pushed: false });
-    expect((await runCli(['rollout', 'workflow', ...shared])).code).toBe(0);
+    // workflow reads no repository and no cluster: it takes --fleet only (its help listed the others, unshown).
+    const workflow = await runCli(['rollout', 'workflow', ...shared]);
+    expect(workflow.code).toBe(2);
+    expect(workflow.stderr).toMatch(/^ERROR --root is not a flag of `fleet rollout workflow` /);
+    expect(
+      (await runCli(['rollout', 'workflow', '--fleet', path.join(REPO_ROOT, 'libs/fleet/default-fleet')])).code,
+    ).toBe(0);
   });
 
   it('issue 14: rollout status exits 1 when every cluster is unreachable, naming them, with the fix', async () => {
@@ -204,7 +210,7 @@ describe('fleet rollout: bad input', () => {
       '3s',
     ]);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^ {2}bu0001a0042-03 \(eastus2\): UNREACHABLE: unreachable: .*ECONNREFUSED/m);
+    expect(stdout).toMatch(/^ {2}bu0001a0042-03 \(eastus2\): UNREACHABLE: connect ECONNREFUSED/m);
     expectOneCleanError(
       stderr,
       /^ERROR no cluster could be read: bu0001a0042-03 \(context aks-bu0001a0042-03\), bu0001a0042-04 \(context aks-bu0001a0042-04\); the reasons are in the report — fix: check that each context reaches its cluster .*--source arm$/m,
@@ -263,6 +269,10 @@ describe('fleet status: bad input and unreachable clusters', () => {
       delete process.env.KUBECONFIG;
       const none = await runCli(['status', '--timeout', '3s']);
       expect([none.code, none.stdout]).toStrictEqual([2, '']);
+      // The help says the same exit code (it said "else 1").
+      expect((await runCli(['status', '--help'])).stdout).toMatch(
+        /; 2 when it cannot read at all for its input: bad\s+flags, no\s+kubeconfig/,
+      );
       expectOneCleanError(
         none.stderr,
         new RegExp(
@@ -290,12 +300,17 @@ describe('fleet status: bad input and unreachable clusters', () => {
     expect(missing.code).toBe(2);
     expectOneCleanError(
       missing.stderr,
-      /^ERROR --kubeconfig .*nope: cannot be read \(.*ENOENT.*\) — fix: pass --kubeconfig FILE/,
+      /^ERROR --kubeconfig .*nope: cannot be read \(.*ENOENT.*\) — fix: check the path and its permissions, or omit --kubeconfig/,
     );
     const empty = path.join(dir, 'empty');
     writeFileSync(empty, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
     const none = await runCli(['status', '--kubeconfig', empty]);
     expect(none.code).toBe(2);
-    expectOneCleanError(none.stderr, /^ERROR --kubeconfig .*empty has no contexts — fix: pass --kubeconfig FILE/);
+    // Was "fix: pass --kubeconfig FILE" — which the user had just done.
+    expectOneCleanError(
+      none.stderr,
+      /^ERROR --kubeconfig (\S+empty) has no contexts — fix: add a context per cluster: `az aks get-credentials --resource-group <rg> --name <cluster> --file \1` writes one into \1; or read through Azure with --source arm$/m,
+    );
+    expect(none.stderr).not.toContain('pass --kubeconfig');
   });
 });

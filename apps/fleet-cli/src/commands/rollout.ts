@@ -43,6 +43,12 @@ const GIT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
 };
 
+/**
+ * What status, promote, pause and resume share: the clone and remote, and the cluster source flags — pause and resume
+ * do not read clusters but take them, so a script can pass one argument list to all four. `workflow` takes none.
+ */
+const REPOSITORY_AND_SOURCE_FLAGS: Readonly<Record<string, FlagSpec>> = { ...GIT_FLAGS, ...CLUSTER_SOURCE_FLAGS };
+
 const PUSH_FLAG: FlagSpec = {
   type: 'boolean',
   description: 'push the commit to the main branch (default: commit only, for a pull request)',
@@ -55,25 +61,28 @@ export const rolloutCommand: Command = {
   description: `
 Every later wave follows its own branch (fleet/wave-<name>); promote moves it, with plain git, to the revision the
 previous wave runs healthy — Ready at exactly that revision for at least the wave's soak, nothing failing — or refuses
-with the reasons. pause/resume commit a marker file promote honours. Every subcommand takes the repository and cluster
-source flags, so a script can pass one argument list to all of them; status and promote read the clusters with them.
+with the reasons. pause/resume commit a marker file promote honours. status, promote, pause and resume take the
+repository and cluster source flags, so a script can pass one argument list to all four; status and promote read the
+clusters with them. workflow only renders the model (--fleet).
 Exit 0 done or nothing to do, 1 refused (or, for status, a cluster could not be read), 2 bad input.`,
-  flags: { fleet: FLEET_FLAG, ...GIT_FLAGS, ...CLUSTER_SOURCE_FLAGS },
+  flags: { fleet: FLEET_FLAG },
   subcommands: [
     {
       name: 'status',
       summary: 'per wave: the revision it follows, how long it has been healthy there, what blocks the next promotion',
-      usage: 'fleet rollout status [--root DIR] [--remote NAME|URL] [cluster source flags] [-o text|json]',
-      flags: {},
+      usage:
+        'fleet rollout status [--fleet PATH] [--root DIR] [--remote NAME|URL] [cluster source flags] [-o text|json]',
+      flags: REPOSITORY_AND_SOURCE_FLAGS,
       outputs: ['text', 'json'],
     },
     {
       name: 'promote',
       summary: 'move fleet/wave-<wave> to the revision the previous wave runs healthy (idempotent)',
       usage:
-        'fleet rollout promote <wave> [--to REV] [--dry-run] [--wait 30m [--interval 10s]] [--root DIR] [--remote NAME|URL] [cluster source flags] [-o text|json]',
+        'fleet rollout promote <wave> [--to REV] [--dry-run] [--wait 30m [--interval 10s]] [--fleet PATH] [--root DIR] [--remote NAME|URL] [cluster source flags] [-o text|json]',
       positionals: ['wave'],
       flags: {
+        ...REPOSITORY_AND_SOURCE_FLAGS,
         to: {
           type: 'string',
           value: 'REV',
@@ -97,9 +106,11 @@ Exit 0 done or nothing to do, 1 refused (or, for status, a cluster could not be 
     {
       name: 'pause',
       summary: 'commit rollout/paused/<wave>.yaml: promote refuses while it is on the main branch',
-      usage: 'fleet rollout pause <wave> [--reason TEXT] [--push] [--root DIR] [--remote NAME|URL] [-o text|json]',
+      usage:
+        'fleet rollout pause <wave> [--reason TEXT] [--push] [--fleet PATH] [--root DIR] [--remote NAME|URL] [cluster source flags] [-o text|json]',
       positionals: ['wave'],
       flags: {
+        ...REPOSITORY_AND_SOURCE_FLAGS,
         reason: { type: 'string', value: 'TEXT', description: 'why, recorded in the marker and the commit message' },
         push: PUSH_FLAG,
       },
@@ -108,9 +119,10 @@ Exit 0 done or nothing to do, 1 refused (or, for status, a cluster could not be 
     {
       name: 'resume',
       summary: 'remove the pause marker',
-      usage: 'fleet rollout resume <wave> [--push] [--root DIR] [--remote NAME|URL] [-o text|json]',
+      usage:
+        'fleet rollout resume <wave> [--push] [--fleet PATH] [--root DIR] [--remote NAME|URL] [cluster source flags] [-o text|json]',
       positionals: ['wave'],
-      flags: { push: PUSH_FLAG },
+      flags: { ...REPOSITORY_AND_SOURCE_FLAGS, push: PUSH_FLAG },
       outputs: ['text', 'json'],
     },
     {

@@ -2,7 +2,8 @@
  * `fleet status`: every cluster of the fleet read in parallel (kubeconfig contexts derived from the model, or ARM
  * fluxConfigurations with --source arm), each bounded by --timeout: wave, branch, the revision its source has, and
  * every Flux Kustomization (Ready, applied revision, since when, last error). An unreachable cluster is a row, not a
- * crash. A table, -o json, or --watch to follow. Exit 0 when every cluster is reachable and nothing is failing.
+ * crash. A table, -o json, or --watch to follow. Exit 0 when every cluster is reachable and nothing is failing, 1 when
+ * one is not, 2 on bad input (no kubeconfig …): the help says the same.
  */
 import { failingLayers, readFleetStatus, renderFleetStatus, type ClusterStatus } from '@aks-fleet/rollout';
 import { FLEET_FLAG, type Command } from '../command.ts';
@@ -29,7 +30,9 @@ Reads every cluster of the fleet in parallel, each bounded by --timeout: its wav
 its source has, and every Flux Kustomization (Ready, applied revision, since when, last error). An unreachable cluster
 is a row, not a crash. Contexts default to the AKS cluster names (what \`az aks get-credentials\` creates); a --contexts
 YAML file ("<cluster>: <context>") or --context flags override them. --source arm reads the fluxConfigurations' status
-through Azure instead (private clusters). Exit 0 when every cluster is reachable and nothing is failing, else 1.`,
+through Azure instead (private clusters). Exit 0 when every cluster is reachable and nothing is failing; 1 when a
+cluster is unreachable or failing (the report says which); 2 when it cannot read at all for its input: bad flags, no
+kubeconfig or one without contexts, --source arm without a subscription.`,
   flags: {
     fleet: FLEET_FLAG,
     ...CLUSTER_SOURCE_FLAGS,

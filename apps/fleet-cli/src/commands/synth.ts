@@ -13,7 +13,9 @@ export const synthCommand: Command = {
   name: 'synth',
   summary:
     'write manifests/, clusters/ and infrastructure/ from the fleet model (--check: report drift, write nothing)',
-  usage: ['fleet synth [--cluster NAME]... [--check] [--fleet PATH] [--root DIR] [--workers N] [-o text|json]'],
+  usage: [
+    'fleet synth [--cluster NAME]... [--check] [--fleet PATH] [--root DIR] [--verbose] [--workers N] [-o text|json]',
+  ],
   description: `
 Synthesizes the whole generated tree from the fleet model: manifests/<cluster>/ (one folder per layer, one file per
 object), clusters/<cluster>/ (the Flux entrypoint each cluster reconciles) and infrastructure/ (ARM templates,
@@ -34,7 +36,7 @@ With --check nothing is written: every file that differs from the model is liste
   },
   outputs: ['text', 'json'],
   run: ({ flags, out }) => {
-    const root = rootFlag(flags.root, flags.check === true ? 'read' : 'write');
+    const root = rootFlag(flags.root, 'synth');
     if (flags.check !== true) requireSynthesisRoot(root, flags.root);
     return runSynth(
       {

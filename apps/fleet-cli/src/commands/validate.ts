@@ -10,6 +10,7 @@ import {
   clusterTreesFromFiles,
   defaultContainerPolicy,
   formatFinding,
+  PRECONDITION_RULE,
   readWorkingTree,
   RULES,
   unchangedClusters,
@@ -37,7 +38,8 @@ Runs every gate rule on the synthesized tree as it is on disk (what is committed
 then the real CRDs), kustomize builds, the Flux graph, fleet invariants, security, deprecated APIs, and the ARM
 templates against the official ARM schemas. The CRDs and ARM schemas are read from $FLEET_SCHEMA_LOCATION (default
 .cache/schemas, filled by scripts/fetch-schemas.sh); kustomize from .cache/tools (scripts/install-tools.sh).
-One line per finding with its fix; exit 1 on any error. With --changed-since REF, clusters whose files equal REF's
+One line per finding with its fix on stdout; exit 1 on any error. Without the schemas or kustomize the gate cannot
+run: one ERROR line on stderr, exit 2. With --changed-since REF, clusters whose files equal REF's
 (a ref the gate already passed; compared by git blob id) are not validated again; fleet-wide checks still run.`,
   flags: {
     'list-rules': { type: 'boolean', description: 'list every rule with its rationale and exit' },
@@ -147,6 +149,9 @@ export async function runValidate(args: ValidateArgs, out: Output): Promise<numb
     apiAccess: fleet.spec.apiAccess,
     infrastructure: infrastructure(files, unchanged),
   });
+  // Missing schemas or kustomize: the gate did not run. That is a failed run (stderr, exit 2), not a finding.
+  const unmet = full.findings.find((f) => f.rule === PRECONDITION_RULE);
+  if (unmet) throw new CliError(unmet.message, unmet.fix, 2);
   const result = { ...full, findings: full.findings.filter((f) => !unchanged.has(clusterOfFile(f.file) ?? '')) };
   const errors = result.findings.filter((f) => f.severity === 'ERROR').length;
   if (out.json) {

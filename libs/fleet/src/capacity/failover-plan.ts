@@ -10,7 +10,7 @@
  */
 import { clustersOf } from '../names.ts';
 import { cpuMillicores, memoryMiB } from './quantity.ts';
-import type { Cluster, Fleet } from '../schema.ts';
+import { FAILOVER_FACTOR, type Cluster, type Fleet } from '../schema.ts';
 import {
   AKS_NODE_MAX_PODS,
   azureCniAddresses,
@@ -142,6 +142,57 @@ function trafficShares(clusters: readonly Cluster[]): Map<string, number> {
   return shares;
 }
 
+/**
+ * The fix of an HPA maximum short of the need, naming the model field. The HPA maximum is FAILOVER_FACTOR × the
+ * workload's replicas, and a cluster that served traffic sizes its need from its own replicas, so more replicas raise
+ * the need as much: what lifts it is a larger share of Front Door's weight before the loss (the lowest weight that
+ * does, searched within the schema's 1–1000), else less weight in the lost region. A standby cluster (no traffic
+ * before) takes its sizing from the others: there more replicas do help.
+ */
+function hpaMaximumFix(
+  fleet: Readonly<Fleet>,
+  lostRegion: string,
+  survivor: { readonly region: string; readonly cluster: Cluster },
+  normal: number,
+  hpa: { readonly min: number; readonly max: number },
+  needed: number,
+): string {
+  const at = clusterPath(fleet, survivor.region, survivor.cluster);
+  const all = clustersOf(fleet.spec).map((c) => c.cluster);
+  const lostWeights = clustersOf(fleet.spec)
+    .filter((c) => c.region === lostRegion)
+    .map((c) => `${clusterPath(fleet, c.region, c.cluster)}.frontDoor.weight`);
+  const lowerLost = `lower ${lostWeights.join(', ')}`;
+  if ((trafficShares(all).get(survivor.cluster.name) ?? 0) === 0) {
+    const replicas = Math.ceil(needed / FAILOVER_FACTOR);
+    return (
+      `raise ${at}.workload.replicas (else the fleet-wide workload.replicas) to at least ${replicas}: ` +
+      `the HPA maximum is ${FAILOVER_FACTOR} × the replicas`
+    );
+  }
+  const withWeight = (weight: number) => (c: Cluster) =>
+    c === survivor.cluster ? { ...c, frontDoor: { ...c.frontDoor, weight } } : c;
+  for (let weight = survivor.cluster.frontDoor.weight + 1; weight <= 1000; weight++) {
+    const before = trafficShares(all.map(withWeight(weight))).get(survivor.cluster.name)!;
+    const after = trafficShares(
+      clustersOf(fleet.spec)
+        .filter((c) => c.region !== lostRegion)
+        .map((c) => withWeight(weight)(c.cluster)),
+    ).get(survivor.cluster.name)!;
+    if (Math.max(normal, Math.ceil((normal / before) * after - 1e-9)) <= hpa.max)
+      return (
+        `raise ${at}.frontDoor.weight to at least ${weight}, or ${lowerLost}; more replicas would not help, the need ` +
+        `grows with them (HPA maximum = ${FAILOVER_FACTOR} × replicas)`
+      );
+  }
+  return `${lowerLost}: the surviving clusters must carry at least 1/${FAILOVER_FACTOR} of the traffic before the loss`;
+}
+
+/** `regions.<region>.clusters[<i>]`: where a cluster is in the model, as the model's errors name it. */
+function clusterPath(fleet: Readonly<Fleet>, region: string, cluster: Cluster): string {
+  return `regions.${region}.clusters[${fleet.spec.regions[region]?.clusters.indexOf(cluster) ?? -1}]`;
+}
+
 interface ClusterWorkloads {
   readonly deployments: Map<string, { spec: DeploymentSpec; hpa?: { min: number; max: number } }>;
   readonly quotas: ManifestObject[];
@@ -180,6 +231,12 @@ function podLimits(template: PodTemplateSpec): { cpuMillicores: number; memoryMi
     cpuMillicores: containers.reduce((sum, c) => sum + cpuMillicores(c.resources?.limits?.cpu), 0),
     memoryMiB: containers.reduce((sum, c) => sum + memoryMiB(c.resources?.limits?.memory), 0),
   };
+}
+
+/** A quota quantity with its unit, as the plan counts it: `450m` CPU, `1152Mi` memory, `12` pods. */
+export function quotaQuantity(resource: string, value: number): string {
+  const unit = resource.endsWith('.cpu') ? 'm' : resource.endsWith('.memory') ? 'Mi' : '';
+  return `${Math.ceil(value)}${unit}`;
 }
 
 export class UnknownRegionError extends Error {}
@@ -224,6 +281,7 @@ export function planFailover(
 
   const verdicts = survivors.map(({ region: survivorRegion, cluster }): SurvivorVerdict => {
     const findings: Finding[] = [];
+    const at = clusterPath(fleet, survivorRegion, cluster);
     const share = after.get(cluster.name) ?? 0;
     const { deployments, quotas } = workloads.get(cluster.name)!;
     const atPeak: WorkloadAtPeak[] = [];
@@ -258,14 +316,14 @@ export function planFailover(
         findings.push({
           factor: `HPA maximum of ${id}`,
           detail: `${needed} replicas needed for a ${(share * 100).toFixed(0)} % traffic share, the HPA stops at ${hpa.max}`,
-          fix: `raise the HPA maximum (the model's failover factor) to at least ${needed}`,
+          fix: hpaMaximumFix(fleet, region, { region: survivorRegion, cluster }, normal, hpa, needed),
         });
       }
       if (pool === 'none') {
         findings.push({
           factor: `node selector of ${id}`,
           detail: `nodeSelector ${JSON.stringify(template.nodeSelector)} matches no AKS node pool label`,
-          fix: 'select kubernetes.azure.com/mode: user (or system)',
+          fix: `select kubernetes.azure.com/mode: user (or system) in the pod template of ${id}`,
         });
       }
     }
@@ -282,7 +340,7 @@ export function planFailover(
         findings.push({
           factor: `${where}.vmSize`,
           detail: `${pool.vmSize} is not in the VM size table`,
-          fix: 'add its vCPUs and memory to libs/fleet/src/capacity/vm-sizes.ts',
+          fix: `add its vCPUs and memory to libs/fleet/src/capacity/vm-sizes.ts, or set ${at}.${where}.vmSize to a size listed there`,
         });
         return {
           pool: mode,
@@ -298,7 +356,7 @@ export function planFailover(
         findings.push({
           factor: `${where}.maxCount`,
           detail: `${w.deployment} needs ${w.peak + w.surge} nodes at peak (${w.peak} replicas + ${w.surge} surge, one pod per node), the pool stops at ${pool.maxCount}`,
-          fix: `raise ${where}.maxCount to ${w.peak + w.surge}, or lower the replicas / maxSurge of ${w.deployment}`,
+          fix: `raise ${at}.${where}.maxCount to ${w.peak + w.surge}, or lower the replicas / maxSurge of ${w.deployment}`,
         });
       }
       const capacityChecks: Array<[string, number, number, string]> = [
@@ -312,7 +370,7 @@ export function planFailover(
         findings.push({
           factor: `${where}.maxCount`,
           detail: `${what} at peak ${Math.ceil(need)}${unit} > ${pool.maxCount} × ${perNode}${unit} allocatable (${pool.vmSize})`,
-          fix: `raise ${where}.maxCount to ${Math.ceil(need / perNode)}, or a larger ${where}.vmSize`,
+          fix: `raise ${at}.${where}.maxCount to ${Math.ceil(need / perNode)}, or a larger ${at}.${where}.vmSize`,
         });
       }
       for (const w of mine.filter(
@@ -321,7 +379,7 @@ export function planFailover(
         findings.push({
           factor: `${where}.vmSize`,
           detail: `one pod of ${w.deployment} requests more than a ${pool.vmSize} node offers`,
-          fix: `a larger ${where}.vmSize`,
+          fix: `a larger ${at}.${where}.vmSize`,
         });
       }
       return {
@@ -364,8 +422,10 @@ export function planFailover(
         if (need > limit) {
           findings.push({
             factor: `ResourceQuota ${namespace}/${q.metadata?.name} ${resource}`,
-            detail: `${Math.ceil(need)} needed at peak (during a rolling update), quota ${hard[resource]}`,
-            fix: `raise the quota's ${resource} (sized from the model's replicas and failover factor) or lower the replicas`,
+            detail: `${quotaQuantity(resource, need)} needed at peak (during a rolling update), quota ${quotaQuantity(resource, limit)}`,
+            fix:
+              `the quota is synthesized from workload.replicas (× ${FAILOVER_FACTOR}), the canary's replicas and ` +
+              `workload.resources: re-run \`fleet synth\` if the manifests were edited, else lower ${at}.workload.replicas`,
           });
         }
       }
@@ -379,7 +439,7 @@ export function planFailover(
       findings.push({
         factor: 'spoke.subnets.nodes',
         detail: `${neededAddresses} addresses at max nodes under Azure CNI (nodes × (${AKS_NODE_MAX_PODS} + 1)), the subnet ${cluster.spoke.subnets.nodes} has ${usable}`,
-        fix: 'a larger nodes subnet, or lower maxCount',
+        fix: `a larger ${at}.spoke.subnets.nodes, or lower ${at}.nodePools.system.maxCount / nodePools.user.maxCount`,
       });
     }
     return {

@@ -16,7 +16,7 @@ export class SchemaLocationError extends Error {
   ) {
     super(
       `no ARM schemas at ${location} (${reason}); expected a folder with arm/2019-04-01/deploymentTemplate.json and the provider schemas — ` +
-        `fix: run scripts/fetch-schemas.sh (downloads them into .cache/schemas) or set ${SCHEMA_LOCATION_ENV} to a folder laid out like it (e.g. ${SCHEMA_LOCATION_ENV}=../shared/schemas)`,
+        `fix: run scripts/fetch-schemas.sh (downloads them into .cache/schemas) or set ${SCHEMA_LOCATION_ENV} to a folder laid out like it (crds/ and arm/, e.g. a copy of a filled .cache/schemas)`,
     );
     this.name = 'SchemaLocationError';
   }

@@ -68,8 +68,17 @@ const TRAEFIK_03 =
 const ORIGIN_03 = /origin\/agw-bu0001a0042-03-[0-9a-f]+\.eastus2\.cloudapp\.azure\.com/.source;
 const AKS_03 = `${STAMP_03} managedClusters/aks-bu0001a0042-03`;
 
-/** Each fixture brings one defect back; `line` must match one finding exactly from its start. */
-const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture) => void; line: RegExp }> = [
+/**
+ * Each fixture brings one defect back; `line` must match one finding exactly from its start. `also`: rules that
+ * rightly fire on the same defect (a pool too small for the peak cannot absorb a failover either).
+ */
+const FIXTURES: ReadonlyArray<{
+  rule: string;
+  name: string;
+  mutate: (f: Fixture) => void;
+  line: RegExp;
+  also?: readonly string[];
+}> = [
   {
     rule: 'deploy/fixed-ip-subnet',
     name: 'a private endpoint back in the ingress subnet',
@@ -167,6 +176,7 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
     mutate: (f) => {
       f.fleet.spec.regions.centralus!.clusters[0]!.nodePools.user.maxCount = 6;
     },
+    also: ['deploy/failover-absorbs'],
     line: /^ERROR deploy\/peak-fits manifests\/bu0001a0042-04\/workload\/deployment-aspnetapp\.yaml Deployment\/a0042\/aspnetapp: peak 7 pods \(HPA aspnetapp maxReplicas 6 \+ rolling-update surge 1\) one per node \(required anti-affinity on kubernetes\.io\/hostname\) need 7 nodes; the user pool allows 6 — fix: raise regions\.centralus\.clusters\[0\]\.nodePools\.user\.maxCount to at least 7/,
   },
   {
@@ -176,7 +186,25 @@ const FIXTURES: ReadonlyArray<{ rule: string; name: string; mutate: (f: Fixture)
       const deployment = objectOf(f, 'bu0001a0042-03', 'Deployment', 'aspnetapp');
       deployment.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '30%', maxUnavailable: 0 } };
     },
+    also: ['deploy/failover-absorbs'],
     line: /^ERROR deploy\/peak-fits manifests\/bu0001a0042-03\/workload\/deployment-aspnetapp\.yaml Deployment\/a0042\/aspnetapp: peak 6 pods \(HPA aspnetapp maxReplicas 4 \+ rolling-update surge 2\)/,
+  },
+  {
+    rule: 'deploy/failover-absorbs',
+    name: 'eastus2 with two thirds of the Front Door weight (as a second cluster copied into it has)',
+    mutate: (f) => {
+      f.fleet.spec.regions.eastus2!.clusters[0]!.frontDoor.weight = 100;
+    },
+    line: /^ERROR deploy\/failover-absorbs infrastructure\/frontdoor\/template\.json -: losing eastus2, bu0001a0042-04 \(centralus\) cannot absorb its traffic; limited by HPA maximum of a0042\/aspnetapp: 9 replicas needed for a 100 % traffic share, the HPA stops at 6 — fix: raise regions\.centralus\.clusters\[0\]\.frontDoor\.weight to at least 100, or lower regions\.eastus2\.clusters\[0\]\.frontDoor\.weight; .*\(see `fleet failover --lose eastus2`\)$/,
+  },
+  {
+    rule: 'deploy/failover-absorbs',
+    name: 'a survivor whose user pool cannot hold the failover peak',
+    also: ['deploy/peak-fits'],
+    mutate: (f) => {
+      f.fleet.spec.regions.eastus2!.clusters[0]!.nodePools.user.maxCount = 4;
+    },
+    line: /^ERROR deploy\/failover-absorbs infrastructure\/frontdoor\/template\.json -: losing centralus, bu0001a0042-03 \(eastus2\) cannot absorb its traffic; limited by nodePools\.user\.maxCount: .* — fix: raise regions\.eastus2\.clusters\[0\]\.nodePools\.user\.maxCount to \d+/,
   },
   {
     rule: 'deploy/front-door-lock',
@@ -241,15 +269,15 @@ describe('deploy/* rules', () => {
     expect(deployRules.map((r) => r.id).filter((id) => !FIXTURES.some((f) => f.rule === id))).toStrictEqual([]);
   });
 
-  it.each(FIXTURES)('fail $rule on $name', async ({ rule, mutate, line }) => {
+  it.each(FIXTURES)('fail $rule on $name', async ({ rule, mutate, line, also = [] }) => {
     const findings = await run(mutate);
     expect(
       findings.some((f) => line.test(f)),
       `expected a line matching\n  ${line.source}\ngot\n  ${findings.join('\n  ')}`,
     ).toBe(true);
     expect(
-      findings.every((f) => f.includes(` ${rule} `)),
-      'only the rule under test fires',
+      findings.every((f) => [rule, ...also].some((id) => f.includes(` ${id} `))),
+      `only the rule under test fires (and ${also.join(', ') || 'no other'}):\n  ${findings.join('\n  ')}`,
     ).toBe(true);
   });
 
@@ -274,6 +302,15 @@ describe('deploy/* rules', () => {
             string
           >
         ).useAADAuth = 'false';
+      }),
+    ).toStrictEqual([]);
+  });
+
+  it('failover-absorbs: the weight its fix names makes the survivor absorb (and the other loss still absorbs)', async () => {
+    expect(
+      await run((f) => {
+        f.fleet.spec.regions.eastus2!.clusters[0]!.frontDoor.weight = 100;
+        f.fleet.spec.regions.centralus!.clusters[0]!.frontDoor.weight = 100;
       }),
     ).toStrictEqual([]);
   });

@@ -5,6 +5,7 @@
 import type { SyncRule } from '../../rule.ts';
 import { containerInsights } from './container-insights.ts';
 import { deepHealthProbe } from './deep-health-probe.ts';
+import { failoverAbsorbs } from './failover-absorbs.ts';
 import { fixedIpSubnet } from './fixed-ip-subnet.ts';
 import { frontDoorLock } from './front-door-lock.ts';
 import { kubernetesSupport } from './kubernetes-support.ts';
@@ -17,6 +18,7 @@ export const deployRules: SyncRule[] = [
   kubernetesSupport,
   containerInsights,
   peakFits,
+  failoverAbsorbs,
   frontDoorLock,
   deepHealthProbe,
 ];

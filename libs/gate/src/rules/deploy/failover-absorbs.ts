@@ -1,0 +1,48 @@
+/**
+ * deploy/failover-absorbs: for the loss of each region, every surviving cluster can take its new share of the
+ * traffic — the plan of `fleet failover --lose <region>` (planFailover of @aks-fleet/fleet, the same code), run on the
+ * synthesized tree. One finding per (lost region, survivor that cannot absorb): its limiting factor and that fix.
+ *
+ * The finding is filed under the Front Door template, where the traffic split lives: a survivor's verdict depends on
+ * every cluster's weight, so it must not be skipped with its own unchanged files (`fleet validate --changed-since`).
+ */
+import { clustersOf, planFailover, type ManifestObject } from '@aks-fleet/fleet';
+import type { SyncRule } from '../../rule.ts';
+import { deployFinding } from './finding.ts';
+
+const RULE = 'deploy/failover-absorbs';
+/** The synthesized Front Door template (origins, priorities, weights): what every verdict depends on. */
+export const FRONT_DOOR_TEMPLATE = 'infrastructure/frontdoor/template.json';
+
+export const failoverAbsorbs: SyncRule = {
+  id: RULE,
+  rationale:
+    'When a region is lost, Front Door sends its traffic to the others: each survivor must reach the replicas its ' +
+    'new share needs (HPA maximum, node pools, quotas, subnet), or the failover the fleet is built for fails.',
+  check: ({ clusters, fleet }) => {
+    if (!fleet) return [];
+    const trees = new Map(clusters.map((c) => [c.name, c.objects.map((o) => o.object as ManifestObject)]));
+    const model = clustersOf(fleet.spec);
+    // A cluster of the model without a synthesized tree: the plan would be guesswork (fleet/* rules report it).
+    if (model.some(({ cluster }) => !trees.has(cluster.name))) return [];
+    const regions = [...new Set(model.map((c) => c.region))];
+    if (regions.length < 2) return []; // no region to fail over to: nothing to plan
+    return regions.flatMap((region) => {
+      const plan = planFailover(fleet, region, (cluster) => trees.get(cluster) ?? []);
+      return plan.survivors
+        .filter((survivor) => !survivor.absorbs)
+        .map((survivor) => {
+          const [first, ...others] = survivor.findings;
+          const more = others.length > 0 ? ` (and ${others.length} more limit(s))` : '';
+          return deployFinding(
+            RULE,
+            FRONT_DOOR_TEMPLATE,
+            '-',
+            `losing ${region}, ${survivor.cluster} (${survivor.region}) cannot absorb its traffic; limited by ` +
+              `${first!.factor}: ${first!.detail}${more}`,
+            `${first!.fix} (see \`fleet failover --lose ${region}\`)`,
+          );
+        });
+    });
+  },
+};
