@@ -43,7 +43,7 @@ describe('loadFleet', () => {
     ]);
   });
 
-  it('names the cluster file an error comes from', () => {
+  it('names the cluster file an error comes from, and the path as written in that file', () => {
     const dir = copyOfDefault();
     const file = path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml');
     writeFileSync(
@@ -51,7 +51,7 @@ describe('loadFleet', () => {
       readFileSync(file, 'utf8').replace('internalLoadBalancerIp: 10.244.4.4', 'internalLoadBalancerIp: 10.244.9.4'),
     );
     const [issue] = rejection(dir).issues;
-    expect(issue!.path).toBe('regions.centralus.clusters[0].ingress.internalLoadBalancerIp');
+    expect(issue!.path).toBe('spec.ingress.internalLoadBalancerIp');
     expect(issue!.source).toMatch(/clusters\/bu0001a0042-04\/cluster\.yaml$/);
   });
 
@@ -152,7 +152,7 @@ describe('loadFleet on a fleet directory is strict', () => {
     const dir = copyOfDefault();
     edit(path.join(dir, 'fleet.yaml'), /centralus:\n(\s+hub:[\s\S]*)$/, 'centralus: 5\n');
     const issues = rejection(dir).issues;
-    expect(issues.find((i) => i.path === 'regions.centralus')).toMatchObject({ value: 5, expected: 'an object' });
+    expect(issues.find((i) => i.path === 'spec.regions.centralus')).toMatchObject({ value: 5, expected: 'an object' });
     expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({
       value: 'centralus',
       expected: expect.stringContaining('mapping'),
@@ -168,8 +168,8 @@ describe('loadFleet on a fleet directory is strict', () => {
     expect(issues.map((i) => [i.path, i.source?.replace(/^.*fleet-load-[^/]+\//, '')])).toStrictEqual(
       expect.arrayContaining([
         ['kind', 'clusters/bu0001a0042-03/cluster.yaml'],
-        ['regions.centralus.clusters[0].instance', 'clusters/bu0001a0042-04/cluster.yaml'],
-        ['regions.eastus2.hub.subnets.bastion', 'fleet.yaml'],
+        ['spec.instance', 'clusters/bu0001a0042-04/cluster.yaml'],
+        ['spec.regions.eastus2.hub.subnets.bastion', 'fleet.yaml'],
       ]),
     );
   });
@@ -231,12 +231,12 @@ describe('loadFleet on hostile documents', () => {
     edit(path.join(dir, 'fleet.yaml'), 'replicas: 2\n    port', 'replicas: 12345678901234567890\n    port');
     edit(path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml'), 'maxCount: 7', 'maxCount: 1e400');
     const error = rejection(dir);
-    expect(String(error.issues.find((i) => i.path === 'workload.replicas')!.value)).toBe('12345678901234567890');
-    const maxCount = error.issues.find((i) => i.path === 'regions.centralus.clusters[0].nodePools.user.maxCount');
+    expect(String(error.issues.find((i) => i.path === 'spec.workload.replicas')!.value)).toBe('12345678901234567890');
+    const maxCount = error.issues.find((i) => i.path === 'spec.nodePools.user.maxCount');
     expect(maxCount).toMatchObject({ source: expect.stringMatching(/bu0001a0042-04\/cluster\.yaml$/) });
     expect(JSON.stringify(maxCount!.value)).toBe('"1e400"');
     expect(error.message).toContain('nodePools.user.maxCount: got 1e400; expected');
-    expect(error.message).toContain('workload.replicas: got 12345678901234567890; expected');
+    expect(error.message).toContain('spec.workload.replicas: got 12345678901234567890; expected');
     expect(error.message).not.toMatch(/got null|Infinity/);
   });
 

@@ -25,6 +25,8 @@ export interface YamlReadResult {
   readonly issues: readonly FleetIssue[];
   /** The file holds no document at all (nothing, or only comments and blank lines); `value` is null. */
   readonly empty?: boolean;
+  /** Numbers and booleans as the file wrote them (`1.30`, `4`), by their (formatted) path: errors show them so. */
+  readonly written?: ReadonlyMap<string, string>;
 }
 
 type PathFormatter = (path: readonly PropertyKey[]) => string;
@@ -57,11 +59,12 @@ export function readYamlText(text: string, source: string, formatPath: PathForma
   if (document.contents === null) return { value: null, issues: [], empty: true };
   const converter = new Converter(document, lines, source, formatPath);
   const value = converter.convert(document.contents, []);
-  return { value: converter.aborted ? undefined : value, issues: converter.issues };
+  return { value: converter.aborted ? undefined : value, issues: converter.issues, written: converter.written };
 }
 
 class Converter {
   readonly issues: FleetIssue[] = [];
+  readonly written = new Map<string, string>();
   aborted = false;
   private expanded = 0;
   private readonly resolving = new Set<Node>();
@@ -104,7 +107,12 @@ class Converter {
       this.resolving.delete(target);
       return value;
     }
-    if (isScalar(node)) return this.scalar(node.value, node.source);
+    if (isScalar(node)) {
+      if ((typeof node.value === 'number' || typeof node.value === 'boolean') && node.source !== undefined) {
+        this.written.set(this.formatPath(path), node.source);
+      }
+      return this.scalar(node.value, node.source);
+    }
     if (isSeq(node)) return node.items.map((item, index) => this.convert(item, [...path, index], viaAlias));
     if (isMap(node)) {
       // Null prototype: the keys are data; `__proto__` stays an ordinary key the schema then refuses.

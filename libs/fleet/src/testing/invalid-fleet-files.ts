@@ -81,8 +81,8 @@ export const INVALID_FLEET_FILES: readonly InvalidFleetFile[] = [
     file: EAST,
     edit: () => null,
     source: 'fleet.yaml',
-    at: 'regions.eastus2.clusters',
-    line: /^regions\.eastus2\.clusters: got \(missing\); .* — fix: add clusters\/<name>\/cluster\.yaml with spec\.region: eastus2, or remove regions\.eastus2 from fleet\.yaml /,
+    at: 'spec.regions.eastus2.clusters',
+    line: /^spec\.regions\.eastus2\.clusters: got \(missing\); .* — fix: add clusters\/<name>\/cluster\.yaml with spec\.region: eastus2, or remove spec\.regions\.eastus2 from fleet\.yaml /,
   },
   // Malformed YAML: file:line:column, what is there in plain words, and a fix — not the parser's message.
   {
