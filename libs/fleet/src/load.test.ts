@@ -298,3 +298,91 @@ describe('loadFleet on hostile documents', () => {
     expect(loadFleet(dir).fleet.spec.regions.centralus!.hub.addressSpace).toBe('10.200.4.0/24');
   });
 });
+
+describe('--fleet pointed at the wrong thing: one error, naming the path as given', () => {
+  it('a cluster.yaml: "this is a Cluster document", not one error per Fleet field it lacks', () => {
+    const dir = copyOfDefault();
+    const given = path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml');
+    expect(rejection(given).issues).toStrictEqual([
+      {
+        path: 'kind',
+        value: 'Cluster',
+        expected: 'a Fleet document (kind: Fleet)',
+        fix: 'this is a Cluster document; pass the fleet directory (or its fleet.yaml) to --fleet',
+        source: given,
+      },
+    ]);
+  });
+
+  it('a Kubernetes manifest: one error at kind', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'deployment.yaml');
+    writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n');
+    expect(rejection(file).issues.map((i) => [i.path, i.value])).toStrictEqual([['kind', 'Deployment']]);
+  });
+
+  it('a kind one letter off is the schema’s error, with the rest of the document checked', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'single.yaml');
+    const fleet = structuredClone(loadFleet(dir).fleet) as Record<string, unknown>;
+    writeFileSync(file, stringify({ ...fleet, kind: 'Fleets' }));
+    expect(rejection(file).issues.map((i) => i.path)).toStrictEqual(['kind']);
+  });
+
+  it('/dev/null: not a regular file, named as given', () => {
+    expect(rejection('/dev/null').issues).toStrictEqual([
+      {
+        path: '(document)',
+        value: expect.objectContaining({ text: 'not a regular file (a device, pipe or socket)' }),
+        expected: 'a fleet file or fleet directory',
+        fix: 'pass the fleet directory (or its fleet.yaml) to --fleet',
+        source: '/dev/null',
+      },
+    ]);
+  });
+
+  it('a directory without fleet.yaml, given as a relative path: that path, not one relative to somewhere else', () => {
+    const dir = copyOfDefault();
+    rmSync(path.join(dir, 'fleet.yaml'));
+    const given = path.relative(process.cwd(), dir);
+    const [issue] = rejection(given).issues;
+    expect(issue).toMatchObject({
+      source: given,
+      fix: `create ${path.join(given, 'fleet.yaml')}, or point --fleet at a fleet directory or fleet file`,
+    });
+    expect(formatIssue(issue!)).toBe(
+      `(document): got no fleet.yaml in ${given}; expected a fleet directory with a fleet.yaml — fix: create ${path.join(given, 'fleet.yaml')}, or point --fleet at a fleet directory or fleet file (${given})`,
+    );
+  });
+
+  it('files of a directory given as a relative path are named from that path', () => {
+    const dir = copyOfDefault();
+    edit(path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml'), 'minCount: 2', 'minCount: 0');
+    const given = path.relative(process.cwd(), dir);
+    expect(rejection(given).issues.map((i) => i.source)).toStrictEqual([
+      path.join(given, 'clusters/bu0001a0042-04/cluster.yaml'),
+    ]);
+  });
+});
+
+describe('errors about a file name the path as written in that file', () => {
+  it('every field of a cluster.yaml set to a wrong type: spec.… or metadata.…, never regions.….clusters[…]', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
+    const text = readFileSync(file, 'utf8');
+    const keys = [...text.matchAll(/^ +([A-Za-z]+): \S.*$/gm)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThan(20);
+    const paths = keys.flatMap((_key, index) => {
+      // The index-th `key: value` line gets an object as its value: a type error at that field.
+      let seen = -1;
+      writeFileSync(
+        file,
+        text.replace(/^( +)([A-Za-z]+): \S.*$/gm, (line, indent: string, name: string) =>
+          ++seen === index ? `${indent}${name}: { wrong: type }` : line,
+        ),
+      );
+      return rejection(dir).issues.map((i) => `${i.path} ${i.source?.endsWith('bu0001a0042-03/cluster.yaml')}`);
+    });
+    expect(paths.filter((p) => !/^(spec|metadata|kind|apiVersion)\b\S* true$/.test(p))).toStrictEqual([]);
+  });
+});

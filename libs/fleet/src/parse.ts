@@ -275,11 +275,7 @@ function sourceOf(path: string, sources: SourceMap): { source: FleetSource; rest
   let best: { source: FleetSource; rest: string } | undefined;
   let bestLength = -1;
   for (const [prefix, source] of sources) {
-    const matches =
-      prefix === '' ||
-      path === prefix ||
-      path.startsWith(`${prefix}.`) ||
-      path.startsWith(`${prefix}[`);
+    const matches = prefix === '' || path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
     if (matches && prefix.length > bestLength) {
       best = { source, rest: prefix === '' ? path : path.slice(prefix.length) };
       bestLength = prefix.length;

@@ -278,7 +278,7 @@ function checkAddressSpaces(spaces: readonly AddressSpace[], add: Add): void {
     add(
       space.path,
       space.range.cidr,
-      `an address space that holds the ${space.kind}'s subnets (none of them lies inside ${space.range.cidr}; together they span ${space.subnetsOutside.cidr})`,
+      `an address space that holds the ${space.kind}'s subnets (none of them lies inside ${space.range.cidr}: they are in ${space.subnetsOutside.cidr})`,
       ownRangeFix(space, spaces, false),
     );
   }
@@ -310,11 +310,11 @@ function nextFreeRange(range: Ipv4Range, taken: readonly Ipv4Range[]): string | 
   return undefined;
 }
 
-/** The smallest aligned range that holds all of `ranges`. */
-function enclosing(ranges: readonly Ipv4Range[]): Ipv4Range {
+/** The smallest aligned range that holds all of `ranges`, and is no smaller than a /`atMost` (the VNet's size). */
+function enclosing(ranges: readonly Ipv4Range[], atMost: number): Ipv4Range {
   const first = Math.min(...ranges.map((range) => range.first));
   const last = Math.max(...ranges.map((range) => range.last));
-  for (let prefix = Math.min(...ranges.map((range) => range.prefix)); prefix > 0; prefix--) {
+  for (let prefix = Math.min(atMost, ...ranges.map((range) => range.prefix)); prefix > 0; prefix--) {
     const size = 2 ** (32 - prefix);
     const start = Math.floor(first / size) * size;
     if (start + size - 1 >= last) return parseRange(`${intToIpv4(start)}/${prefix}`);
@@ -464,8 +464,7 @@ function checkVnet(
   const canonical = Object.values(subnets)
     .filter((cidr) => canonicalCidr(cidr) === cidr)
     .map((cidr) => parseRange(cidr));
-  const allOutside =
-    vnet !== undefined && canonical.length > 1 && canonical.every((subnet) => !overlaps(vnet, subnet));
+  const allOutside = vnet !== undefined && canonical.length > 1 && canonical.every((subnet) => !overlaps(vnet, subnet));
   const seen: NamedRange[] = [];
   for (const [name, cidr] of Object.entries(subnets)) {
     const subnetPath = `${path}.subnets.${name}`;
@@ -492,7 +491,7 @@ function checkVnet(
     seen.push({ path: subnetPath, range: subnet });
   }
   if (!vnet) return undefined;
-  return allOutside ? { range: vnet, subnetsOutside: enclosing(canonical) } : { range: vnet };
+  return allOutside ? { range: vnet, subnetsOutside: enclosing(canonical, vnet.prefix) } : { range: vnet };
 }
 
 /** The ingress ILB IP is a usable host address of the ingress-services subnet. */
