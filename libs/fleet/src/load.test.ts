@@ -386,3 +386,56 @@ describe('errors about a file name the path as written in that file', () => {
     expect(paths.filter((p) => !/^(spec|metadata|kind|apiVersion)\b\S* true$/.test(p))).toStrictEqual([]);
   });
 });
+
+describe('a mis-indented key of a cluster.yaml: one error at its line, naming indentation', () => {
+  // Generated: every key line of a cluster.yaml de- and over-indented by 1–3 spaces. YAML allows a mapping's keys
+  // any one column, so a lone key moved (with nothing to misalign against) can still be the same document: then the
+  // fleet loads unchanged, which is right. Anything else is exactly one error, at the key's own line.
+  it('every key, -3 … +3 spaces', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
+    const text = readFileSync(file, 'utf8');
+    const expected = JSON.stringify(loadFleet(dir).fleet);
+    const lines = text.split('\n');
+    const outcomes: string[] = [];
+    lines.forEach((line, index) => {
+      const key = /^( *)([A-Za-z]+):/.exec(line);
+      if (!key) return;
+      for (const delta of [-3, -2, -1, 1, 2, 3]) {
+        const column = key[1]!.length + delta;
+        if (column < 0) continue;
+        const edited = [...lines];
+        edited[index] = ' '.repeat(column) + line.trimStart();
+        writeFileSync(file, edited.join('\n'));
+        const at = `line ${index + 1} ${delta > 0 ? '+' : ''}${delta}`;
+        try {
+          outcomes.push(JSON.stringify(loadFleet(dir).fleet) === expected ? 'same' : `${at}: loads another fleet`);
+        } catch (error) {
+          const issues = (error as FleetValidationError).issues ?? [];
+          const right =
+            issues.length === 1 &&
+            issues[0]!.path.endsWith(`cluster.yaml:${index + 1}:${column + 1}`) &&
+            /indented \d+ spaces?, unlike the keys it belongs with/.test(formatIssue(issues[0]!)) &&
+            new RegExp(`— fix: indent ${key[2]} ${key[1]!.length} spaces?, like its sibling keys`).test(
+              formatIssue(issues[0]!),
+            );
+          outcomes.push(right ? 'one error' : `${at}: ${issues.map(formatIssue).join(' | ') || String(error)}`);
+        }
+      }
+    });
+    expect(outcomes.filter((o) => o !== 'same' && o !== 'one error')).toStrictEqual([]);
+    expect(outcomes.filter((o) => o === 'one error').length).toBeGreaterThan(150);
+  }, 60_000);
+
+  it('a parser error no single key explains is said plainly, not guessed', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
+    // Two keys broken at once: no one re-indentation repairs the file.
+    edit(file, '      maxCount: 4', '    maxCount: 4');
+    edit(file, '      minCount: 2', '        minCount: 2');
+    const [issue] = rejection(dir).issues;
+    expect(formatIssue(issue!)).toMatch(
+      /: got a line YAML cannot read here \(no single mis-indented key explains it\): .*; expected valid YAML — fix: check the indentation of this line and the lines just above it/,
+    );
+  });
+});

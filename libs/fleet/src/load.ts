@@ -10,7 +10,15 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { Described, FleetValidationError, formatPath, type FleetIssue } from './errors.ts';
 import { parseFleet, type FleetSource } from './parse.ts';
-import { CLUSTER_KIND, ClusterDocumentSchema, FLEET_API_VERSION, FLEET_KIND, type Fleet } from './schema.ts';
+import {
+  CLUSTER_KIND,
+  ClusterDocumentSchema,
+  FLEET_API_VERSION,
+  FLEET_KIND,
+  FleetSchema,
+  type Fleet,
+} from './schema.ts';
+import type { ShapeCheck } from './yaml-indentation.ts';
 import { editDistance } from '@aks-fleet/util';
 import { GivenNumber, readYamlFile } from './yaml-reader.ts';
 
@@ -30,6 +38,37 @@ const CLUSTER_FILE = 'cluster.yaml';
 const ClusterEnvelopeSchema = ClusterDocumentSchema.pick({ apiVersion: true, kind: true, metadata: true }).extend({
   spec: z.looseObject({ region: z.string() }),
 });
+
+/**
+ * What a file should hold, for finding a mis-indented key (yaml-indentation.ts): the schema accepts the document
+ * (`ignore`: issues that are not the file's, e.g. the clusters a fleet.yaml of a directory leaves to its cluster
+ * files), and a document it refuses only for unknown fields or missing / non-mapping fields has another shape.
+ */
+function shapeOf(schema: z.ZodType, ignore: (issue: z.core.$ZodIssue) => boolean = () => false): ShapeCheck {
+  const issues = (value: unknown) => (schema.safeParse(value).error?.issues ?? []).filter((issue) => !ignore(issue));
+  return {
+    accepts: (value) => issues(value).length === 0,
+    misshapen: (value) => {
+      const found = issues(value);
+      return (
+        found.length > 0 &&
+        found.every(
+          (issue) =>
+            issue.code === 'unrecognized_keys' ||
+            (issue.code === 'invalid_type' && (issue.expected === 'object' || issue.input === undefined)),
+        )
+      );
+    },
+  };
+}
+
+/** A fleet.yaml of a directory: its regions' clusters are in the cluster files. */
+const FLEET_FILE_SHAPE = shapeOf(
+  FleetSchema,
+  (issue) => issue.path.length === 4 && issue.path[1] === 'regions' && issue.path[3] === 'clusters',
+);
+const FLEET_DOCUMENT_SHAPE = shapeOf(FleetSchema);
+const CLUSTER_FILE_SHAPE = shapeOf(ClusterDocumentSchema);
 
 /** The embedded fleet that ships with aks-fleet: the reference implementation's two regions. */
 export function defaultFleetLocation(): string {
@@ -67,7 +106,7 @@ export function loadFleet(location: string = defaultFleetLocation()): LoadedFlee
       },
     ]);
   }
-  const { value, issues, empty, written } = readYamlFile(absolute, location, formatPath);
+  const { value, issues, empty, written } = readYamlFile(absolute, location, formatPath, FLEET_DOCUMENT_SHAPE);
   if (empty) throw new FleetValidationError([emptyFile(location, FLEET_KIND)]);
   if (value === undefined) throw new FleetValidationError(issues);
   const other = otherKind(value, location);
@@ -153,7 +192,7 @@ function loadFleetDirectory(directory: string, given: string): LoadedFleet {
   }
 
   const fleetShown = shown(fleetFile);
-  const read = readYamlFile(fleetFile, fleetShown, formatPath);
+  const read = readYamlFile(fleetFile, fleetShown, formatPath, FLEET_FILE_SHAPE);
   issues.push(...(read.empty ? [emptyFile(fleetShown, FLEET_KIND)] : read.issues));
   const document = read.empty ? undefined : read.value;
   const spec = isMapping(document) && isMapping(document.spec) ? document.spec : undefined;
@@ -275,7 +314,7 @@ function readClusterFile(
 ):
   | { region: string; rest: Record<string, unknown>; written?: ReadonlyMap<string, string>; misnamed: boolean }
   | undefined {
-  const { value, issues: readIssues, empty, written } = readYamlFile(file, shown, formatPath);
+  const { value, issues: readIssues, empty, written } = readYamlFile(file, shown, formatPath, CLUSTER_FILE_SHAPE);
   if (empty) {
     issues.push(emptyFile(shown, CLUSTER_KIND));
     return undefined;

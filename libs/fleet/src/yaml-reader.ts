@@ -9,6 +9,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { FleetIssue } from './errors.ts';
 import { GivenNumber } from './given-number.ts';
+import { findIndentationRepair, indentationIssue, type ShapeCheck } from './yaml-indentation.ts';
 import { syntaxIssue } from './yaml-syntax.ts';
 
 /** Largest fleet file read: a 1000-cluster fleet in one file is about 1 MiB. */
@@ -31,8 +32,16 @@ export interface YamlReadResult {
 
 type PathFormatter = (path: readonly PropertyKey[]) => string;
 
-/** Reads and converts one YAML file; `formatPath` turns a document path into the path reported in issues. */
-export function readYamlFile(file: string, source: string, formatPath: PathFormatter): YamlReadResult {
+/**
+ * Reads and converts one YAML file; `formatPath` turns a document path into the path reported in issues; `shape`
+ * (when the reader knows what the file should hold) finds a mis-indented key, whether YAML refuses it or not.
+ */
+export function readYamlFile(
+  file: string,
+  source: string,
+  formatPath: PathFormatter,
+  shape?: ShapeCheck,
+): YamlReadResult {
   const size = statSync(file).size;
   if (size > FLEET_FILE_MAX_BYTES) {
     return {
@@ -48,18 +57,31 @@ export function readYamlFile(file: string, source: string, formatPath: PathForma
       ],
     };
   }
-  return readYamlText(readFileSync(file, 'utf8'), source, formatPath);
+  return readYamlText(readFileSync(file, 'utf8'), source, formatPath, shape);
 }
 
-export function readYamlText(text: string, source: string, formatPath: PathFormatter): YamlReadResult {
+export function readYamlText(
+  text: string,
+  source: string,
+  formatPath: PathFormatter,
+  shape?: ShapeCheck,
+): YamlReadResult {
   const lines = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines });
-  const syntax = syntaxIssue(text, document, lines, source);
+  const syntax = syntaxIssue(text, document, lines, source, shape?.accepts);
   if (syntax) return { value: undefined, issues: [syntax] };
   if (document.contents === null) return { value: null, issues: [], empty: true };
   const converter = new Converter(document, lines, source, formatPath);
   const value = converter.convert(document.contents, []);
-  return { value: converter.aborted ? undefined : value, issues: converter.issues, written: converter.written };
+  if (converter.aborted) return { value: undefined, issues: converter.issues };
+  // Valid YAML of the wrong shape: one key indented into another mapping is one error at its line (its keys may
+  // then repeat those of the mapping it landed in).
+  const duplicatesOnly = converter.issues.every((issue) => issue.expected.includes('(duplicate key)'));
+  if (shape && duplicatesOnly && (converter.issues.length > 0 || shape.misshapen(value))) {
+    const repair = findIndentationRepair(text, shape.accepts);
+    if (repair) return { value: undefined, issues: [indentationIssue(repair, source)] };
+  }
+  return { value, issues: converter.issues, written: converter.written };
 }
 
 class Converter {

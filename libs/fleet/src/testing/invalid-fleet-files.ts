@@ -191,6 +191,35 @@ export const INVALID_FLEET_FILES: readonly InvalidFleetFile[] = [
     at: 'bu0001a0042-03/cluster.yaml:9:3',
     line: /: got a key without a value: frontDoor; expected valid YAML — fix: write it as `key: value`/,
   },
+  // A mis-indented key: the line of the key itself (not where the parser gave up), and the indentation named.
+  {
+    name: 'a key de-indented from 6 to 4 spaces',
+    file: EAST,
+    edit: replace('      maxCount: 4', '    maxCount: 4'),
+    at: 'bu0001a0042-03/cluster.yaml:15:5',
+    line: /: got a key indented 4 spaces, unlike the keys it belongs with: maxCount: 4; expected keys of one mapping at one column \(here 6 spaces\) — fix: indent maxCount 6 spaces, like its sibling keys/,
+  },
+  {
+    name: 'the first key of a mapping over-indented',
+    file: EAST,
+    edit: replace('  region: eastus2', '   region: eastus2'),
+    at: 'bu0001a0042-03/cluster.yaml:7:4',
+    line: /: got a key indented 3 spaces, unlike the keys it belongs with: region: eastus2; .* — fix: indent region 2 spaces, like its sibling keys/,
+  },
+  {
+    name: 'a key de-indented into its parent mapping (valid YAML of another shape)',
+    file: EAST,
+    edit: replace('    weight: 50', '  weight: 50'),
+    at: 'bu0001a0042-03/cluster.yaml:40:3',
+    line: /: got a key indented 2 spaces, unlike the keys it belongs with: weight: 50; .* — fix: indent weight 4 spaces/,
+  },
+  {
+    name: 'a key of fleet.yaml de-indented into its parent mapping',
+    file: 'fleet.yaml',
+    edit: replace('          bastion: 10.200.3.128/26', '        bastion: 10.200.3.128/26'),
+    at: 'fleet.yaml:54:9',
+    line: /: got a key indented 8 spaces, unlike the keys it belongs with: bastion: 10\.200\.3\.128\/26; .* — fix: indent bastion 10 spaces/,
+  },
   {
     name: 'a second key: on one line',
     file: EAST,
