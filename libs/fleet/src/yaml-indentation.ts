@@ -88,6 +88,8 @@ export function findIndentationRepair(text: string, accept?: Accept, near?: numb
   const found: Array<IndentationRepair & { plausible: boolean }> = [];
   for (const index of candidates) {
     const own = indents[index]!;
+    // A key named like a JavaScript built-in (`__proto__`) vanishes from plain data: no repair can be judged by it.
+    if (KEY_LINE.exec(lines[index]!)![2]!.trim() in Object.prototype) continue;
     // The columns it could have: of a key above it it could belong with (a sibling or a parent's sibling), of the key
     // below it, or one step under the key just above (its first child).
     const position = keyLines.indexOf(index);
