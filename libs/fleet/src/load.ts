@@ -326,6 +326,23 @@ function readClusterFile(
     for (const issue of envelope.error.issues) {
       const input = (issue as { input?: unknown }).input;
       const where = formatPath(issue.path);
+      if (issue.code === 'unrecognized_keys') {
+        // One issue per key, at the key: a field of the cluster belongs under spec.
+        for (const key of issue.keys) {
+          const path = formatPath([...issue.path, key]);
+          const field = Object.hasOwn(ClusterDocumentSchema.shape.spec.shape, key);
+          issues.push({
+            path,
+            value: (input as Record<string, unknown> | undefined)?.[key],
+            expected: 'no such field (unknown field)',
+            fix: field
+              ? `move ${key} under spec: (indented like the other fields of spec)`
+              : `remove "${key}" or correct its spelling (a ${CLUSTER_KIND} document has apiVersion, kind, metadata and spec)`,
+            source: shown,
+          });
+        }
+        continue;
+      }
       issues.push({
         path: where,
         value: input,

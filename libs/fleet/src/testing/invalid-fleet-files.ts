@@ -162,6 +162,13 @@ export const INVALID_FLEET_FILES: readonly InvalidFleetFile[] = [
     at: 'spec.workload.replicas',
     line: /^spec\.workload\.replicas: got 0; .* — fix: change spec\.workload\.replicas to fit/,
   },
+  {
+    name: 'an unknown top-level field in a cluster.yaml',
+    file: EAST,
+    edit: (text) => `${text}status:\n  ready: true\n`,
+    at: 'status',
+    line: /^status: got \{"ready":true\}; expected no such field \(unknown field\) — fix: remove "status" or correct its spelling \(a Cluster document has apiVersion, kind, metadata and spec\) \(/,
+  },
   // Malformed YAML: file:line:column, what is there in plain words, and a fix — not the parser's message.
   {
     name: 'an unclosed quote',
