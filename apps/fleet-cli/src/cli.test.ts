@@ -305,7 +305,7 @@ const BAD: readonly BadInvocation[] = [
     name: 'fleet directory without fleet.yaml',
     args: (s) => ['synth', '--fleet', s, '--root', s],
     code: 1,
-    error: /expected a fleet directory with a fleet.yaml — fix: create fleet.yaml/,
+    error: /expected a fleet directory with a fleet.yaml — fix: create \S+\/fleet.yaml/,
   },
   {
     name: 'missing root',

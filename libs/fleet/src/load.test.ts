@@ -43,7 +43,7 @@ describe('loadFleet', () => {
     ]);
   });
 
-  it('names the cluster file an error comes from', () => {
+  it('names the cluster file an error comes from, and the path as written in that file', () => {
     const dir = copyOfDefault();
     const file = path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml');
     writeFileSync(
@@ -51,7 +51,7 @@ describe('loadFleet', () => {
       readFileSync(file, 'utf8').replace('internalLoadBalancerIp: 10.244.4.4', 'internalLoadBalancerIp: 10.244.9.4'),
     );
     const [issue] = rejection(dir).issues;
-    expect(issue!.path).toBe('regions.centralus.clusters[0].ingress.internalLoadBalancerIp');
+    expect(issue!.path).toBe('spec.ingress.internalLoadBalancerIp');
     expect(issue!.source).toMatch(/clusters\/bu0001a0042-04\/cluster\.yaml$/);
   });
 
@@ -152,7 +152,7 @@ describe('loadFleet on a fleet directory is strict', () => {
     const dir = copyOfDefault();
     edit(path.join(dir, 'fleet.yaml'), /centralus:\n(\s+hub:[\s\S]*)$/, 'centralus: 5\n');
     const issues = rejection(dir).issues;
-    expect(issues.find((i) => i.path === 'regions.centralus')).toMatchObject({ value: 5, expected: 'an object' });
+    expect(issues.find((i) => i.path === 'spec.regions.centralus')).toMatchObject({ value: 5, expected: 'an object' });
     expect(issues.find((i) => i.path === 'spec.region')).toMatchObject({
       value: 'centralus',
       expected: expect.stringContaining('mapping'),
@@ -168,8 +168,8 @@ describe('loadFleet on a fleet directory is strict', () => {
     expect(issues.map((i) => [i.path, i.source?.replace(/^.*fleet-load-[^/]+\//, '')])).toStrictEqual(
       expect.arrayContaining([
         ['kind', 'clusters/bu0001a0042-03/cluster.yaml'],
-        ['regions.centralus.clusters[0].instance', 'clusters/bu0001a0042-04/cluster.yaml'],
-        ['regions.eastus2.hub.subnets.bastion', 'fleet.yaml'],
+        ['spec.instance', 'clusters/bu0001a0042-04/cluster.yaml'],
+        ['spec.regions.eastus2.hub.subnets.bastion', 'fleet.yaml'],
       ]),
     );
   });
@@ -231,12 +231,12 @@ describe('loadFleet on hostile documents', () => {
     edit(path.join(dir, 'fleet.yaml'), 'replicas: 2\n    port', 'replicas: 12345678901234567890\n    port');
     edit(path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml'), 'maxCount: 7', 'maxCount: 1e400');
     const error = rejection(dir);
-    expect(String(error.issues.find((i) => i.path === 'workload.replicas')!.value)).toBe('12345678901234567890');
-    const maxCount = error.issues.find((i) => i.path === 'regions.centralus.clusters[0].nodePools.user.maxCount');
+    expect(String(error.issues.find((i) => i.path === 'spec.workload.replicas')!.value)).toBe('12345678901234567890');
+    const maxCount = error.issues.find((i) => i.path === 'spec.nodePools.user.maxCount');
     expect(maxCount).toMatchObject({ source: expect.stringMatching(/bu0001a0042-04\/cluster\.yaml$/) });
     expect(JSON.stringify(maxCount!.value)).toBe('"1e400"');
     expect(error.message).toContain('nodePools.user.maxCount: got 1e400; expected');
-    expect(error.message).toContain('workload.replicas: got 12345678901234567890; expected');
+    expect(error.message).toContain('spec.workload.replicas: got 12345678901234567890; expected');
     expect(error.message).not.toMatch(/got null|Infinity/);
   });
 
@@ -296,5 +296,146 @@ describe('loadFleet on hostile documents', () => {
     const file = path.join(dir, 'fleet.yaml');
     edit(file, /(\s+)centralus:\n/, '$1centralus: &central\n');
     expect(loadFleet(dir).fleet.spec.regions.centralus!.hub.addressSpace).toBe('10.200.4.0/24');
+  });
+});
+
+describe('--fleet pointed at the wrong thing: one error, naming the path as given', () => {
+  it('a cluster.yaml: "this is a Cluster document", not one error per Fleet field it lacks', () => {
+    const dir = copyOfDefault();
+    const given = path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml');
+    expect(rejection(given).issues).toStrictEqual([
+      {
+        path: 'kind',
+        value: 'Cluster',
+        expected: 'a Fleet document (kind: Fleet)',
+        fix: 'this is a Cluster document; pass the fleet directory (or its fleet.yaml) to --fleet',
+        source: given,
+      },
+    ]);
+  });
+
+  it('a Kubernetes manifest: one error at kind', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'deployment.yaml');
+    writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n');
+    expect(rejection(file).issues.map((i) => [i.path, i.value])).toStrictEqual([['kind', 'Deployment']]);
+  });
+
+  it('a kind one letter off is the schema’s error, with the rest of the document checked', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'single.yaml');
+    const fleet = structuredClone(loadFleet(dir).fleet) as Record<string, unknown>;
+    writeFileSync(file, stringify({ ...fleet, kind: 'Fleets' }));
+    expect(rejection(file).issues.map((i) => i.path)).toStrictEqual(['kind']);
+  });
+
+  it('/dev/null: not a regular file, named as given', () => {
+    expect(rejection('/dev/null').issues).toStrictEqual([
+      {
+        path: '(document)',
+        value: expect.objectContaining({ text: 'not a regular file (a device, pipe or socket)' }),
+        expected: 'a fleet file or fleet directory',
+        fix: 'pass the fleet directory (or its fleet.yaml) to --fleet',
+        source: '/dev/null',
+      },
+    ]);
+  });
+
+  it('a directory without fleet.yaml, given as a relative path: that path, not one relative to somewhere else', () => {
+    const dir = copyOfDefault();
+    rmSync(path.join(dir, 'fleet.yaml'));
+    const given = path.relative(process.cwd(), dir);
+    const [issue] = rejection(given).issues;
+    expect(issue).toMatchObject({
+      source: given,
+      fix: `create ${path.join(given, 'fleet.yaml')}, or point --fleet at a fleet directory or fleet file`,
+    });
+    expect(formatIssue(issue!)).toBe(
+      `(document): got no fleet.yaml in ${given}; expected a fleet directory with a fleet.yaml — fix: create ${path.join(given, 'fleet.yaml')}, or point --fleet at a fleet directory or fleet file (${given})`,
+    );
+  });
+
+  it('files of a directory given as a relative path are named from that path', () => {
+    const dir = copyOfDefault();
+    edit(path.join(dir, 'clusters/bu0001a0042-04/cluster.yaml'), 'minCount: 2', 'minCount: 0');
+    const given = path.relative(process.cwd(), dir);
+    expect(rejection(given).issues.map((i) => i.source)).toStrictEqual([
+      path.join(given, 'clusters/bu0001a0042-04/cluster.yaml'),
+    ]);
+  });
+});
+
+describe('errors about a file name the path as written in that file', () => {
+  it('every field of a cluster.yaml set to a wrong type: spec.… or metadata.…, never regions.….clusters[…]', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
+    const text = readFileSync(file, 'utf8');
+    const keys = [...text.matchAll(/^ +([A-Za-z]+): \S.*$/gm)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThan(20);
+    const paths = keys.flatMap((_key, index) => {
+      // The index-th `key: value` line gets an object as its value: a type error at that field.
+      let seen = -1;
+      writeFileSync(
+        file,
+        text.replace(/^( +)([A-Za-z]+): \S.*$/gm, (line, indent: string, name: string) =>
+          ++seen === index ? `${indent}${name}: { wrong: type }` : line,
+        ),
+      );
+      return rejection(dir).issues.map((i) => `${i.path} ${i.source?.endsWith('bu0001a0042-03/cluster.yaml')}`);
+    });
+    expect(paths.filter((p) => !/^(spec|metadata|kind|apiVersion)\b\S* true$/.test(p))).toStrictEqual([]);
+  });
+});
+
+describe('a mis-indented key of a cluster.yaml: one error at its line, naming indentation', () => {
+  // Generated: every key line of a cluster.yaml de- and over-indented by 1–3 spaces. YAML allows a mapping's keys
+  // any one column, so a lone key moved (with nothing to misalign against) can still be the same document: then the
+  // fleet loads unchanged, which is right. Anything else is exactly one error, at the key's own line.
+  it('every key, -3 … +3 spaces', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
+    const text = readFileSync(file, 'utf8');
+    const expected = JSON.stringify(loadFleet(dir).fleet);
+    const lines = text.split('\n');
+    const outcomes: string[] = [];
+    lines.forEach((line, index) => {
+      const key = /^( *)([A-Za-z]+):/.exec(line);
+      if (!key) return;
+      for (const delta of [-3, -2, -1, 1, 2, 3]) {
+        const column = key[1]!.length + delta;
+        if (column < 0) continue;
+        const edited = [...lines];
+        edited[index] = ' '.repeat(column) + line.trimStart();
+        writeFileSync(file, edited.join('\n'));
+        const at = `line ${index + 1} ${delta > 0 ? '+' : ''}${delta}`;
+        try {
+          outcomes.push(JSON.stringify(loadFleet(dir).fleet) === expected ? 'same' : `${at}: loads another fleet`);
+        } catch (error) {
+          const issues = (error as FleetValidationError).issues ?? [];
+          const right =
+            issues.length === 1 &&
+            issues[0]!.path.endsWith(`cluster.yaml:${index + 1}:${column + 1}`) &&
+            /indented \d+ spaces?, unlike the keys it belongs with/.test(formatIssue(issues[0]!)) &&
+            new RegExp(`— fix: indent ${key[2]} ${key[1]!.length} spaces?, like its sibling keys`).test(
+              formatIssue(issues[0]!),
+            );
+          outcomes.push(right ? 'one error' : `${at}: ${issues.map(formatIssue).join(' | ') || String(error)}`);
+        }
+      }
+    });
+    expect(outcomes.filter((o) => o !== 'same' && o !== 'one error')).toStrictEqual([]);
+    expect(outcomes.filter((o) => o === 'one error').length).toBeGreaterThan(150);
+  }, 60_000);
+
+  it('a parser error no single key explains is said plainly, not guessed', () => {
+    const dir = copyOfDefault();
+    const file = path.join(dir, 'clusters/bu0001a0042-03/cluster.yaml');
+    // Two keys broken at once: no one re-indentation repairs the file.
+    edit(file, '      maxCount: 4', '    maxCount: 4');
+    edit(file, '      minCount: 2', '        minCount: 2');
+    const [issue] = rejection(dir).issues;
+    expect(formatIssue(issue!)).toMatch(
+      /: got a line YAML cannot read here \(no single mis-indented key explains it\): .*; expected valid YAML — fix: check the indentation of this line and the lines just above it/,
+    );
   });
 });

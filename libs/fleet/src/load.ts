@@ -9,8 +9,17 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { Described, FleetValidationError, formatPath, type FleetIssue } from './errors.ts';
-import { parseFleet, specPath } from './parse.ts';
-import { CLUSTER_KIND, ClusterDocumentSchema, FLEET_API_VERSION, FLEET_KIND, type Fleet } from './schema.ts';
+import { parseFleet, type FleetSource } from './parse.ts';
+import {
+  CLUSTER_KIND,
+  ClusterDocumentSchema,
+  FLEET_API_VERSION,
+  FLEET_KIND,
+  FleetSchema,
+  type Fleet,
+} from './schema.ts';
+import type { ShapeCheck } from './yaml-indentation.ts';
+import { editDistance } from '@aks-fleet/util';
 import { GivenNumber, readYamlFile } from './yaml-reader.ts';
 
 export interface LoadedFleet {
@@ -22,14 +31,44 @@ export interface LoadedFleet {
 /** What a fleet directory may hold besides the clusters folder. */
 const FLEET_FILE = 'fleet.yaml';
 const CLUSTERS_FOLDER = 'clusters';
+/** A cluster folder holds this file only (nx infers the cluster's project from it: tools/nx-plugins). */
 const CLUSTER_FILE = 'cluster.yaml';
-/** The nx project of a cluster (so that `nx affected` sees which clusters a change touches). */
-const CLUSTER_PROJECT_FILE = 'project.json';
 
 /** The envelope of a cluster document; its spec (less `region`) is checked as part of the fleet. */
 const ClusterEnvelopeSchema = ClusterDocumentSchema.pick({ apiVersion: true, kind: true, metadata: true }).extend({
   spec: z.looseObject({ region: z.string() }),
 });
+
+/**
+ * What a file should hold, for finding a mis-indented key (yaml-indentation.ts): the schema accepts the document
+ * (`ignore`: issues that are not the file's, e.g. the clusters a fleet.yaml of a directory leaves to its cluster
+ * files), and a document it refuses only for unknown fields or missing / non-mapping fields has another shape.
+ */
+function shapeOf(schema: z.ZodType, ignore: (issue: z.core.$ZodIssue) => boolean = () => false): ShapeCheck {
+  const issues = (value: unknown) => (schema.safeParse(value).error?.issues ?? []).filter((issue) => !ignore(issue));
+  return {
+    accepts: (value) => issues(value).length === 0,
+    misshapen: (value) => {
+      const found = issues(value);
+      return (
+        found.length > 0 &&
+        found.every(
+          (issue) =>
+            issue.code === 'unrecognized_keys' ||
+            (issue.code === 'invalid_type' && (issue.expected === 'object' || issue.input === undefined)),
+        )
+      );
+    },
+  };
+}
+
+/** A fleet.yaml of a directory: its regions' clusters are in the cluster files. */
+const FLEET_FILE_SHAPE = shapeOf(
+  FleetSchema,
+  (issue) => issue.path.length === 4 && issue.path[1] === 'regions' && issue.path[3] === 'clusters',
+);
+const FLEET_DOCUMENT_SHAPE = shapeOf(FleetSchema);
+const CLUSTER_FILE_SHAPE = shapeOf(ClusterDocumentSchema);
 
 /** The embedded fleet that ships with aks-fleet: the reference implementation's two regions. */
 export function defaultFleetLocation(): string {
@@ -54,15 +93,45 @@ export function loadFleet(location: string = defaultFleetLocation()): LoadedFlee
       },
     ]);
   }
-  if (statSync(absolute).isDirectory()) return loadFleetDirectory(absolute);
-  const { value, issues, empty } = readYamlFile(absolute, relative(absolute), specPath);
-  if (empty) throw new FleetValidationError([emptyFile(absolute, FLEET_KIND)]);
+  const stat = statSync(absolute);
+  if (stat.isDirectory()) return loadFleetDirectory(absolute, location);
+  if (!stat.isFile()) {
+    throw new FleetValidationError([
+      {
+        path: '(document)',
+        value: new Described('not a regular file (a device, pipe or socket)'),
+        expected: 'a fleet file or fleet directory',
+        fix: `pass the fleet directory (or its ${FLEET_FILE}) to --fleet`,
+        source: location,
+      },
+    ]);
+  }
+  const { value, issues, empty, written } = readYamlFile(absolute, location, formatPath, FLEET_DOCUMENT_SHAPE);
+  if (empty) throw new FleetValidationError([emptyFile(location, FLEET_KIND)]);
   if (value === undefined) throw new FleetValidationError(issues);
-  return { fleet: parseFleet(value, new Map([['', relative(absolute)]]), issues), files: [absolute] };
+  const other = otherKind(value, location);
+  if (other) throw new FleetValidationError([...issues, other]);
+  const source: FleetSource = { file: location, kind: 'fleet', ...(written ? { written } : {}) };
+  return { fleet: parseFleet(value, new Map([['', source]]), issues), files: [absolute] };
 }
 
-function relative(file: string): string {
-  return path.relative(process.cwd(), file) || file;
+/**
+ * A document of another kind than Fleet (a cluster.yaml passed as the fleet, a Kubernetes manifest): one error, not
+ * one per Fleet field it lacks. A kind a letter or two off (`Fleets`) is left to the schema, with the rest.
+ */
+function otherKind(document: unknown, file: string): FleetIssue | undefined {
+  if (!isMapping(document) || typeof document.kind !== 'string' || document.kind === FLEET_KIND) return undefined;
+  const cluster = document.kind.toLowerCase() === CLUSTER_KIND.toLowerCase();
+  if (!cluster && editDistance(document.kind.toLowerCase(), FLEET_KIND.toLowerCase()) <= 2) return undefined;
+  return {
+    path: 'kind',
+    value: document.kind,
+    expected: `a ${FLEET_KIND} document (kind: ${FLEET_KIND})`,
+    fix: cluster
+      ? `this is a ${CLUSTER_KIND} document; pass the fleet directory (or its ${FLEET_FILE}) to --fleet`
+      : `pass a fleet directory or fleet file to --fleet (a ${FLEET_KIND} document: apiVersion: ${FLEET_API_VERSION}, kind: ${FLEET_KIND})`,
+    source: file,
+  };
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -79,30 +148,33 @@ const DOCUMENT_CONTENT: Record<string, string> = {
   [CLUSTER_KIND]: `a ${CLUSTER_KIND} document: apiVersion: ${FLEET_API_VERSION}, kind: ${CLUSTER_KIND}, metadata.name (the folder name) and spec with region and the cluster's fields`,
 };
 
+/** `file` (shown as given) is empty. */
 function emptyFile(file: string, kind: string): FleetIssue {
   return {
     path: '(document)',
     value: new Described('an empty file'),
     expected: DOCUMENT_CONTENT[kind]!,
     fix: `write the ${kind} document into ${path.basename(file)} (copy one from libs/fleet/default-fleet), or remove the file`,
-    source: relative(file),
+    source: file,
   };
 }
 
 function unexpected(file: string, expected: string, fix: string): FleetIssue {
-  return { path: '(document)', value: path.basename(file), expected, fix, source: relative(file) };
+  return { path: '(document)', value: path.basename(file), expected, fix, source: file };
 }
 
-function loadFleetDirectory(directory: string): LoadedFleet {
+/** `directory` was given to --fleet as `given`: files in it are named from there (`given/clusters/…`). */
+function loadFleetDirectory(directory: string, given: string): LoadedFleet {
+  const shown = (file: string) => path.join(given, path.relative(directory, file));
   const fleetFile = path.join(directory, FLEET_FILE);
   if (!existsSync(fleetFile)) {
     throw new FleetValidationError([
       {
         path: '(document)',
-        value: directory,
-        expected: 'a fleet directory with a fleet.yaml',
-        fix: 'create fleet.yaml or point --fleet at a fleet file',
-        source: relative(directory),
+        value: new Described(`no ${FLEET_FILE} in ${given}`),
+        expected: `a fleet directory with a ${FLEET_FILE}`,
+        fix: `create ${shown(fleetFile)}, or point --fleet at a fleet directory or fleet file`,
+        source: given,
       },
     ]);
   }
@@ -112,19 +184,24 @@ function loadFleetDirectory(directory: string): LoadedFleet {
     if (entry.name === CLUSTERS_FOLDER && entry.isDirectory()) continue;
     issues.push(
       unexpected(
-        path.join(directory, entry.name),
+        shown(path.join(directory, entry.name)),
         `only ${FLEET_FILE} and ${CLUSTERS_FOLDER}/ in a fleet directory`,
         `remove ${entry.name}, or move a cluster to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE}`,
       ),
     );
   }
 
-  const read = readYamlFile(fleetFile, relative(fleetFile), specPath);
-  issues.push(...(read.empty ? [emptyFile(fleetFile, FLEET_KIND)] : read.issues));
+  const fleetShown = shown(fleetFile);
+  const read = readYamlFile(fleetFile, fleetShown, formatPath, FLEET_FILE_SHAPE);
+  issues.push(...(read.empty ? [emptyFile(fleetShown, FLEET_KIND)] : read.issues));
   const document = read.empty ? undefined : read.value;
   const spec = isMapping(document) && isMapping(document.spec) ? document.spec : undefined;
   const regions = spec && isMapping(spec.regions) ? spec.regions : undefined;
-  const sources = new Map<string, string>([['', relative(fleetFile)]]);
+  const sources = new Map<string, FleetSource>([
+    ['', { file: fleetShown, kind: 'fleet', ...(read.written ? { written: read.written } : {}) }],
+  ]);
+  /** Model paths an issue of a cluster file already accounts for. */
+  const explained = new Set<string>();
   const files = [fleetFile];
   /** A cluster file could not be read or placed in a region. */
   let unplaced = false;
@@ -138,7 +215,7 @@ function loadFleetDirectory(directory: string): LoadedFleet {
     if (!entry.isDirectory()) {
       issues.push(
         unexpected(
-          folder,
+          shown(folder),
           `only cluster folders in ${CLUSTERS_FOLDER}/`,
           `move it to ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} or remove it`,
         ),
@@ -146,35 +223,43 @@ function loadFleetDirectory(directory: string): LoadedFleet {
       continue;
     }
     const inside = readdirSync(folder, { withFileTypes: true });
+    /** A cluster file under another name (cluster.yml, Cluster.yaml): renaming it is the one fix. */
+    let misnamed = false;
     for (const item of inside) {
-      if ((item.name === CLUSTER_FILE || item.name === CLUSTER_PROJECT_FILE) && item.isFile()) continue;
+      if (item.name === CLUSTER_FILE && item.isFile()) continue;
+      const renamable = /^cluster\.ya?ml$/i.test(item.name);
+      misnamed ||= renamable;
       issues.push(
         unexpected(
-          path.join(folder, item.name),
-          `only ${CLUSTER_FILE} (and the nx ${CLUSTER_PROJECT_FILE}) in a cluster folder`,
-          `remove ${item.name}${/^cluster\.ya?ml$/i.test(item.name) ? ` or rename it to ${CLUSTER_FILE}` : ''}`,
+          shown(path.join(folder, item.name)),
+          `only ${CLUSTER_FILE} in a cluster folder`,
+          renamable ? `rename ${item.name} to ${CLUSTER_FILE}` : `remove ${item.name}`,
         ),
       );
     }
     const file = path.join(folder, CLUSTER_FILE);
     if (!inside.some((item) => item.name === CLUSTER_FILE && item.isFile())) {
-      issues.push(
-        unexpected(
-          folder,
-          `a cluster folder with a ${CLUSTER_FILE}`,
-          `add ${CLUSTERS_FOLDER}/${entry.name}/${CLUSTER_FILE} or remove the folder`,
-        ),
-      );
+      if (!misnamed) {
+        issues.push(
+          unexpected(
+            shown(folder),
+            `a cluster folder with a ${CLUSTER_FILE}`,
+            `add ${CLUSTERS_FOLDER}/${entry.name}/${CLUSTER_FILE} or remove the folder`,
+          ),
+        );
+      }
+      unplaced = true; // the region it names may well need it: nothing more is said about that region
       continue;
     }
     files.push(file);
-    const cluster = readClusterFile(file, entry.name, issues);
+    const clusterShown = shown(file);
+    const cluster = readClusterFile(file, clusterShown, entry.name, issues);
     if (!cluster) {
       unplaced = true;
       continue;
     }
     if (!spec) continue;
-    const { region: regionName, rest } = cluster;
+    const { region: regionName, rest, written, misnamed: nameMismatch } = cluster;
     const region = regions && Object.hasOwn(regions, regionName) ? regions[regionName] : undefined;
     if (!isMapping(region)) {
       const known = regions ? Object.keys(regions).filter((name) => isMapping(regions[name])) : [];
@@ -187,46 +272,51 @@ function loadFleetDirectory(directory: string): LoadedFleet {
             : `a region whose value in fleet.yaml is a mapping (hub: …)`,
         fix:
           region === undefined
-            ? `add regions.${regionName} with its hub to fleet.yaml, or correct spec.region`
-            : `correct regions.${regionName} in fleet.yaml`,
-        source: relative(file),
+            ? `add spec.regions.${regionName} with its hub to ${fleetShown}, or correct spec.region`
+            : `correct spec.regions.${regionName} in ${fleetShown}`,
+        source: clusterShown,
       });
       unplaced = true;
       continue;
     }
     region.clusters ??= [];
     if (!Array.isArray(region.clusters)) continue; // reported by the fleet's schema
-    sources.set(`regions.${regionName}.clusters[${region.clusters.length}]`, relative(file));
+    const at = `regions.${regionName}.clusters[${region.clusters.length}]`;
+    sources.set(at, { file: clusterShown, kind: 'cluster', ...(written ? { written } : {}) });
+    // metadata.name differs from the folder name: that issue says it, not also "the name is used twice".
+    if (nameMismatch) explained.add(`${at}.name`);
     region.clusters.push(rest);
   }
   // A region left without clusters: one issue, from the files' point of view. When a cluster file could not be
   // read or placed, that file's issue already explains it (the cluster may well belong there): nothing more is said.
-  const explained = new Set<string>();
   for (const [name, region] of regions ? Object.entries(regions) : []) {
     if (!isMapping(region) || (region.clusters !== undefined && !isEmptyArray(region.clusters))) continue;
     explained.add(`regions.${name}.clusters`);
     if (unplaced) continue;
     issues.push({
-      path: `regions.${name}.clusters`,
+      path: `spec.regions.${name}.clusters`,
       value: undefined,
       expected: `at least one cluster in region ${name} (a ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} with spec.region: ${name})`,
-      fix: `add ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} with spec.region: ${name}, or remove regions.${name} from ${FLEET_FILE}`,
-      source: relative(fleetFile),
+      fix: `add ${CLUSTERS_FOLDER}/<name>/${CLUSTER_FILE} with spec.region: ${name}, or remove spec.regions.${name} from ${FLEET_FILE}`,
+      source: fleetShown,
     });
   }
   if (document === undefined) throw new FleetValidationError(issues);
   return { fleet: parseFleet(document, sources, issues, explained), files: files.sort() };
 }
 
-/** Reads a Cluster document: its envelope is checked here, the cluster itself with the fleet. */
+/** Reads a Cluster document (`file`, shown as `shown`): its envelope is checked here, the cluster with the fleet. */
 function readClusterFile(
   file: string,
+  shown: string,
   folder: string,
   issues: FleetIssue[],
-): { region: string; rest: Record<string, unknown> } | undefined {
-  const { value, issues: readIssues, empty } = readYamlFile(file, relative(file), formatPath);
+):
+  | { region: string; rest: Record<string, unknown>; written?: ReadonlyMap<string, string>; misnamed: boolean }
+  | undefined {
+  const { value, issues: readIssues, empty, written } = readYamlFile(file, shown, formatPath, CLUSTER_FILE_SHAPE);
   if (empty) {
-    issues.push(emptyFile(file, CLUSTER_KIND));
+    issues.push(emptyFile(shown, CLUSTER_KIND));
     return undefined;
   }
   issues.push(...readIssues);
@@ -236,6 +326,23 @@ function readClusterFile(
     for (const issue of envelope.error.issues) {
       const input = (issue as { input?: unknown }).input;
       const where = formatPath(issue.path);
+      if (issue.code === 'unrecognized_keys') {
+        // One issue per key, at the key: a field of the cluster belongs under spec.
+        for (const key of issue.keys) {
+          const path = formatPath([...issue.path, key]);
+          const field = Object.hasOwn(ClusterDocumentSchema.shape.spec.shape, key);
+          issues.push({
+            path,
+            value: (input as Record<string, unknown> | undefined)?.[key],
+            expected: 'no such field (unknown field)',
+            fix: field
+              ? `move ${key} under spec: (indented like the other fields of spec)`
+              : `remove "${key}" or correct its spelling (a ${CLUSTER_KIND} document has apiVersion, kind, metadata and spec)`,
+            source: shown,
+          });
+        }
+        continue;
+      }
       issues.push({
         path: where,
         value: input,
@@ -246,7 +353,7 @@ function readClusterFile(
             : input === undefined
               ? `add ${where}`
               : `correct ${where} in the ${CLUSTER_KIND} document`,
-        source: relative(file),
+        source: shown,
       });
     }
     return undefined;
@@ -258,7 +365,7 @@ function readClusterFile(
       value: metadata.name,
       expected: `the folder name "${folder}"`,
       fix: `rename the folder or set metadata.name: ${folder}`,
-      source: relative(file),
+      source: shown,
     });
   }
   // From the document itself (null-prototype), not the envelope's output: zod drops a `__proto__` key silently.
@@ -267,5 +374,5 @@ function readClusterFile(
   for (const [key, child] of Object.entries((value as { spec: Record<string, unknown> }).spec)) {
     if (key !== 'region') rest[key] = child;
   }
-  return { region: spec.region, rest };
+  return { region: spec.region, rest, misnamed: metadata.name !== folder, ...(written ? { written } : {}) };
 }

@@ -5,7 +5,9 @@ import { loadFleet } from './load.ts';
 import { backendHostname, clustersOf } from './names.ts';
 import { parseFleet } from './parse.ts';
 import type { Fleet } from './schema.ts';
+import { generateFleet } from './testing/generated-fleet.ts';
 import { central, defaultFleetDocument, east, INVALID_FLEETS } from './testing/invalid-fleets.ts';
+import { moveHub, moveSpoke, threeRegionDocument } from './testing/region-clone.ts';
 
 function issuesOf(mutate: (fleet: Fleet) => void): FleetIssue[] {
   const document = defaultFleetDocument();
@@ -276,5 +278,72 @@ describe('Kubernetes version support (kubernetes-support.ts)', () => {
   it('reads support from the table date, not the clock', () => {
     expect(standardSupportMinors('2026-12-01')).toStrictEqual(['1.35', '1.36', '1.37']);
     expect(longTermSupportMinors('2026-12-01')).not.toContain('1.31');
+  });
+});
+
+describe('VM sizes: one table (capacity/vm-sizes.ts) is what the model accepts', () => {
+  it('accepts the default fleet, the three-region test fleet and a generated fleet of every Azure region', () => {
+    expect(() => parseFleet(defaultFleetDocument())).not.toThrow();
+    expect(() => parseFleet(threeRegionDocument())).not.toThrow();
+    expect(() => parseFleet(generateFleet(60))).not.toThrow();
+  });
+
+  it('fails on a misspelled size with the nearest listed size and how to add a real one', () => {
+    const [issue] = issuesOf((f) => {
+      east(f).nodePools.user.vmSize = 'Standard_DS3v2';
+    });
+    expect(issue!.fix).toBe(
+      'did you mean Standard_DS3_v2? use a size listed in libs/fleet/src/capacity/vm-sizes.ts; or — if ' +
+        'Standard_DS3v2 is a real Azure size the table lacks — add it (vCPUs, memory) to that table in your fork',
+    );
+  });
+
+  it('names no size when none is close', () => {
+    const issues = issuesOf((f) => {
+      east(f).nodePools.system.vmSize = 'Standard_NC96ads_A100_v4';
+    });
+    expect(issues.map((i) => i.path)).toStrictEqual(['regions.eastus2.clusters[0].nodePools.system.vmSize']);
+    expect(issues[0]!.fix).toMatch(/^use a size listed in libs\/fleet\/src\/capacity\/vm-sizes\.ts; or — if /);
+  });
+});
+
+describe('fixes that fit the fleet', () => {
+  it("a duplicate cluster name: the rename follows the fleet's own naming pattern", () => {
+    const [issue] = issuesOf((f) => {
+      central(f).name = east(f).name;
+    });
+    expect(issue!.fix).toBe("rename this cluster to bu0001a0042-04, after the fleet's names (bu0001a0042-<instance>)");
+  });
+
+  it('a duplicate cluster name in a fleet without a naming pattern: no invented example', () => {
+    const [issue] = issuesOf((f) => {
+      east(f).name = 'alpha';
+      central(f).name = 'alpha';
+    });
+    expect(issue!.fix).toBe('rename this cluster: every cluster of the fleet needs a name of its own');
+  });
+
+  it('a hub moved onto another hub with its subnets: the next free range of its size, for a hub', () => {
+    const issues = issuesOf((f) => {
+      moveHub(f.spec.regions.centralus!.hub, '10.200.3.0/24');
+    });
+    expect(issues.map((i) => [i.path, i.fix])).toStrictEqual([
+      [
+        'regions.centralus.hub.addressSpace',
+        'give this hub a range of its own, e.g. 10.200.4.0/24 (the next free /24), and move its subnets into it',
+      ],
+    ]);
+  });
+
+  it('a spoke moved onto another spoke with its subnets: the next free /16', () => {
+    const issues = issuesOf((f) => {
+      moveSpoke(central(f), '10.243.0.0/16');
+    });
+    expect(issues.map((i) => [i.path, i.fix])).toStrictEqual([
+      [
+        'regions.centralus.clusters[0].spoke.addressSpace',
+        "give this cluster's spoke a range of its own, e.g. 10.244.0.0/16 (the next free /16), and move its subnets into it",
+      ],
+    ]);
   });
 });

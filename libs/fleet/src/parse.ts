@@ -4,18 +4,30 @@
  * every part that is valid on its own, so one typo does not hide the overlap two clusters further down.
  */
 import type { z } from 'zod';
-import { formatPath, FleetValidationError, type FleetIssue } from './errors.ts';
+import { Described, formatPath, FleetValidationError, type FleetIssue } from './errors.ts';
 import { checkFleetRules, type RuleInput } from './rules.ts';
 import { ClusterSchema, FleetSchema, FleetSpecSchema, HubSchema, type Cluster, type Fleet } from './schema.ts';
 import { GivenNumber } from './yaml-reader.ts';
 
-/** Where parts of a fleet came from: path prefix (`regions.eastus2.clusters[0]`) → file. */
-export type SourceMap = ReadonlyMap<string, string>;
+/**
+ * A file part of a fleet came from, and how the model's paths read in it: a `fleet` file holds the Fleet document
+ * (`spec.regions.eastus2.hub…`), a `cluster` file one Cluster document (`metadata.name`, `spec.nodePools…`).
+ */
+export interface FleetSource {
+  readonly file: string;
+  readonly kind: 'fleet' | 'cluster';
+  /** Scalars that are no strings, as the file wrote them (`1.30`, `4`), by their path in the file. */
+  readonly written?: ReadonlyMap<string, string>;
+}
+
+/** Where parts of a fleet came from: model path prefix (`regions.eastus2.clusters[0]`, `''` for all) → file. */
+export type SourceMap = ReadonlyMap<string, FleetSource>;
 
 /**
  * Parses and checks a fleet document; throws `FleetValidationError` listing every issue, `earlier` (problems the
  * loader found, e.g. in the files) included. `explained`: paths whose problem an earlier issue already accounts for
- * (a region whose cluster file could not be read has no clusters): nothing more is reported at them.
+ * (a region whose cluster file could not be read has no clusters): nothing more is reported at them. With `sources`,
+ * every issue names its file and its path as written there (and so do the paths its text mentions).
  */
 export function parseFleet(
   input: unknown,
@@ -34,12 +46,15 @@ export function parseFleet(
     const salvaged = salvage(input);
     if (salvaged) found.push(...checkFleetRules(salvaged));
   }
-  const issues = [...earlier, ...found.filter((issue) => !explained.has(issue.path))];
+  const issues = [...earlier, ...unique(found.filter((issue) => !explained.has(issue.path)))];
   if (issues.length > 0) {
-    throw new FleetValidationError(unique(issues).map((issue) => withSource(issue, sources)));
+    throw new FleetValidationError(unique(issues.map((issue) => inFile(issue, sources))));
   }
   return deepFreeze(result.data!);
 }
+
+/** Issues about the document's envelope (apiVersion, kind, metadata, unknown top-level keys), not its spec. */
+const ENVELOPE = new WeakSet<FleetIssue>();
 
 /** Spec-relative path: the model's fields are addressed without the `spec.` prefix. */
 export function specPath(path: readonly PropertyKey[]): string {
@@ -47,6 +62,12 @@ export function specPath(path: readonly PropertyKey[]): string {
 }
 
 function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
+  const issues = fromZodIssueIn(issue);
+  if (issue.path[0] !== 'spec') for (const each of issues) ENVELOPE.add(each);
+  return issues;
+}
+
+function fromZodIssueIn(issue: z.core.$ZodIssue): FleetIssue[] {
   const path = specPath(issue.path);
   const input = (issue as { input?: unknown }).input;
   if (input instanceof GivenNumber) {
@@ -80,6 +101,18 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
       if (input === undefined) {
         return [{ path, value: undefined, expected: `${article(issue.expected)} (required)`, fix: `add ${path}` }];
       }
+      if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
+        // YAML read an unquoted 1.30 as the number 1.3, 04 as 4: the value belongs in quotes.
+        const key = String(issue.path.at(-1));
+        const found: FleetIssue = {
+          path,
+          value: input,
+          expected: `a string${STRING_FORMATS[key] ? `: ${STRING_FORMATS[key].what}` : ''} (YAML reads it unquoted as a ${typeof input})`,
+          fix: quoteFix(path, String(input)),
+        };
+        QUOTE_HINT.set(found, { value: String(input) });
+        return [found];
+      }
       return [
         { path, value: input, expected: article(issue.expected), fix: `set ${path} to ${article(issue.expected)}` },
       ];
@@ -111,6 +144,23 @@ function fromZodIssue(issue: z.core.$ZodIssue): FleetIssue[] {
     default:
       return [{ path, value: input, expected: expectedOf(issue), fix: `set ${path} to ${expectedOf(issue)}` }];
   }
+}
+
+/** Issues whose fix is to quote the value: the value as the document gave it. */
+const QUOTE_HINT = new WeakMap<FleetIssue, { value: string }>();
+
+/** String fields that look like numbers, and how their value is written in quotes. */
+const STRING_FORMATS: Record<string, { what: string; quoted: (written: string) => string }> = {
+  instance: { what: 'a two-digit instance id like "03"', quoted: (written) => written.padStart(2, '0') },
+  kubernetesVersion: { what: 'a Kubernetes version like "1.35"', quoted: (written) => written },
+};
+
+/** `quote it: kubernetesVersion: "1.30"` (the value as written; in the field's format where it has one). */
+function quoteFix(path: string, written: string): string {
+  const key = /([A-Za-z0-9_-]+)$/.exec(path)?.[1] ?? path;
+  const format = STRING_FORMATS[key];
+  const quoted = format && /^\d+(\.\d+)*$/.test(written) ? format.quoted(written) : written;
+  return `quote the value${quoted === written ? '' : ` (${format!.what})`}: ${key}: ${JSON.stringify(quoted)}`;
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string {
@@ -207,28 +257,70 @@ function salvage(input: unknown): RuleInput | undefined {
 function unique(issues: readonly FleetIssue[]): FleetIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
-    if (seen.has(issue.path)) return false;
-    seen.add(issue.path);
+    const key = `${issue.source ?? ''}\0${issue.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }
 
-function withSource(issue: FleetIssue, sources: SourceMap): FleetIssue {
-  if (issue.source) return issue;
-  let best: string | undefined;
+/** Model paths in an issue's text: `regions.eastus2.clusters[0].spoke.addressSpace`, `workload.replicas` … */
+const MODEL_PATH = new RegExp(
+  `(?<![\\w./-])(?:${Object.keys(FleetSpecSchema.shape).join('|')})(?:\\.[A-Za-z0-9_-]+|\\[\\d+\\])+`,
+  'g',
+);
+
+/** The source whose prefix is the longest that `path` starts with, and the rest of the path after it. */
+function sourceOf(path: string, sources: SourceMap): { source: FleetSource; rest: string } | undefined {
+  let best: { source: FleetSource; rest: string } | undefined;
   let bestLength = -1;
-  for (const [prefix, file] of sources) {
-    const matches =
-      issue.path === prefix ||
-      issue.path.startsWith(`${prefix}.`) ||
-      issue.path.startsWith(`${prefix}[`) ||
-      prefix === '';
+  for (const [prefix, source] of sources) {
+    const matches = prefix === '' || path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
     if (matches && prefix.length > bestLength) {
-      best = file;
+      best = { source, rest: prefix === '' ? path : path.slice(prefix.length) };
       bestLength = prefix.length;
     }
   }
-  return best ? { ...issue, source: best } : issue;
+  return best;
+}
+
+/** A model path as written in its file: `spec.` + it in a Fleet document; `metadata.name`, `spec…` in a Cluster one. */
+function writtenPath(source: FleetSource, rest: string, envelope = false): string {
+  if (rest === '(document)') return rest;
+  if (source.kind === 'fleet') return envelope ? rest : `spec.${rest}`;
+  if (rest === '') return '(document)';
+  if (rest === '.name' || rest.startsWith('.name.')) return `metadata${rest}`;
+  return `spec${rest}`;
+}
+
+/**
+ * The issue as its file reads: its path as written there, the paths its text mentions too (with their file when that
+ * is another), the value as written when the file wrote a number where a string belongs. Unchanged without sources
+ * and for issues that already name their file (the loader's).
+ */
+function inFile(issue: FleetIssue, sources: SourceMap): FleetIssue {
+  if (issue.source || sources.size === 0) return issue;
+  const own = sourceOf(issue.path, sources);
+  if (!own) return issue;
+  const path = writtenPath(own.source, own.rest, ENVELOPE.has(issue));
+  const rewrite = (text: string): string =>
+    text.replace(MODEL_PATH, (mentioned) => {
+      if (mentioned === issue.path) return path;
+      const other = sourceOf(mentioned, sources);
+      if (!other) return mentioned;
+      const written = writtenPath(other.source, other.rest);
+      return other.source.file === own.source.file ? written : `${written} in ${other.source.file}`;
+    });
+  const asWritten = own.source.written?.get(path);
+  const quoted = QUOTE_HINT.get(issue);
+  return {
+    ...issue,
+    path,
+    ...(asWritten !== undefined && quoted ? { value: new Described(asWritten) } : {}),
+    expected: rewrite(issue.expected),
+    fix: quoted ? quoteFix(path, asWritten ?? quoted.value) : rewrite(issue.fix),
+    source: own.source.file,
+  };
 }
 
 function deepFreeze<T>(value: T): T {

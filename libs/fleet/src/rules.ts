@@ -55,6 +55,12 @@ interface NamedRange {
   readonly range: Ipv4Range;
 }
 
+/** A hub's or spoke's address space, and — when none of its subnets lies inside it — the range that holds them. */
+interface AddressSpace extends NamedRange {
+  readonly kind: 'hub' | 'spoke';
+  readonly subnetsOutside?: Ipv4Range;
+}
+
 /**
  * What the rules read: a parsed spec, or — when the document's structure is wrong somewhere — the parts of it that
  * are valid on their own (a missing part skips the rules that need it; clusters that did not parse are holes).
@@ -128,7 +134,7 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
 
   const clusterNames = new Map<string, string>();
   const instances = new Map<string, string>();
-  const addressSpaces: NamedRange[] = [];
+  const addressSpaces: AddressSpace[] = [];
   const allClusters: Array<{ path: string; region: string; cluster: Cluster }> = [];
 
   for (const [regionName, region] of Object.entries(spec.regions)) {
@@ -137,7 +143,7 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
 
     if (region.hub) {
       const hub = checkVnet(`${regionPath}.hub`, region.hub.addressSpace, region.hub.subnets, add);
-      if (hub) addressSpaces.push({ path: `${regionPath}.hub.addressSpace`, range: hub });
+      if (hub) addressSpaces.push({ path: `${regionPath}.hub.addressSpace`, kind: 'hub', ...hub });
       checkHubSubnetSizes(`${regionPath}.hub`, region.hub.subnets, add);
     }
 
@@ -151,7 +157,7 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
           `${path}.name`,
           cluster.name,
           `a cluster name unique in the fleet (already used at ${previous})`,
-          'rename one of the clusters, e.g. aks-<region>-<instance>',
+          renameFix(cluster, spec.regions ?? {}),
         );
       } else {
         clusterNames.set(cluster.name, `${path}.name`);
@@ -191,7 +197,7 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
         checkFailoverCapacity(path, spec.workload, spec.ingressController, cluster, add);
 
       const spoke = checkVnet(`${path}.spoke`, cluster.spoke.addressSpace, cluster.spoke.subnets, add);
-      if (spoke) addressSpaces.push({ path: `${path}.spoke.addressSpace`, range: spoke });
+      if (spoke) addressSpaces.push({ path: `${path}.spoke.addressSpace`, kind: 'spoke', ...spoke });
       checkMinimumSize(
         `${path}.spoke.subnets.privateEndpoints`,
         cluster.spoke.subnets.privateEndpoints,
@@ -200,7 +206,7 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
         add,
       );
       checkIngressIp(path, cluster.spoke.subnets.ingress, cluster.ingress.internalLoadBalancerIp, add);
-      if (spoke) checkSpokeCapacity(path, cluster, add);
+      if (spoke && !spoke.subnetsOutside) checkSpokeCapacity(path, cluster, add);
     });
   }
   for (const { path, cluster } of allClusters) checkServiceNetwork(path, cluster, addressSpaces, add);
@@ -218,27 +224,103 @@ export function checkFleetRules(spec: RuleInput): FleetIssue[] {
     );
   }
 
-  // No two virtual networks anywhere in the fleet may overlap: hubs peer with spokes, and a future
-  // cross-region or on-premises link must not meet a collision.
-  for (let i = 0; i < addressSpaces.length; i++) {
-    for (let j = i + 1; j < addressSpaces.length; j++) {
-      const a = addressSpaces[i]!;
-      const b = addressSpaces[j]!;
-      if (overlaps(a.range, b.range)) {
-        add(
-          b.path,
-          b.range.cidr,
-          `an address space that overlaps no other in the fleet (overlaps ${a.path} = ${a.range.cidr})`,
-          'give every hub and spoke its own range, e.g. the next free /16 for a spoke',
-        );
-      }
-    }
-  }
+  checkAddressSpaces(addressSpaces, add);
   if (spec.regions) issues.push(...checkRolloutRules({ rollout: spec.rollout, regions: spec.regions }));
   return issues;
 }
 
 type Add = (path: string, value: unknown, expected: string, fix: string) => void;
+
+/**
+ * How to rename a cluster whose name another cluster has: after the fleet's own pattern when its names follow one
+ * (every other name is one prefix + its instance, like bu0001a0042-03) and that name is free; otherwise no example.
+ */
+function renameFix(cluster: Cluster, regions: NonNullable<RuleInput['regions']>): string {
+  const others = Object.values(regions)
+    .flatMap((region) => region.clusters.filter(Boolean))
+    .filter((other) => other !== cluster);
+  const prefixes = new Set(
+    others.map((other) => (other.name.endsWith(other.instance) ? other.name.slice(0, -other.instance.length) : '')),
+  );
+  const [prefix] = prefixes;
+  const suggested = prefixes.size === 1 && prefix ? `${prefix}${cluster.instance}` : undefined;
+  if (suggested && !others.some((other) => other.name === suggested)) {
+    return `rename this cluster to ${suggested}, after the fleet's names (${prefix}<instance>)`;
+  }
+  return 'rename this cluster: every cluster of the fleet needs a name of its own';
+}
+
+/**
+ * No two virtual networks anywhere in the fleet may overlap: hubs peer with spokes, and a future cross-region or
+ * on-premises link must not meet a collision. An address space whose subnets all lie outside it was changed on its
+ * own: that is the one mistake — reported once, at the address space (its subnets said nothing), with the range that
+ * holds them as the fix where it is free.
+ */
+function checkAddressSpaces(spaces: readonly AddressSpace[], add: Add): void {
+  const reported = new Set<string>();
+  for (let i = 0; i < spaces.length; i++) {
+    for (let j = i + 1; j < spaces.length; j++) {
+      // The one that moved away from its subnets is the one to change; otherwise the later one.
+      const [other, space] =
+        spaces[i]!.subnetsOutside && !spaces[j]!.subnetsOutside ? [spaces[j]!, spaces[i]!] : [spaces[i]!, spaces[j]!];
+      if (!overlaps(space.range, other.range) || reported.has(space.path)) continue;
+      reported.add(space.path);
+      add(
+        space.path,
+        space.range.cidr,
+        `an address space that overlaps no other in the fleet (overlaps ${other.path} = ${other.range.cidr})`,
+        ownRangeFix(space, spaces, true),
+      );
+    }
+  }
+  for (const space of spaces) {
+    if (!space.subnetsOutside || reported.has(space.path)) continue;
+    add(
+      space.path,
+      space.range.cidr,
+      `an address space that holds the ${space.kind}'s subnets (none of them lies inside ${space.range.cidr}: they are in ${space.subnetsOutside.cidr})`,
+      ownRangeFix(space, spaces, false),
+    );
+  }
+}
+
+/** "set it to 10.200.4.0/24 (the range that holds its subnets)", or the next free range of its size. */
+function ownRangeFix(space: AddressSpace, spaces: readonly AddressSpace[], overlapping: boolean): string {
+  const taken = spaces.filter((other) => other !== space).map((other) => other.range);
+  const holding = space.subnetsOutside;
+  if (holding && !taken.some((range) => overlaps(range, holding))) {
+    const move = overlapping ? '' : ` (or move the subnets into ${space.range.cidr})`;
+    return `set it to ${holding.cidr}, the range that holds its subnets${move}`;
+  }
+  const free = nextFreeRange(space.range, taken);
+  const what = space.kind === 'hub' ? 'this hub' : "this cluster's spoke";
+  return free
+    ? `give ${what} a range of its own, e.g. ${free} (the next free /${space.range.prefix}), and move its subnets into it`
+    : `give ${what} a range of its own that no other hub or spoke uses, and move its subnets into it`;
+}
+
+/** The first range of `range`'s size after it (within its /8) that overlaps none of `taken`. */
+function nextFreeRange(range: Ipv4Range, taken: readonly Ipv4Range[]): string | undefined {
+  const size = range.last - range.first + 1;
+  const end = Math.floor(range.first / 2 ** 24) * 2 ** 24 + 2 ** 24;
+  for (let first = range.first + size; first + size <= end; first += size) {
+    const candidate = { cidr: '', prefix: range.prefix, first, last: first + size - 1 };
+    if (!taken.some((other) => overlaps(other, candidate))) return `${intToIpv4(first)}/${range.prefix}`;
+  }
+  return undefined;
+}
+
+/** The smallest aligned range that holds all of `ranges`, and is no smaller than a /`atMost` (the VNet's size). */
+function enclosing(ranges: readonly Ipv4Range[], atMost: number): Ipv4Range {
+  const first = Math.min(...ranges.map((range) => range.first));
+  const last = Math.max(...ranges.map((range) => range.last));
+  for (let prefix = Math.min(atMost, ...ranges.map((range) => range.prefix)); prefix > 0; prefix--) {
+    const size = 2 ** (32 - prefix);
+    const start = Math.floor(first / size) * size;
+    if (start + size - 1 >= last) return parseRange(`${intToIpv4(start)}/${prefix}`);
+  }
+  return parseRange('0.0.0.0/0');
+}
 
 /**
  * The user pool can hold every replica at failover load, and a rollout's surge pod on top: the workload, its canary
@@ -367,21 +449,28 @@ function checkMinimumSize(path: string, cidr: string, maxPrefix: number, expecte
   if (parseRange(cidr).prefix > maxPrefix) add(path, cidr, expected, `use a /${maxPrefix} or larger subnet`);
 }
 
-/** A VNet's subnets lie inside its address space and do not overlap each other. */
+/**
+ * A VNet's subnets lie inside its address space and do not overlap each other. When none of them lies inside, the
+ * address space is what changed: the subnets are not reported one by one (`subnetsOutside`: the range they span).
+ */
 function checkVnet(
   path: string,
   addressSpace: string,
   subnets: Record<string, string>,
   add: Add,
-): Ipv4Range | undefined {
+): { range: Ipv4Range; subnetsOutside?: Ipv4Range } | undefined {
   const vnet = checkCanonical(`${path}.addressSpace`, addressSpace, add);
   if (vnet) checkVnetRange(`${path}.addressSpace`, vnet, add);
+  const canonical = Object.values(subnets)
+    .filter((cidr) => canonicalCidr(cidr) === cidr)
+    .map((cidr) => parseRange(cidr));
+  const allOutside = vnet !== undefined && canonical.length > 1 && canonical.every((subnet) => !overlaps(vnet, subnet));
   const seen: NamedRange[] = [];
   for (const [name, cidr] of Object.entries(subnets)) {
     const subnetPath = `${path}.subnets.${name}`;
     const subnet = checkCanonical(subnetPath, cidr, add);
     if (!subnet) continue;
-    if (vnet && !contains(vnet, subnet)) {
+    if (vnet && !allOutside && !contains(vnet, subnet)) {
       add(
         subnetPath,
         cidr,
@@ -401,7 +490,8 @@ function checkVnet(
     }
     seen.push({ path: subnetPath, range: subnet });
   }
-  return vnet;
+  if (!vnet) return undefined;
+  return allOutside ? { range: vnet, subnetsOutside: enclosing(canonical, vnet.prefix) } : { range: vnet };
 }
 
 /** The ingress ILB IP is a usable host address of the ingress-services subnet. */

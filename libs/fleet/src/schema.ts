@@ -6,6 +6,8 @@
  * `rules.ts` and run in the same `parseFleet()` step.
  */
 import { z } from 'zod';
+import { closestName } from '@aks-fleet/util';
+import { VM_SIZES } from './capacity/vm-sizes.ts';
 import { SUPPORT_PLANS } from './kubernetes-support.ts';
 import { RolloutSchema } from './rollout.ts';
 
@@ -78,9 +80,31 @@ const mapKey = z
 /** Azure availability zones used by a node pool. */
 const zones = z.array(z.enum(['1', '2', '3'])).min(1, 'at least one zone');
 
+/** Where the VM size table lives: the one list of sizes the model accepts (and capacity planning reads). */
+const VM_SIZE_TABLE = 'libs/fleet/src/capacity/vm-sizes.ts';
+
+/**
+ * An Azure VM size of the VM size table: a size the table lacks would pass `fleet synth` and fail only at deploy (or
+ * in `fleet failover`, which needs its vCPUs and memory), so it is a model error, with the nearest listed size.
+ */
+const vmSize = z.string().superRefine((size, context) => {
+  if (Object.hasOwn(VM_SIZES, size)) return;
+  const closest = closestName(size, Object.keys(VM_SIZES), 3);
+  context.addIssue({
+    code: 'custom',
+    input: size,
+    message: `an Azure VM size listed in the VM size table (${VM_SIZE_TABLE}), like Standard_DS3_v2`,
+    params: {
+      fix:
+        `${closest ? `did you mean ${closest}? ` : ''}use a size listed in ${VM_SIZE_TABLE}; or — if ${size} is a ` +
+        `real Azure size the table lacks — add it (vCPUs, memory) to that table in your fork`,
+    },
+  });
+});
+
 export const NodePoolSchema = z.strictObject({
-  /** Azure VM size, e.g. Standard_DS3_v2. */
-  vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'an Azure VM size like Standard_DS3_v2'),
+  /** Azure VM size of the VM size table (capacity/vm-sizes.ts), e.g. Standard_DS3_v2. */
+  vmSize,
   minCount: z.int().min(1).max(1000),
   maxCount: z.int().min(1).max(1000),
   zones,

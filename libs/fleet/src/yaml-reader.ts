@@ -9,6 +9,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { FleetIssue } from './errors.ts';
 import { GivenNumber } from './given-number.ts';
+import { findIndentationRepair, indentationIssue, type ShapeCheck } from './yaml-indentation.ts';
 import { syntaxIssue } from './yaml-syntax.ts';
 
 /** Largest fleet file read: a 1000-cluster fleet in one file is about 1 MiB. */
@@ -25,12 +26,22 @@ export interface YamlReadResult {
   readonly issues: readonly FleetIssue[];
   /** The file holds no document at all (nothing, or only comments and blank lines); `value` is null. */
   readonly empty?: boolean;
+  /** Numbers and booleans as the file wrote them (`1.30`, `4`), by their (formatted) path: errors show them so. */
+  readonly written?: ReadonlyMap<string, string>;
 }
 
 type PathFormatter = (path: readonly PropertyKey[]) => string;
 
-/** Reads and converts one YAML file; `formatPath` turns a document path into the path reported in issues. */
-export function readYamlFile(file: string, source: string, formatPath: PathFormatter): YamlReadResult {
+/**
+ * Reads and converts one YAML file; `formatPath` turns a document path into the path reported in issues; `shape`
+ * (when the reader knows what the file should hold) finds a mis-indented key, whether YAML refuses it or not.
+ */
+export function readYamlFile(
+  file: string,
+  source: string,
+  formatPath: PathFormatter,
+  shape?: ShapeCheck,
+): YamlReadResult {
   const size = statSync(file).size;
   if (size > FLEET_FILE_MAX_BYTES) {
     return {
@@ -46,22 +57,36 @@ export function readYamlFile(file: string, source: string, formatPath: PathForma
       ],
     };
   }
-  return readYamlText(readFileSync(file, 'utf8'), source, formatPath);
+  return readYamlText(readFileSync(file, 'utf8'), source, formatPath, shape);
 }
 
-export function readYamlText(text: string, source: string, formatPath: PathFormatter): YamlReadResult {
+export function readYamlText(
+  text: string,
+  source: string,
+  formatPath: PathFormatter,
+  shape?: ShapeCheck,
+): YamlReadResult {
   const lines = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines });
-  const syntax = syntaxIssue(text, document, lines, source);
+  const syntax = syntaxIssue(text, document, lines, source, shape?.accepts);
   if (syntax) return { value: undefined, issues: [syntax] };
   if (document.contents === null) return { value: null, issues: [], empty: true };
   const converter = new Converter(document, lines, source, formatPath);
   const value = converter.convert(document.contents, []);
-  return { value: converter.aborted ? undefined : value, issues: converter.issues };
+  if (converter.aborted) return { value: undefined, issues: converter.issues };
+  // Valid YAML of the wrong shape: one key indented into another mapping is one error at its line (its keys may
+  // then repeat those of the mapping it landed in).
+  const duplicatesOnly = converter.issues.every((issue) => issue.expected.includes('(duplicate key)'));
+  if (shape && duplicatesOnly && (converter.issues.length > 0 || shape.misshapen(value))) {
+    const repair = findIndentationRepair(text, shape.accepts);
+    if (repair) return { value: undefined, issues: [indentationIssue(repair, source)] };
+  }
+  return { value, issues: converter.issues, written: converter.written };
 }
 
 class Converter {
   readonly issues: FleetIssue[] = [];
+  readonly written = new Map<string, string>();
   aborted = false;
   private expanded = 0;
   private readonly resolving = new Set<Node>();
@@ -104,7 +129,12 @@ class Converter {
       this.resolving.delete(target);
       return value;
     }
-    if (isScalar(node)) return this.scalar(node.value, node.source);
+    if (isScalar(node)) {
+      if ((typeof node.value === 'number' || typeof node.value === 'boolean') && node.source !== undefined) {
+        this.written.set(this.formatPath(path), node.source);
+      }
+      return this.scalar(node.value, node.source);
+    }
     if (isSeq(node)) return node.items.map((item, index) => this.convert(item, [...path, index], viaAlias));
     if (isMap(node)) {
       // Null prototype: the keys are data; `__proto__` stays an ordinary key the schema then refuses.

@@ -5,6 +5,25 @@
  */
 import { isCollection, isScalar, visit, type Document, type LineCounter, type YAMLError } from 'yaml';
 import { Described, type FleetIssue } from './errors.ts';
+import { findIndentationRepair, indentationIssue, type Accept } from './yaml-indentation.ts';
+
+/** Parser errors a mis-indented key causes (reported where the parser gives up, often a line after the mistake). */
+const INDENTATION_CLASS = new Set([
+  'BAD_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'MULTILINE_IMPLICIT_KEY',
+  'UNEXPECTED_TOKEN',
+  'MISSING_CHAR',
+]);
+
+/** `key: value: more`: a second `key:` really is on the line. */
+const TWO_KEYS = /^\s*[^\s#:][^:#]*:\s+[^#]*?\S:(\s|$)/;
+
+/** What is said when the parser's error is none the reader can name with confidence. */
+const UNCLASSIFIED: Explanation = {
+  got: 'a line YAML cannot read here (no single mis-indented key explains it)',
+  fix: 'check the indentation of this line and the lines just above it: keys of one mapping start at one column (spaces only), nested keys further in; each line is `key: value` or `- item`',
+};
 
 interface Explanation {
   /** What the file has at that position. */
@@ -103,16 +122,34 @@ function explain(error: YAMLError, document: Document): Explanation {
   }
 }
 
-/** The first syntax error of `document` (read from `text`) as one issue; `source` is the file. */
+/**
+ * The first syntax error of `document` (read from `text`) as one issue; `source` is the file. An error of the
+ * indentation class is the mis-indented key when exactly one explains it (and `accept`, when given, takes the
+ * repaired document); otherwise it is said plainly that the parser's error is not classified.
+ */
 export function syntaxIssue(
   text: string,
   document: Document,
   lines: LineCounter,
   source: string,
+  accept?: Accept,
 ): FleetIssue | undefined {
   const error = document.errors[0];
   if (!error) return undefined;
-  const { got, fix, at = error.pos[0] } = explain(error, document);
+  const parserLine = lines.linePos(error.pos[0]).line;
+  const indentation = INDENTATION_CLASS.has(error.code) && !/Flow (sequence|map)|quote/.test(error.message);
+  if (indentation) {
+    const repair = findIndentationRepair(text, accept, parserLine);
+    if (repair) return indentationIssue(repair, source);
+  }
+  const written0 = text.split('\n')[parserLine - 1] ?? '';
+  const confident =
+    !indentation ||
+    (error.code === 'BLOCK_AS_IMPLICIT_KEY' && TWO_KEYS.test(written0)) ||
+    error.code === 'MULTILINE_IMPLICIT_KEY' ||
+    error.code === 'MISSING_CHAR' ||
+    error.code === 'UNEXPECTED_TOKEN';
+  const { got, fix, at = error.pos[0] } = confident ? explain(error, document) : UNCLASSIFIED;
   const { line, col } = lines.linePos(at);
   const written = (text.split('\n')[line - 1] ?? '').trim();
   const shown = written.length > 60 ? `${written.slice(0, 57)}...` : written;

@@ -278,9 +278,10 @@ describe('fleet synth rejects invalid fleets and writes nothing', () => {
     const root = scratchDir();
     const result = await runCli(['synth', '--fleet', writeFleetFile(document), '--root', root]);
     expect(result.code).toBe(1);
-    // One mistake, one error line, at the field.
+    // One mistake, one error line, at the field as written in the fleet file (`spec.` + the model path).
+    const written = /^(apiVersion|kind|metadata)\b/.test(fieldPath) ? fieldPath : `spec.${fieldPath}`;
     expect(result.stderr.split('\n').filter((line) => line.startsWith('ERROR '))).toStrictEqual([
-      expect.stringMatching(new RegExp(`^ERROR ${fieldPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: got `)),
+      expect.stringMatching(new RegExp(`^ERROR ${written.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: got `)),
     ]);
     expect(result.stderr).toContain('1 error(s) in the fleet model; nothing was written');
     expect(readTree(root)).toStrictEqual({});

@@ -340,7 +340,7 @@ export function planFailover(
         findings.push({
           factor: `${where}.vmSize`,
           detail: `${pool.vmSize} is not in the VM size table`,
-          fix: `add its vCPUs and memory to libs/fleet/src/capacity/vm-sizes.ts, or set ${at}.${where}.vmSize to a size listed there`,
+          fix: `set ${at}.${where}.vmSize to a size listed in libs/fleet/src/capacity/vm-sizes.ts; or — if it is a real Azure size the table lacks — add it (vCPUs, memory) to that table in your fork`,
         });
         return {
           pool: mode,

@@ -1046,6 +1046,46 @@ export const INVALID_FLEETS: ReadonlyArray<{ name: string; mutate: (f: Fleet) =>
       expect: /like "1\.35"/,
     },
     {
+      name: 'VM size not in the VM size table',
+      mutate: (f) => {
+        east(f).nodePools.user.vmSize = 'Standard_DS3v2';
+      },
+      path: 'regions.eastus2.clusters[0].nodePools.user.vmSize',
+      expect: /^an Azure VM size listed in the VM size table \(libs\/fleet\/src\/capacity\/vm-sizes\.ts\)/,
+    },
+    {
+      name: 'hub address space moved onto another hub, its subnets left behind',
+      mutate: (f) => {
+        f.spec.regions.centralus!.hub.addressSpace = '10.200.3.0/24';
+      },
+      path: 'regions.centralus.hub.addressSpace',
+      expect: /overlaps no other in the fleet \(overlaps regions\.eastus2\.hub\.addressSpace = 10\.200\.3\.0\/24\)/,
+    },
+    {
+      name: 'hub address space moved away from all its subnets',
+      mutate: (f) => {
+        f.spec.regions.centralus!.hub.addressSpace = '10.200.9.0/24';
+      },
+      path: 'regions.centralus.hub.addressSpace',
+      expect: /holds the hub's subnets \(none of them lies inside 10\.200\.9\.0\/24: they are in 10\.200\.4\.0\/24\)/,
+    },
+    {
+      name: 'Kubernetes version as a number (unquoted 1.30)',
+      mutate: (f) => {
+        raw(east(f)).kubernetesVersion = 1.3;
+      },
+      path: 'regions.eastus2.clusters[0].kubernetesVersion',
+      expect: /^a string: a Kubernetes version like "1\.35" \(YAML reads it unquoted as a number\)$/,
+    },
+    {
+      name: 'instance as a number (unquoted 4)',
+      mutate: (f) => {
+        raw(central(f)).instance = 4;
+      },
+      path: 'regions.centralus.clusters[0].instance',
+      expect: /^a string: a two-digit instance id like "03"/,
+    },
+    {
       name: 'VM size in lowercase',
       mutate: (f) => {
         east(f).nodePools.system.vmSize = 'standard_ds2_v2';
