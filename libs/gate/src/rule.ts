@@ -60,6 +60,11 @@ export interface GateContext {
    * their folders are not built again (kustomize/build). @default - none
    */
   readonly unchanged?: ReadonlySet<string>;
+  /**
+   * Folder of the record of passed cluster builds, by content (rules/kustomize-build-cache.ts), or `false` to build
+   * every cluster. @default - `<repository>/.cache/kustomize-builds`
+   */
+  readonly kustomizeCache?: string | false;
 }
 
 export interface Rule {

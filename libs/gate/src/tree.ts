@@ -22,6 +22,8 @@ export interface ClusterTree {
   readonly objects: readonly TreeObject[];
   /** Files that do not parse as YAML. */
   readonly unreadable: ReadonlyArray<{ readonly file: string; readonly error: string }>;
+  /** Every file of the cluster as read (path → content), for content hashes. @default - not kept */
+  readonly files?: TreeFiles;
 }
 
 /** Files of the synthesized tree: repository-relative path → content. */
@@ -51,14 +53,20 @@ export function readWorkingTree(
 export function clusterTreesFromFiles(files: TreeFiles): ClusterTree[] {
   const trees = new Map<
     string,
-    { objects: TreeObject[]; unreadable: Array<{ file: string; error: string }>; folders: Set<string> }
+    {
+      objects: TreeObject[];
+      unreadable: Array<{ file: string; error: string }>;
+      folders: Set<string>;
+      files: Map<string, string>;
+    }
   >();
   for (const [file, content] of files) {
     const parts = file.split('/');
     const [top, name] = parts;
     if ((top !== 'manifests' && top !== 'clusters') || !name || parts.length < 3) continue;
     let tree = trees.get(name);
-    if (!tree) trees.set(name, (tree = { objects: [], unreadable: [], folders: new Set() }));
+    if (!tree) trees.set(name, (tree = { objects: [], unreadable: [], folders: new Set(), files: new Map() }));
+    tree.files.set(file, content);
     if (!/\.ya?ml$/.test(file)) continue;
     if (path.posix.basename(file) === 'kustomization.yaml') {
       tree.folders.add(path.posix.dirname(file));
@@ -84,7 +92,8 @@ export function clusterTreesFromFiles(files: TreeFiles): ClusterTree[] {
   }
   return [...trees.keys()].sort().map((name) => {
     const tree = trees.get(name)!;
-    return { name, folders: [...tree.folders].sort(), objects: tree.objects, unreadable: tree.unreadable };
+    const { objects, unreadable, files } = tree;
+    return { name, folders: [...tree.folders].sort(), objects, unreadable, files };
   });
 }
 

@@ -2,7 +2,8 @@
  * `kustomize build` of every folder, with the real pinned kustomize — one build per cluster, all clusters in
  * parallel: a temporary kustomization lists the cluster's root folders (`manifests/<cluster>`, `clusters/<cluster>`),
  * which list their layer folders. A build that passes proves every folder below it builds; only when one fails are
- * the folders below it built one by one, so each finding still names the folder that fails on its own.
+ * the folders below it built one by one, so each finding still names the folder that fails on its own. A cluster
+ * whose build passed before with exactly the same inputs is not built again (kustomize-build-cache.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,9 +11,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { isGenerated, readGeneratedYaml } from '@aks-fleet/synth';
+import { repositoryRoot } from '@aks-fleet/util';
 import type { Finding } from '../finding.ts';
 import { KUSTOMIZE_FIX } from '../preconditions.ts';
 import type { Rule } from '../rule.ts';
+import { clusterBuildKey, passedBefore, recordPassed } from './kustomize-build-cache.ts';
 
 /**
  * kustomize's environment: without Go's garbage collector below 1 GiB (unless the caller set GOGC or GOMEMLIMIT).
@@ -98,9 +101,8 @@ function folderUnits(root: string, folders: readonly string[]): BuildUnit[] {
   return [...units, ...folders.filter((f) => !grouped.has(f)).map(leaf)];
 }
 
-/** One unit per cluster: a temporary kustomization (in `scratch`) listing the cluster's top folders. */
-function clusterUnit(root: string, scratch: string, index: number, folders: readonly string[]): BuildUnit {
-  const below = folderUnits(root, folders);
+/** One unit per cluster: a temporary kustomization (in `scratch`) listing the cluster's top folders (`below`). */
+function clusterUnit(scratch: string, index: number, below: readonly BuildUnit[]): BuildUnit {
   if (below.length === 1) return below[0]!;
   const directory = path.join(scratch, String(index));
   mkdirSync(directory);
@@ -146,15 +148,30 @@ export const kustomizeRules: Rule[] = [
             ];
       }
       const failures = new Map<string, string>();
-      const check = async (unit: BuildUnit): Promise<void> => {
+      /** Whether the unit builds; when not, the folders below it are built one by one for the findings. */
+      const check = async (unit: BuildUnit): Promise<boolean> => {
         const reason = await build(kustomize, unit.directory);
-        if (reason === undefined) return; // so does every folder below it
+        if (reason === undefined) return true; // so does every folder below it
         if (unit.folder !== undefined) failures.set(unit.folder, reason);
         for (const below of unit.below) await check(below);
+        return false;
       };
+      const cache =
+        context.kustomizeCache === false
+          ? undefined
+          : (context.kustomizeCache ?? path.join(repositoryRoot(), '.cache', 'kustomize-builds'));
+      const used = new Set<string>();
+      const passed: string[] = [];
       const scratch = mkdtempSync(path.join(tmpdir(), 'fleet-kustomize-'));
       try {
-        const units = clusters.map((cluster, index) => clusterUnit(context.root, scratch, index, cluster.folders));
+        const units = clusters.flatMap((cluster, index) => {
+          const below = folderUnits(context.root, cluster.folders);
+          const tops = below.map((unit) => unit.folder!);
+          const key = cache === undefined ? undefined : clusterBuildKey(kustomize, cluster, tops);
+          if (key !== undefined) used.add(key);
+          if (key !== undefined && passedBefore(cache!, key)) return [];
+          return [{ ...clusterUnit(scratch, index, below), key }];
+        });
         // One batch per lane: the next batch of a lane would wait for this thread, busy with the other rules.
         const lanes = availableParallelism();
         const size = Math.max(1, Math.ceil(units.length / lanes));
@@ -167,11 +184,13 @@ export const kustomizeRules: Rule[] = [
             kustomize,
             batch.map((unit) => unit.directory),
           );
-          for (const [i, unit] of batch.entries()) if (!built?.[i]) await check(unit);
+          for (const [i, unit] of batch.entries())
+            if ((built?.[i] || (await check(unit))) && unit.key !== undefined) passed.push(unit.key);
         });
       } finally {
         rmSync(scratch, { recursive: true, force: true });
       }
+      if (cache !== undefined) recordPassed(cache, passed, used);
       return folders
         .filter((folder) => failures.has(folder))
         .map((folder): Finding => ({
