@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { kustomizeLocation, SCHEMA_LOCATION_ENV, schemaLocation } from '@aks-fleet/util';
+import { kustomizeLocation, repositoryRoot, SCHEMA_LOCATION_ENV, schemaLocation } from '@aks-fleet/util';
 import type { Finding } from './finding.ts';
 import type { GateContext, Rule } from './rule.ts';
 
@@ -52,7 +52,7 @@ export function unmetPreconditions(context: GateContext, rules: readonly Rule[])
   const builds =
     ids.has('kustomize/build') && context.clusters.some((c) => !context.unchanged?.has(c.name) && c.folders.length > 0);
   if (builds && !context.kustomize) {
-    missing.push(`no kustomize at ${kustomizeLocation(context.root)}`);
+    missing.push(`no kustomize at ${kustomizeLocation(repositoryRoot())}`);
     fixes.push(KUSTOMIZE_FIX);
   }
 

@@ -8,11 +8,9 @@ import path from 'node:path';
 import { clusterOfFile, type Finding } from '@aks-fleet/gate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cleanScratch, runCli, scratchDir, useWorkspaceKustomize } from '../testing/run-cli.ts';
+import { cleanScratch, runCli, scratchDir } from '../testing/run-cli.ts';
 
 afterEach(cleanScratch);
-
-useWorkspaceKustomize();
 
 const C3 = 'bu0001a0042-03';
 const C4 = 'bu0001a0042-04';

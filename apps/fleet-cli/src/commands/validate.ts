@@ -19,7 +19,7 @@ import {
   type TreeFiles,
 } from '@aks-fleet/gate';
 import { ArmSchemaValidator, formatArmProblem, PLAN_PATH } from '@aks-fleet/infra';
-import { kustomizeLocation } from '@aks-fleet/util';
+import { kustomizeLocation, repositoryRoot } from '@aks-fleet/util';
 import { gateObjectValidators } from '@aks-fleet/cluster-app';
 import { CliError, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -72,8 +72,12 @@ export interface ValidateArgs {
   readonly changedSince?: string;
 }
 
-export function kustomizePath(root: string): string | undefined {
-  const candidate = kustomizeLocation(root);
+/**
+ * The pinned kustomize of this installation (scripts/install-tools.sh puts it in the repository the CLI runs from),
+ * whichever tree `--root` names — as the schemas come from this installation too.
+ */
+export function kustomizePath(): string | undefined {
+  const candidate = kustomizeLocation(repositoryRoot());
   return existsSync(candidate) ? candidate : undefined;
 }
 
@@ -142,7 +146,7 @@ export async function runValidate(args: ValidateArgs, out: Output): Promise<numb
     fleet,
     clusters,
     unchanged,
-    kustomize: kustomizePath(args.root),
+    kustomize: kustomizePath(),
     validators: gateObjectValidators(),
     policy: defaultContainerPolicy(fleet.spec.sharedServices.containerRegistry.name),
     exceptions: fleet.spec.policyExceptions,

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kustomizeLocation } from '@aks-fleet/util';
 import { stringify } from 'yaml';
-import { afterAll, beforeAll } from 'vitest';
 import { main } from '../main.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -75,19 +74,4 @@ export function kustomizeBinary(): string {
     throw new Error(`kustomize not found at ${binary}: run scripts/install-tools.sh (npm test does it for you)`);
   }
   return binary;
-}
-
-/**
- * Points FLEET_KUSTOMIZE at the workspace's pinned kustomize for the calling test file: scratch roots have no tools
- * cache of their own, and `fleet validate` refuses to run its rules without kustomize.
- */
-export function useWorkspaceKustomize(): void {
-  const previous = process.env.FLEET_KUSTOMIZE;
-  beforeAll(() => {
-    process.env.FLEET_KUSTOMIZE = kustomizeBinary();
-  });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.FLEET_KUSTOMIZE;
-    else process.env.FLEET_KUSTOMIZE = previous;
-  });
 }
