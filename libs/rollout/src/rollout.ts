@@ -153,53 +153,27 @@ export async function promote(
     await env.git.fetch([...new Set([main, previous.branch])]);
     const target = options.to ? await env.git.resolve(options.to) : previousHead;
     const current = heads.get(wave.branch);
-    if (current === target)
-      return {
-        outcome: 'already',
-        wave: wave.name,
-        branch: wave.branch,
-        from: current,
-        to: target,
-        blockers: [],
-        waitedSeconds: waited(),
-      };
+    const result = (outcome: PromoteOutcome, blockers: readonly Blocker[]): PromoteResult => ({
+      outcome,
+      wave: wave.name,
+      branch: wave.branch,
+      from: current,
+      to: target,
+      blockers,
+      waitedSeconds: waited(),
+    });
+    if (current === target) return result('already', []);
     const pause = (await pauseMarkers(env)).get(wave.name);
     const only = new Set(previous.clusters);
     const statuses = await readFleetStatus(env.spec, env.read, only);
     const blockers = promotionBlockers({ wave, previous, targetSha: target, statuses, now: clock(), pause });
     if (blockers.length === 0) {
-      if (options.dryRun)
-        return {
-          outcome: 'would-move',
-          wave: wave.name,
-          branch: wave.branch,
-          from: current,
-          to: target,
-          blockers,
-          waitedSeconds: waited(),
-        };
+      if (options.dryRun) return result('would-move', blockers);
       await env.git.moveBranch(wave.branch, target, current);
-      return {
-        outcome: 'moved',
-        wave: wave.name,
-        branch: wave.branch,
-        from: current,
-        to: target,
-        blockers,
-        waitedSeconds: waited(),
-      };
+      return result('moved', blockers);
     }
     // A pause is a decision, not a state to wait out.
-    if (pause || clock().getTime() >= deadline)
-      return {
-        outcome: 'refused',
-        wave: wave.name,
-        branch: wave.branch,
-        from: current,
-        to: target,
-        blockers,
-        waitedSeconds: waited(),
-      };
+    if (pause || clock().getTime() >= deadline) return result('refused', blockers);
     env.log?.(`waiting (${waited()} s): ${blockers.map((b) => b.message).join('; ')}`);
     await sleep(Math.min((options.intervalSeconds ?? 10) * 1000, Math.max(deadline - clock().getTime(), 0)));
   }
