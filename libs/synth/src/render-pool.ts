@@ -1,7 +1,7 @@
 /**
  * Rendering clusters on worker threads. Each worker builds the cluster definitions itself (from plain `data`, e.g.
  * the fleet model: closures cannot cross threads), renders, validates and lays out the clusters it is sent, and
- * stages their files into the transaction's staging folder; only hashes, counts and problems come back. The caller
+ * stages their files into the transaction's staging folder; only paths, states, counts and problems come back. The caller
  * puts the outcomes back in cluster order, so the result does not depend on which worker finished first.
  */
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The pipeline: render each cluster (one App each) → validate its objects → lay out its files and stage them →
  * plan against the tree → commit atomically (or, with `check`, only report the drift). A cluster's contents live
- * in memory only while it renders; what stays is one hash per file.
+ * in memory only while it renders; what stays is its path and state per file.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';

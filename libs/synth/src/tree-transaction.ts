@@ -12,7 +12,6 @@
  *   previous tree comes back byte for byte. A file-system error (EACCES, ENOSPC …) becomes one TreeWriteError
  *   naming the path and the fix.
  */
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -143,10 +142,9 @@ function undesired(
   return { remove: remove.sort(), foreign: foreign.sort() };
 }
 
-/** A file as staged: its hash and how it compares with the tree; the content itself is only on disk. */
+/** A file as staged: how it compares with the tree; the content itself is only on disk. */
 export interface StagedFile {
   readonly path: string;
-  readonly sha256: string;
   /** `refused`: the path is unsafe to write (see `problems`); nothing was read or staged for it. */
   readonly state: 'created' | 'changed' | 'unchanged' | 'refused';
   readonly problems?: readonly TreeProblem[];
@@ -193,9 +191,8 @@ export class Staging {
    * TreeWriteError (the tree is untouched).
    */
   stage(file: GeneratedFile): StagedFile {
-    const sha256 = createHash('sha256').update(file.content).digest('hex');
     const problems = this.inspector.file(file.path);
-    if (problems.length > 0) return { path: file.path, sha256, state: 'refused', problems };
+    if (problems.length > 0) return { path: file.path, state: 'refused', problems };
     const target = path.join(this.root, file.path);
     try {
       const state = !(this.inspector.isFile(file.path) ?? existsSync(target))
@@ -208,7 +205,7 @@ export class Staging {
         ensureParent(staged, this.known);
         writeFile(staged, file.content);
       }
-      return { path: file.path, sha256, state };
+      return { path: file.path, state };
     } catch (error) {
       throw TreeWriteError.from(error, (absolute) => displayPath(this.root, absolute), true) ?? error;
     }

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sortKeys } from '@aks-fleet/util';
+import { dump } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { GENERATED_HEADER, isGenerated, readGeneratedYaml, toYaml } from './yaml-format.ts';
 
@@ -28,6 +30,50 @@ describe('toYaml', () => {
   it('is byte-identical whatever the key insertion order', () => {
     expect(toYaml({ a: 1, b: { c: 2, d: 3 } })).toBe(toYaml({ b: { d: 3, c: 2 }, a: 1 }));
     expect(sortKeys([{ b: 1, a: 2 }])).toStrictEqual([{ a: 2, b: 1 }]);
+  });
+
+  it('writes what serializing a sorted copy wrote (generated values: any keys, undefined members, nesting)', () => {
+    // The former formulation, kept as the oracle: a sorted copy (sortKeys drops undefined members), then js-yaml.
+    const viaSortedCopy = (value: unknown) =>
+      `${GENERATED_HEADER}\n${dump(sortKeys(value), { lineWidth: -1, noRefs: true, quotingType: '"' })}`;
+    const key = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        '__proto__',
+        'constructor',
+        '10',
+        '2',
+        '0',
+        '01',
+        '-1',
+        '4294967294',
+        '4294967295',
+        '1e3',
+        'a',
+        'ä',
+        '',
+      ),
+    );
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(
+        fc.string(),
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.constantFrom('on', 'yes', '0755', '1e3', '~', '- x', 'a: b', '#', '"', "'", '\n', ' x'),
+      ),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('array'), tie('object')),
+      array: fc.array(tie('node'), { maxLength: 4 }),
+      object: fc.dictionary(key, tie('node'), { maxKeys: 5 }),
+    }));
+    fc.assert(
+      fc.property(value.object, (object) => {
+        expect(toYaml(object)).toBe(viaSortedCopy(object));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('recognises generated files by their header only', () => {

@@ -9,7 +9,14 @@ export function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const child = (value as Record<string, unknown>)[key];
-      if (child !== undefined) out[key] = sortKeys(child);
+      // defineProperty: a `__proto__` key stays a member (assigning it would replace the copy's prototype instead).
+      if (child !== undefined)
+        Object.defineProperty(out, key, {
+          value: sortKeys(child),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     return out;
   }

@@ -4,7 +4,11 @@
  *
  * - synth: whole `fleet synth` process (manifests, Flux entrypoints, infrastructure/) into an empty root — wall,
  *   CPU (all threads), peak RSS; its own `durationMs`; the YAML floor (serializing the same objects in this
- *   process) and synth / floor.
+ *   process) and synth / floor. Every run writes into a folder of its own; trees are removed only after the size is
+ *   measured (on some file systems — ext4 without a journal — creating files right after deleting thousands is
+ *   many times slower, and the benchmark would time its own clean-up).
+ * - writes: the same files (paths and contents of the synthesized tree) written by a plain mkdir + writeFileSync
+ *   loop into a fresh folder of the same file system: what the disk alone costs, measured in the same run.
  * - one cluster: `fleet synth --cluster X` after a change to X (an nx cluster task), and `fleet diff --base HEAD`
  *   for that change on a temporary git repository holding the synthesized tree.
  * - validate: `fleet validate` on the synthesized tree (needs the pinned kustomize, scripts/install-tools.sh), cold (no
@@ -13,7 +17,8 @@
  *   charts and calls `app.synth()` (bundled like the CLI, so process start is not penalised), run one after the
  *   other as a loop in CI would; checked to emit the same objects.
  *
- *   npm run bench:synth [-- --runs 3 --naive 100 --diff-max N 1 10 100 1000]   (--diff-max: no diff above N clusters)
+ *   npm run bench:synth [-- --runs 3 --naive 100 --diff-max N --dir DIR 1 10 100 1000]
+ *   (--diff-max: no diff above N clusters; --dir: where the trees are written, default the OS temporary folder)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -101,6 +106,32 @@ function yamlFloorMs(objects: readonly KubernetesObject[]): number {
   for (const object of objects) bytes += toYaml(object).length;
   if (bytes === 0) throw new Error('nothing serialized');
   return performance.now() - started;
+}
+
+/** Every file below `folder`: repository-relative path and content. */
+function filesIn(folder: string): Array<{ path: string; content: Buffer }> {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      return { path: path.relative(folder, file), content: readFileSync(file) };
+    });
+}
+
+/** Writing `files` into the empty folder `root` with a plain loop (a folder created once): the disk's share. */
+function plainWriteSeconds(files: ReadonlyArray<{ path: string; content: Buffer }>, root: string): number {
+  const started = performance.now();
+  const folders = new Set<string>();
+  for (const file of files) {
+    const target = path.join(root, file.path);
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    writeFileSync(target, file.content);
+  }
+  return (performance.now() - started) / 1000;
 }
 
 function git(cwd: string, ...args: string[]): void {
@@ -209,6 +240,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       naive: { type: 'string', default: '100' },
       'diff-max': { type: 'string', default: '1000000' },
+      dir: { type: 'string', default: tmpdir() },
     },
   });
   const runs = Number(values.runs);
@@ -226,6 +258,7 @@ async function main(): Promise<void> {
     'synth ms',
     'floor ms',
     'synth/floor',
+    'writes s',
     '--cluster s',
     'diff s',
     'validate s',
@@ -241,16 +274,15 @@ async function main(): Promise<void> {
   const defaultCheck = medianOf(Math.max(runs, 5), () => fleetCli(['synth', '--check']).seconds);
 
   for (const size of sizes) {
-    const dir = mkdtempSync(path.join(tmpdir(), `bench-${size}-`));
+    const dir = mkdtempSync(path.join(path.resolve(values.dir), `bench-${size}-`));
     try {
       const fleet = generateFleet(size);
       const fleetFile = path.join(dir, 'fleet.yaml');
       writeFileSync(fleetFile, stringify(fleet));
-      const tree = path.join(dir, 'tree');
-
-      // synth into an empty root, `runs` times; the last tree stays for the other commands.
+      // synth into an empty root of its own, `runs` times; the last tree stays for the other commands.
+      let tree = '';
       const synthRuns = Array.from({ length: runs }, (_, run) => {
-        rmSync(tree, { recursive: true, force: true });
+        tree = path.join(dir, `tree-${run}`);
         mkdirSync(tree);
         const result = fleetCli(['synth', '--json', '--fleet', fleetFile, '--root', tree]);
         if (result.status !== 0) throw new Error(`fleet synth failed on ${size} clusters (run ${run})`);
@@ -265,6 +297,8 @@ async function main(): Promise<void> {
       const synthMs = median(synthRuns.map((r) => r.summary.durationMs));
       const objects = fleetObjects(fleet);
       const floor = medianOf(runs, () => yamlFloorMs(objects));
+      const treeFiles = filesIn(tree);
+      const writes = medianOf(runs, (run) => plainWriteSeconds(treeFiles, path.join(dir, `plain-${run}`)));
 
       // A one-cluster change: its nx task (`synth --cluster`), then `fleet diff` against the committed tree.
       git(tree, 'init', '-q', '-b', 'main');
@@ -333,6 +367,7 @@ async function main(): Promise<void> {
             synthMs.toFixed(0),
             floor.toFixed(0),
             `${(synthMs / floor).toFixed(1)}x`,
+            writes.toFixed(2),
             clusterSynth.toFixed(2),
             diffRuns.length === 0 ? 'skipped' : median(diffRuns.map((r) => r.seconds)).toFixed(2),
             validate,
@@ -356,6 +391,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     'wall / cpu / RSS = the whole `fleet synth` process into an empty root (cpu: user + system of every thread, and RSS: GNU time);\n' +
       'synth ms = load + render + validate + stage + plan + commit (its --json durationMs); floor = serializing the same objects to YAML here;\n' +
+      `writes = the synthesized files written by a plain loop into a fresh folder of ${path.resolve(values.dir)} (the disk's share of wall);\n` +
       '--cluster = `fleet synth --cluster X` after a change to X (the nx task); diff = `fleet diff --base HEAD` for that change;\n' +
       `validate = \`fleet validate\` with no record of passed kustomize builds (cold), warm = again on the same tree${kustomize ? '' : ' (n/a: kustomize is not installed — scripts/install-tools.sh)'}; naive = one cdk8s process per cluster.\n`,
   );

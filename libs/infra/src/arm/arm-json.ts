@@ -23,30 +23,41 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Hashes already computed: a template's hash goes into its own file and its parameters file. */
-const hashes = new WeakMap<ArmTemplate, string>();
+/** A template without its metadata, sorted once: its hash and its file are both serialized from this copy. */
+interface SortedTemplate {
+  readonly body: Record<string, unknown>;
+  readonly hash: string;
+}
+
+const sortedTemplates = new WeakMap<ArmTemplate, SortedTemplate>();
+
+function sortedTemplate(armTemplate: ArmTemplate): SortedTemplate {
+  let sorted = sortedTemplates.get(armTemplate);
+  if (sorted === undefined) {
+    const { metadata: _metadata, ...rest } = armTemplate;
+    const body = sortKeys(rest) as Record<string, unknown>;
+    sorted = { body, hash: sha256(`${JSON.stringify(body, null, 2)}\n`) };
+    sortedTemplates.set(armTemplate, sorted);
+  }
+  return sorted;
+}
 
 /** Hash of a template's content without its metadata (so the hash does not hash itself). */
 export function templateHash(armTemplate: ArmTemplate): string {
-  let hash = hashes.get(armTemplate);
-  if (hash === undefined) {
-    const { metadata: _metadata, ...rest } = armTemplate;
-    hash = sha256(toJson(rest));
-    hashes.set(armTemplate, hash);
-  }
-  return hash;
+  return sortedTemplate(armTemplate).hash;
 }
 
 function marker(hash: string): JsonObject {
   return { _generator: { name: GENERATOR_NAME, templateHash: hash } };
 }
 
-/** The template file content, with the ownership marker. */
+/** The template file content, with the ownership marker (the sorted body plus `metadata` in its sorted place). */
 export function templateFileContent(armTemplate: ArmTemplate): string {
-  return toJson({
-    ...armTemplate,
-    metadata: { ...(armTemplate.metadata ?? {}), ...marker(templateHash(armTemplate)) },
-  });
+  const { body, hash } = sortedTemplate(armTemplate);
+  const metadata = sortKeys({ ...(armTemplate.metadata ?? {}), ...marker(hash) });
+  const file: Record<string, unknown> = {};
+  for (const key of [...Object.keys(body), 'metadata'].sort()) file[key] = key === 'metadata' ? metadata : body[key];
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 /** The parameters file content; the marker goes on the `tags` parameter every template declares. */
