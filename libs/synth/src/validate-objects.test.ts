@@ -1,3 +1,6 @@
+import fc from 'fast-check';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { describe, expect, it } from 'vitest';
 import type { KubernetesObject } from './kubernetes-object.ts';
 import { validateObject } from './validate-objects.ts';
@@ -48,6 +51,14 @@ describe('validateObject', () => {
     ]);
   });
 
+  it('reports a namespace that is not a string (null crashed the validator, a number passed)', () => {
+    const withNamespace = (value: unknown) =>
+      validateObject({ ...deployment(validSpec), metadata: { name: 'web', namespace: value as string } });
+    expect(withNamespace(null)).toContain('metadata.namespace null is not a DNS-1123 label');
+    expect(withNamespace(5)).toContain('metadata.namespace 5 is not a DNS-1123 label');
+    expect(withNamespace('Team_A')).toContain('metadata.namespace "Team_A" is not a DNS-1123 label');
+  });
+
   it('fails on a kind without a registered schema instead of skipping it', () => {
     expect(
       validateObject({
@@ -86,5 +97,56 @@ describe('validateObject', () => {
     expect(validateObject(object, new Map([['example.com/v1/Widget', () => ['size must be >= 1']]]))).toStrictEqual([
       'size must be >= 1',
     ]);
+  });
+
+  it('finds what validating a constructed model finds (generated mutations of valid objects)', () => {
+    /** The models' own way: construct (a copy without undefined members), then validate. */
+    const viaModel = (object: KubernetesObject): string[] => {
+      const Model = object.kind === 'Deployment' ? Deployment : Kustomization;
+      try {
+        new Model(object as never).validate();
+        return [];
+      } catch (error) {
+        return [`schema: ${(error as Error).message}`];
+      }
+    };
+    const kustomization: KubernetesObject = {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'k', namespace: 'flux-system' },
+      spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'aks-fleet' }, path: './x' },
+    };
+    const json = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+    );
+    /** Every path to a member of `value`. */
+    const paths = (value: unknown, prefix: string[] = []): string[][] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([key, child]) => [[...prefix, key], ...paths(child, [...prefix, key])])
+        : [];
+    const mutated = fc
+      .tuple(fc.constantFrom(deployment(validSpec), kustomization), fc.nat(), json)
+      .map(([object, pick, value]) => {
+        const copy = structuredClone(object) as Record<string, unknown>;
+        const all = paths(copy).filter((path) => path[0] !== 'apiVersion' && path[0] !== 'kind');
+        const path = all[pick % all.length]!;
+        let target = copy;
+        for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
+        target[path.at(-1)!] = value;
+        return copy as unknown as KubernetesObject;
+      });
+    fc.assert(
+      fc.property(mutated, (object) => {
+        const schemaProblems = validateObject(object).filter((problem) => problem.startsWith('schema: '));
+        expect(schemaProblems).toStrictEqual(viaModel(object));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

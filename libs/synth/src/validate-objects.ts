@@ -23,8 +23,13 @@ import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { CLUSTER_SCOPED_KINDS, objectId, type KubernetesObject } from './kubernetes-object.ts';
 
-/** A model class: constructed from plain data, `validate()` throws on schema violations. */
-type ModelClass = new (data: never) => { validate(): void };
+/**
+ * A model class. Its `validate()` runs the kind's schema on `this` and throws on violations; it is called on the
+ * object itself (`prototype.validate.call(object)`): constructing the model first only made a copy of the object to
+ * validate (with its undefined members dropped — synthesized objects come from JSON and have none), a fifth of the
+ * validation time at 1000 clusters.
+ */
+type ModelClass = { readonly prototype: { validate(this: unknown): void } };
 
 /** Object validator for kinds whose schema is not in kubernetes-models (e.g. a CRD schema). */
 export type ObjectValidator = (object: KubernetesObject) => readonly string[];
@@ -77,8 +82,8 @@ export function validateObject(
       problems.push(`${object.kind} is cluster-scoped but has metadata.namespace "${namespace}"`);
   } else if (namespace === undefined) {
     problems.push(`${object.kind} is namespaced but has no metadata.namespace`);
-  } else if (!DNS_LABEL.test(namespace) || namespace.length > 63) {
-    problems.push(`metadata.namespace "${namespace}" is not a DNS-1123 label`);
+  } else if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace) || namespace.length > 63) {
+    problems.push(`metadata.namespace ${JSON.stringify(namespace)} is not a DNS-1123 label`);
   }
 
   const custom = extra.get(key);
@@ -87,7 +92,7 @@ export function validateObject(
     problems.push(...custom(object));
   } else if (Model) {
     try {
-      new Model(object as never).validate();
+      Model.prototype.validate.call(object);
     } catch (error) {
       problems.push(`schema: ${(error as Error).message}`);
     }

@@ -9,14 +9,11 @@ export function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const child = (value as Record<string, unknown>)[key];
-      // defineProperty: a `__proto__` key stays a member (assigning it would replace the copy's prototype instead).
-      if (child !== undefined)
-        Object.defineProperty(out, key, {
-          value: sortKeys(child),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+      if (child === undefined) continue;
+      // A `__proto__` key stays a member: assigning it would replace the copy's prototype instead.
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: sortKeys(child), enumerable: true, writable: true, configurable: true });
+      else out[key] = sortKeys(child);
     }
     return out;
   }
