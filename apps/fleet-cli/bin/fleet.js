@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const entry = path.join(root, 'apps/fleet-cli/src/main.ts');
+const workerEntry = path.join(root, 'apps/fleet-cli/src/commands/synth-worker.ts');
 
 function fingerprint() {
   const hash = createHash('sha256');
@@ -35,30 +36,47 @@ function fingerprint() {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** esbuild options shared by the CLI bundle and the render worker's bundle. */
+function bundleOptions(entryPoint, outfile) {
+  return {
+    entryPoints: [entryPoint],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Loaded on demand (deploy, schema validation, SVG rendering): keep them out of the bundle.
+    external: ['@azure/*', '@viz-js/viz', 'ajv', 'ajv-draft-04', 'ajv-formats', 'esbuild', 'tsx'],
+    banner: {
+      js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  };
+}
+
+/**
+ * The CLI bundle `<fingerprint>.mjs` and, next to it, `<fingerprint>.worker.mjs`: what a synthesis render worker
+ * thread loads (apps/fleet-cli/src/commands/synth-worker.ts) — the rendering code without the rest of the CLI.
+ */
 async function bundled() {
   const dir = path.join(root, '.cache/fleet-cli');
-  const bundle = path.join(dir, `${fingerprint()}.mjs`);
+  const name = fingerprint();
+  const bundle = path.join(dir, `${name}.mjs`);
   if (!existsSync(bundle)) {
     const { build } = await import('esbuild');
     mkdirSync(dir, { recursive: true });
-    const temporary = `${bundle}.${process.pid}.tmp`;
+    const worker = `${name}.worker.mjs`;
+    const temporary = (file) => `${file}.${process.pid}.tmp`;
+    await build(bundleOptions(workerEntry, temporary(path.join(dir, worker))));
     await build({
-      entryPoints: [entry],
-      outfile: temporary,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      // Loaded on demand (deploy, schema validation, SVG rendering): keep them out of the bundle.
-      external: ['@azure/*', '@viz-js/viz', 'ajv', 'ajv-draft-04', 'ajv-formats', 'esbuild', 'tsx'],
-      banner: {
-        js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);",
-      },
-      logLevel: 'silent',
+      ...bundleOptions(entry, temporary(bundle)),
+      define: { FLEET_RENDER_WORKER_BUNDLE: JSON.stringify(worker) },
     });
-    renameSync(temporary, bundle);
+    // The worker bundle first: the CLI bundle's presence is what says both are built.
+    renameSync(temporary(path.join(dir, worker)), path.join(dir, worker));
+    renameSync(temporary(bundle), bundle);
     for (const old of readdirSync(dir))
-      if (old.endsWith('.mjs') && path.join(dir, old) !== bundle) rmSync(path.join(dir, old), { force: true });
+      if (old.endsWith('.mjs') && !old.startsWith(`${name}.`)) rmSync(path.join(dir, old), { force: true });
   }
   return import(pathToFileURL(bundle).href);
 }

@@ -23,9 +23,6 @@ import { consoleOutput, type OutputFormat } from './output.ts';
 
 export const VERSION: string = packageJson.version;
 
-/** The synth render worker: exported here so that worker threads can start it from the CLI bundle (see synth.ts). */
-export { synthWorker } from './commands/synth.ts';
-
 export async function main(argv: readonly string[]): Promise<number> {
   let json = false;
   try {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type ResourceLimits } from 'node:worker_threads';
 import { layoutCluster } from './layout.ts';
 import { renderCluster, type ClusterDefinition } from './render-cluster.ts';
 import { Staging, type StagedFile } from './tree-transaction.ts';
@@ -46,6 +46,8 @@ export interface RenderWorkers {
   readonly data: unknown;
   /** Number of worker threads. */
   readonly count: number;
+  /** V8 heap limits of each worker (e.g. a smaller young generation: less memory). @default - Node's defaults */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 interface WorkerInput {
@@ -139,7 +141,12 @@ export async function renderInWorkers(
   const outcomes: ClusterOutcome[] = new Array(names.length);
   const threads = Array.from(
     { length: Math.min(workers.count, names.length) },
-    () => new Worker(BOOTSTRAP, { eval: true, workerData: input }),
+    () =>
+      new Worker(BOOTSTRAP, {
+        eval: true,
+        workerData: input,
+        ...(workers.resourceLimits ? { resourceLimits: workers.resourceLimits } : {}),
+      }),
   );
   let next = 0;
   let done = 0;

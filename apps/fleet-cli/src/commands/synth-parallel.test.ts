@@ -2,12 +2,14 @@
  * Rendering on worker threads must not change a byte: a generated 20-cluster fleet synthesized with two render
  * workers and in one thread gives the same tree, the same summary, and the same drift report.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateFleet } from '@aks-fleet/fleet/testing/generated';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cleanScratch, readTree, runCli, scratchDir } from '../testing/run-cli.ts';
+import { cleanScratch, readTree, REPO_ROOT, runCli, scratchDir } from '../testing/run-cli.ts';
+import { defaultWorkers, MAX_DEFAULT_WORKERS, PARALLEL_FROM_CLUSTERS } from './synth.ts';
 
 afterEach(cleanScratch);
 
@@ -62,6 +64,38 @@ describe('fleet synth --workers', () => {
 
   // Object problems from worker threads equal the serial run's: libs/synth/src/render-pool.test.ts (synthesis is
   // offline now, so the CLI has no switch that makes every cluster's objects invalid).
+
+  it('renders through the bundled CLI with its worker bundle, byte for byte as in one thread', WORKER_TEST, () => {
+    // bin/fleet.js: the CLI bundle starts workers from its own, smaller worker bundle (synth-worker.ts).
+    const fleet = fleetFile(6);
+    const roots = ['0', '2'].map((workers) => {
+      const root = scratchDir();
+      const result = spawnSync(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, 'apps/fleet-cli/bin/fleet.js'),
+          'synth',
+          '--workers',
+          workers,
+          '--fleet',
+          fleet,
+          '--root',
+          root,
+        ],
+        { cwd: REPO_ROOT, encoding: 'utf8' },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      return root;
+    });
+    expect(readTree(roots[1]!)).toStrictEqual(readTree(roots[0]!));
+  });
+
+  it('renders on one worker per spare core from a few hundred clusters on, when --workers is not given', () => {
+    expect(defaultWorkers(PARALLEL_FROM_CLUSTERS - 1, 8)).toBe(0);
+    expect(defaultWorkers(PARALLEL_FROM_CLUSTERS, 1)).toBe(0);
+    expect(defaultWorkers(PARALLEL_FROM_CLUSTERS, 2)).toBe(1);
+    expect(defaultWorkers(5000, 64)).toBe(MAX_DEFAULT_WORKERS);
+  });
 
   it('rejects a --workers value that is not a whole number', async () => {
     const result = await runCli(['synth', '--workers', 'many', '--root', scratchDir()]);

@@ -1,13 +1,33 @@
 /**
  * `fleet synth [--cluster NAME]... [--check] [--fleet FILE|DIR] [--root DIR] [-o text|json] [--workers N]`
  */
-import { loadFleet, type Fleet } from '@aks-fleet/fleet';
-import { clusterInfrastructureFiles, fleetInfrastructureFiles, isGeneratedInfrastructureFile } from '@aks-fleet/infra';
-import { serveRenderWorker, synthesize, type ClusterDefinition, type SynthesisSummary } from '@aks-fleet/synth';
-import { clusterDefinitions, clusterObjectValidators } from '@aks-fleet/cluster-app';
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { loadFleet } from '@aks-fleet/fleet';
+import { fleetInfrastructureFiles, isGeneratedInfrastructureFile } from '@aks-fleet/infra';
+import { synthesize, type SynthesisSummary } from '@aks-fleet/synth';
+import { clusterObjectValidators } from '@aks-fleet/cluster-app';
 import { CliError, CLUSTER_FLAG, FLEET_FLAG, ROOT_FLAG, type Command } from '../command.ts';
 import type { Output } from '../output.ts';
 import { requireSynthesisRoot, rootFlag } from '../workspace-root.ts';
+import { renderWorkerModule, synthDefinitions } from './synth-worker.ts';
+
+/**
+ * From this fleet size a synthesis renders on worker threads too, one per spare core: measured with `npm run
+ * bench:synth` on the project's 2-core machine, one worker took 1000 clusters from ≈ 8.5 to ≈ 6.7 s; below a few
+ * hundred clusters starting a worker (≈ 0.3 s and a second copy of the CLI) costs about what it saves.
+ */
+export const PARALLEL_FROM_CLUSTERS = 200;
+/** Each worker holds its own copy of the CLI and heap: more than three add memory faster than they save time. */
+export const MAX_DEFAULT_WORKERS = 3;
+/**
+ * Heap growth of a large synthesis, in percent (V8's default lets the heap grow up to fourfold between full
+ * collections; what a synthesis keeps live is small — one cluster at a time plus one record per file): measured at
+ * 1000 clusters, peak RSS 420 → 290 MB with one worker, at the same wall time.
+ */
+const LARGE_FLEET_HEAP_GROWING_PERCENT = 20;
+/** Young generation of each render worker, MB: a smaller one costs little time and ≈ 20 MB less memory per worker. */
+const WORKER_YOUNG_GENERATION_MB = 16;
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -31,7 +51,7 @@ With --check nothing is written: every file that differs from the model is liste
     workers: {
       type: 'string',
       value: 'N',
-      description: 'also render on N worker threads (default 0; same output — measure with npm run bench:synth)',
+      description: `also render on N worker threads (same output); default: none below ${PARALLEL_FROM_CLUSTERS} clusters, else one per spare core (at most ${MAX_DEFAULT_WORKERS})`,
     },
   },
   outputs: ['text', 'json'],
@@ -65,33 +85,23 @@ export interface SynthArgs {
   readonly fleet?: string;
   readonly clusters: readonly string[];
   readonly check: boolean;
-  /**
-   * Render worker threads besides this one. @default 0 — measured at 1000 clusters on the project's shared 2-core VM,
-   * a worker adds ~1.3 s CPU and 60-90 MB peak RSS (a second copy of the CLI) and saved no wall time there.
-   */
+  /** Render worker threads besides this one. @default - defaultWorkers(clusters synthesized) */
   readonly workers?: number;
 }
 
-/** Each cluster's cdk8s app plus its own ARM templates (infrastructure/clusters/<cluster>/). */
-function synthDefinitions(fleet: Readonly<Fleet>): ClusterDefinition[] {
-  return clusterDefinitions(fleet).map((definition) => ({
-    ...definition,
-    files: () => clusterInfrastructureFiles(fleet, definition.name),
-  }));
-}
-
-/** The render worker (see serveRenderWorker); main.ts re-exports it so the CLI bundle can start it. */
-export function synthWorker(): void {
-  serveRenderWorker((fleet) => ({
-    definitions: synthDefinitions(fleet as Fleet),
-    validators: clusterObjectValidators(),
-  }));
+/** Worker threads for rendering `clusters` clusters on this machine when --workers is not given. */
+export function defaultWorkers(clusters: number, cores = availableParallelism()): number {
+  return clusters < PARALLEL_FROM_CLUSTERS ? 0 : Math.max(0, Math.min(cores - 1, MAX_DEFAULT_WORKERS));
 }
 
 export async function runSynth(args: SynthArgs, out: Output): Promise<number> {
   const { fleet } = loadFleet(args.fleet);
   const clusters = synthDefinitions(fleet);
-  const workers = args.workers ?? 0;
+  const rendered = args.clusters.length > 0 ? args.clusters.length : clusters.length;
+  const workers = args.workers ?? defaultWorkers(rendered);
+  // Read by V8 whenever it sizes the heap after a collection (process-wide: the workers' heaps too).
+  if (rendered >= PARALLEL_FROM_CLUSTERS)
+    setFlagsFromString(`--heap-growing-percent=${LARGE_FLEET_HEAP_GROWING_PERCENT}`);
   const summary = await synthesize({
     root: args.root,
     clusters,
@@ -99,7 +109,15 @@ export async function runSynth(args: SynthArgs, out: Output): Promise<number> {
     check: args.check,
     validators: clusterObjectValidators(),
     ...(workers > 0
-      ? { workers: { module: import.meta.url, exportName: 'synthWorker', data: fleet, count: workers } }
+      ? {
+          workers: {
+            module: renderWorkerModule(),
+            exportName: 'synthWorker',
+            data: fleet,
+            count: workers,
+            resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+          },
+        }
       : {}),
     extra: {
       root: 'infrastructure',
