@@ -4,6 +4,7 @@
  * every part that is valid on its own, so one typo does not hide the overlap two clusters further down.
  */
 import type { z } from 'zod';
+import { deepFreeze } from '@aks-fleet/util';
 import { Described, formatPath, FleetValidationError, type FleetIssue } from './errors.ts';
 import { checkFleetRules, type RuleInput } from './rules.ts';
 import { ClusterSchema, FleetSchema, FleetSpecSchema, HubSchema, type Cluster, type Fleet } from './schema.ts';
@@ -321,12 +322,4 @@ function inFile(issue: FleetIssue, sources: SourceMap): FleetIssue {
     fix: quoted ? quoteFix(path, asWritten ?? quoted.value) : rewrite(issue.fix),
     source: own.source.file,
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cleanScratch, readTree, REPO_ROOT, runCli, scratchDir } from '../testing/run-cli.ts';
 import { defaultWorkers, MAX_DEFAULT_WORKERS, PARALLEL_FROM_CLUSTERS } from './synth.ts';
+import { workerFleet } from './synth-worker.ts';
 
 afterEach(cleanScratch);
 
@@ -95,6 +96,13 @@ describe('fleet synth --workers', () => {
     expect(defaultWorkers(PARALLEL_FROM_CLUSTERS, 1)).toBe(0);
     expect(defaultWorkers(PARALLEL_FROM_CLUSTERS, 2)).toBe(1);
     expect(defaultWorkers(5000, 64)).toBe(MAX_DEFAULT_WORKERS);
+  });
+
+  it('freezes the fleet a worker receives again, as parsing does (memos keyed by the spec need it)', () => {
+    const clone = structuredClone(generateFleet(3));
+    const fleet = workerFleet(clone);
+    const firstCluster = Object.values(fleet.spec.regions)[0]!.clusters[0]!;
+    expect([fleet, fleet.spec, firstCluster, firstCluster.nodePools].every((part) => Object.isFrozen(part))).toBe(true);
   });
 
   it('rejects a --workers value that is not a whole number', async () => {

@@ -7,6 +7,7 @@ import type { Fleet } from '@aks-fleet/fleet';
 import { clusterInfrastructureFiles } from '@aks-fleet/infra';
 import { serveRenderWorker, type ClusterDefinition } from '@aks-fleet/synth';
 import { clusterDefinitions, clusterObjectValidators } from '@aks-fleet/cluster-app';
+import { deepFreeze } from '@aks-fleet/util';
 
 /** Set by bin/fleet.js when it bundles the CLI: the file name of the worker bundle next to the CLI bundle. */
 declare const FLEET_RENDER_WORKER_BUNDLE: string | undefined;
@@ -26,10 +27,19 @@ export function synthDefinitions(fleet: Readonly<Fleet>): ClusterDefinition[] {
   }));
 }
 
+/**
+ * The fleet as a worker receives it, frozen again like a parsed fleet: the copy arrives unfrozen, and the memos kept
+ * only for a frozen spec were then rebuilt for every cluster (each stamp template recomputed the rollout waves of the
+ * whole fleet: 1.3 s of a worker's 7 s at 1000 clusters).
+ */
+export function workerFleet(data: unknown): Fleet {
+  return deepFreeze(data as Fleet);
+}
+
 /** The worker's entry point (`exportName` of the render workers). */
 export function synthWorker(): void {
-  serveRenderWorker((fleet) => ({
-    definitions: synthDefinitions(fleet as Fleet),
+  serveRenderWorker((data) => ({
+    definitions: synthDefinitions(workerFleet(data)),
     validators: clusterObjectValidators(),
   }));
 }
