@@ -4,9 +4,16 @@
  * library's own `uniqueKeys` check compares every key with every other: 100k keys took minutes), mappings built as
  * null-prototype objects (a key `__proto__` or `constructor` is data, never the object's prototype), and numbers
  * beyond JavaScript's safe range kept as written (`1e400`) so the error shows what the user wrote.
+ *
+ * Plain documents (no anchors, tags, directives, complex keys, block scalars or non-empty flow collections) are read
+ * with js-yaml first — several times faster (a 1000-cluster fleet: 0.7 → 0.1 s) and the same data (tested against
+ * the full reader); anything else, and any document js-yaml refuses, goes through the `yaml` package's document model,
+ * which every error message comes from.
  */
 import { statSync, readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { yamlCoreSchema } from '@aks-fleet/util';
 import type { FleetIssue } from './errors.ts';
 import { GivenNumber } from './given-number.ts';
 import { findIndentationRepair, indentationIssue, type ShapeCheck } from './yaml-indentation.ts';
@@ -65,7 +72,11 @@ export function readYamlText(
   source: string,
   formatPath: PathFormatter,
   shape?: ShapeCheck,
+  { fast = true }: { readonly fast?: boolean } = {},
 ): YamlReadResult {
+  const plain = fast ? readPlainYaml(text, formatPath) : undefined;
+  // A document of the wrong shape takes the full reader: it finds mis-indented keys.
+  if (plain && !shape?.misshapen(plain.value)) return { value: plain.value, issues: [], written: plain.written };
   const lines = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines });
   const syntax = syntaxIssue(text, document, lines, source, shape?.accepts);
@@ -166,14 +177,7 @@ class Converter {
   }
 
   private scalar(value: unknown, written: string | undefined): unknown {
-    if (typeof value === 'bigint') return new GivenNumber(written ?? String(value));
-    if (
-      typeof value === 'number' &&
-      !(Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value)))
-    ) {
-      return new GivenNumber(written ?? String(value));
-    }
-    return value;
+    return givenScalar(value, written);
   }
 
   private position(node: Node | null): [number, number] {
@@ -190,5 +194,80 @@ class Converter {
   private abort(path: readonly PropertyKey[], expected: string, fix: string): void {
     this.report(path, 'alias expansion', expected, fix);
     this.aborted = true;
+  }
+}
+
+/** A number JavaScript cannot hold exactly (or at all) is kept as written. */
+function givenScalar(value: unknown, written: string | undefined): unknown {
+  if (typeof value === 'bigint') return new GivenNumber(written ?? String(value));
+  if (
+    typeof value === 'number' &&
+    !(Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value)))
+  ) {
+    return new GivenNumber(written ?? String(value));
+  }
+  return value;
+}
+
+/** A boolean or number as js-yaml read it, with its text as written. */
+class WrittenScalar {
+  constructor(
+    readonly value: boolean | number,
+    readonly text: string,
+  ) {}
+}
+
+const PLAIN_SCHEMA = yamlCoreSchema((value, text) => new WrittenScalar(value, text));
+
+/**
+ * What takes a document off the fast path: anchors and aliases (`&`, `*`: the alias budget), tags (`!`), directives
+ * (`%`), complex keys (`?`), flow collections other than `[]` and `{}` (a collection can be a key there), block
+ * scalars (`|`, `>`), tabs and a byte order mark. Such characters inside a string only cost the fast path. Also a
+ * line ending in a dash (an empty sequence entry, or one that continues on the next lines): js-yaml nests what
+ * follows differently (found by the equivalence property test).
+ */
+const OFF_PLAIN_PATH = /[&*!%?{}[\]|>\t\uFEFF]|(?:^|[ ])-[ ]*$/m;
+
+/** Keys js-yaml reads differently: a null key (the full reader: ""), a number or boolean key (js-yaml: an object). */
+const OFF_PLAIN_KEYS = new Set(['', '~', 'null', 'Null', 'NULL', '[object Object]']);
+
+class OffPlainPath extends Error {}
+
+/**
+ * A plain document (see OFF_PLAIN_PATH) read with js-yaml into what the full reader gives: null-prototype mappings,
+ * numbers beyond JavaScript's range as written, the written form of every number and boolean. Undefined when the
+ * document is not plain, holds no mapping or sequence, or js-yaml refuses it (duplicate keys, several documents …).
+ */
+export function readPlainYaml(
+  text: string,
+  formatPath: PathFormatter,
+): { value: unknown; written: ReadonlyMap<string, string> } | undefined {
+  if (OFF_PLAIN_PATH.test(text.replaceAll('[]', '').replaceAll('{}', ''))) return undefined;
+  const written = new Map<string, string>();
+  const plain = (node: unknown, path: PropertyKey[]): unknown => {
+    if (node instanceof WrittenScalar) {
+      written.set(formatPath(path), node.text);
+      return givenScalar(node.value, node.text);
+    }
+    if (Array.isArray(node)) return node.map((item, index) => plain(item, [...path, index]));
+    if (node === null || typeof node !== 'object') return node;
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [key, child] of Object.entries(node)) {
+      if (OFF_PLAIN_KEYS.has(key)) throw new OffPlainPath();
+      out[key] = plain(child, [...path, key]);
+    }
+    return out;
+  };
+  try {
+    const document = load(text, {
+      schema: PLAIN_SCHEMA,
+      onWarning: () => {
+        throw new OffPlainPath();
+      },
+    });
+    if (document === null || typeof document !== 'object' || document instanceof WrittenScalar) return undefined;
+    return { value: plain(document, []), written };
+  } catch {
+    return undefined; // the full reader decides, and words any error
   }
 }

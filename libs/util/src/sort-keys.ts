@@ -12,7 +12,12 @@ export function sortKeys(value: unknown): unknown {
       if (child === undefined) continue;
       // A `__proto__` key stays a member: assigning it would replace the copy's prototype instead.
       if (key === '__proto__')
-        Object.defineProperty(out, key, { value: sortKeys(child), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, key, {
+          value: sortKeys(child),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       else out[key] = sortKeys(child);
     }
     return out;
