@@ -5,13 +5,25 @@
 // about half the time of loading ~1000 modules through tsx's loader. Any bundling problem falls back to tsx.
 // FLEET_NO_BUNDLE=1 always runs the sources through tsx.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const entry = path.join(root, 'apps/fleet-cli/src/main.ts');
 const workerEntry = path.join(root, 'apps/fleet-cli/src/commands/synth-worker.ts');
+// Loaded on demand (deploy, cluster status, schema validation, SVG rendering): kept out of the bundle, so a command
+// that does not need them never evaluates them.
+const EXTERNAL = [
+  '@azure/*',
+  '@kubernetes/client-node',
+  '@viz-js/viz',
+  'ajv',
+  'ajv-draft-04',
+  'ajv-formats',
+  'esbuild',
+  'tsx',
+];
 
 function fingerprint() {
   const hash = createHash('sha256');
@@ -33,6 +45,7 @@ function fingerprint() {
   }
   const lock = path.join(root, 'package-lock.json');
   if (existsSync(lock)) hash.update(String(statSync(lock).mtimeMs));
+  hash.update(readFileSync(fileURLToPath(import.meta.url))); // how to bundle (externals, the worker bundle) is in here
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -45,8 +58,7 @@ function bundleOptions(entryPoint, outfile) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // Loaded on demand (deploy, schema validation, SVG rendering): keep them out of the bundle.
-    external: ['@azure/*', '@viz-js/viz', 'ajv', 'ajv-draft-04', 'ajv-formats', 'esbuild', 'tsx'],
+    external: EXTERNAL,
     banner: {
       js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);",
     },

@@ -96,40 +96,36 @@ describe('finding the kubeconfig (as kubectl does)', () => {
     return file;
   }
 
-  it('fails when there is none, naming where it looked and the fix (no made-up localhost context)', () => {
+  it('fails when there is none, naming where it looked and the fix (no made-up localhost context)', async () => {
     const home = scratch();
-    expect(() => loadKubeConfig(undefined, { HOME: home })).toThrow(
+    await expect(loadKubeConfig(undefined, { HOME: home })).rejects.toThrow(
       new RolloutInputError(
         `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set, and ${home}/.kube/config does not exist`,
         KUBECONFIG_FIX,
       ),
     );
     const listed = [path.join(home, 'a'), path.join(home, 'b')].join(path.delimiter);
-    expect(() => loadKubeConfig(undefined, { HOME: home, KUBECONFIG: listed })).toThrow(
+    await expect(loadKubeConfig(undefined, { HOME: home, KUBECONFIG: listed })).rejects.toThrow(
       `no kubeconfig found: --kubeconfig was not given, KUBECONFIG lists ${listed}, and none of them exists — fix: pass --kubeconfig FILE`,
     );
   });
 
-  it('merges the KUBECONFIG files that exist and skips the missing ones; ~/.kube/config otherwise', () => {
+  it('merges the KUBECONFIG files that exist and skips the missing ones; ~/.kube/config otherwise', async () => {
     const dir = scratch();
     const listed = [kubeconfig(dir, 'one', 'first'), path.join(dir, 'missing'), kubeconfig(dir, 'two', 'second')];
-    const merged = loadKubeConfig(undefined, { HOME: dir, KUBECONFIG: listed.join(path.delimiter) });
+    const merged = await loadKubeConfig(undefined, { HOME: dir, KUBECONFIG: listed.join(path.delimiter) });
     expect(merged.getContexts().map((c) => c.name)).toStrictEqual(['first', 'second']);
     expect(merged.getCurrentContext()).toBe('first');
     mkdirSync(path.join(dir, '.kube'));
     kubeconfig(dir, '.kube/config', 'home');
-    expect(
-      loadKubeConfig(undefined, { HOME: dir })
-        .getContexts()
-        .map((c) => c.name),
-    ).toStrictEqual(['home']);
+    expect((await loadKubeConfig(undefined, { HOME: dir })).getContexts().map((c) => c.name)).toStrictEqual(['home']);
   });
 
-  it('fails on a kubeconfig without contexts', () => {
+  it('fails on a kubeconfig without contexts', async () => {
     const file = path.join(scratch(), 'empty');
     writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
     // The fix names what to put in the file the user passed, not "pass --kubeconfig FILE" (they just did).
-    expect(() => loadKubeConfig(file)).toThrow(
+    await expect(loadKubeConfig(file)).rejects.toThrow(
       `--kubeconfig ${file} has no contexts — fix: add a context per cluster: ` +
         `\`az aks get-credentials --resource-group <rg> --name <cluster> --file ${file}\` writes one into ${file}; ` +
         'or read through Azure with --source arm',
@@ -137,7 +133,7 @@ describe('finding the kubeconfig (as kubectl does)', () => {
     const home = scratch();
     mkdirSync(path.join(home, '.kube'));
     writeFileSync(path.join(home, '.kube/config'), 'apiVersion: v1\nkind: Config\ncontexts: []\n');
-    expect(() => loadKubeConfig(undefined, { HOME: home })).toThrow(
+    await expect(loadKubeConfig(undefined, { HOME: home })).rejects.toThrow(
       /has no contexts — fix: add a context per cluster: .* writes one into the kubeconfig, or pass --kubeconfig FILE with them; /,
     );
   });

@@ -6,13 +6,9 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  CustomObjectsApi,
-  KubeConfig,
-  Observable,
-  type RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+// The client library (and its HTTP stack) is imported on first use: only the commands that talk to clusters pay
+// for it, not every `fleet` command at startup (the CLI bundle keeps it external: apps/fleet-cli/bin/fleet.js).
+import type { KubeConfig, Observable, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import { FLUX_BOOTSTRAP } from '@aks-fleet/fleet';
 import { formatTimeout, type ClusterStatus } from './cluster-status.ts';
 import { RolloutInputError } from './errors.ts';
@@ -50,7 +46,8 @@ function noContextsFix(file: string | undefined): string {
  * `file`. No kubeconfig at all is one clear error naming where it looked (the client library would otherwise make up
  * a `localhost:8080` context, and every cluster would be "not in the kubeconfig").
  */
-export function loadKubeConfig(file?: string, env: NodeJS.ProcessEnv = process.env): KubeConfig {
+export async function loadKubeConfig(file?: string, env: NodeJS.ProcessEnv = process.env): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   if (file) {
     config.loadFromFile(file);
@@ -88,13 +85,13 @@ export function loadKubeConfig(file?: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /** Middleware that puts every request of one read under one abort signal. */
-function abortWith(signal: AbortSignal) {
+function abortWith(signal: AbortSignal, ObservableClass: typeof Observable) {
   return {
     pre: (context: RequestContext) => {
       context.setSignal(signal);
-      return new Observable(Promise.resolve(context));
+      return new ObservableClass(Promise.resolve(context));
     },
-    post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+    post: (response: ResponseContext) => new ObservableClass(Promise.resolve(response)),
   };
 }
 
@@ -124,13 +121,14 @@ export async function readClusterFromKube(
       error: `no context "${context}" in the kubeconfig (it has: ${known.join(', ') || 'none'}); map the cluster with --context ${identity.cluster}=<context> or --contexts FILE`,
     };
   }
+  const { CustomObjectsApi, KubeConfig, Observable } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   config.loadFromString(kubeConfig.exportConfig());
   config.setCurrentContext(context);
   const api = config.makeApiClient(CustomObjectsApi);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
-  const options = { middleware: [abortWith(abort.signal)], middlewareMergeStrategy: 'append' as const };
+  const options = { middleware: [abortWith(abort.signal, Observable)], middlewareMergeStrategy: 'append' as const };
   try {
     const [source, list] = await Promise.all([
       api

@@ -4,3 +4,4 @@ export * from './tool-location.ts';
 export * from './closest-name.ts';
 export * from './deep-freeze.ts';
 export * from './yaml-core-schema.ts';
+export * from './content-cache.ts';

@@ -97,7 +97,7 @@ export async function clusterReader(fleet: Readonly<Fleet>, flags: Flags): Promi
   const file = stringFlag(flags, 'kubeconfig');
   let kubeConfig;
   try {
-    kubeConfig = loadKubeConfig(file);
+    kubeConfig = await loadKubeConfig(file);
   } catch (error) {
     if (error instanceof RolloutInputError) throw error;
     throw new CliError(

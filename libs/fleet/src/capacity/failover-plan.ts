@@ -193,12 +193,51 @@ function clusterPath(fleet: Readonly<Fleet>, region: string, cluster: Cluster): 
   return `regions.${region}.clusters[${fleet.spec.regions[region]?.clusters.indexOf(cluster) ?? -1}]`;
 }
 
-interface ClusterWorkloads {
-  readonly deployments: Map<string, { spec: DeploymentSpec; hpa?: { min: number; max: number } }>;
-  readonly quotas: ManifestObject[];
+/** One Deployment of a cluster as the plan reads it: everything that does not depend on the lost region. */
+export interface DeploymentAtPeak {
+  /** `namespace/name`. */
+  readonly id: string;
+  readonly nodeSelector?: Record<string, string>;
+  readonly hpa?: { readonly min: number; readonly max: number };
+  /** Replicas in normal operation (HPA minimum, or the Deployment's replicas). */
+  readonly normal: number;
+  /** Replicas at peak (HPA maximum, else replicas) and the extra pods of a rolling update. */
+  readonly peak: number;
+  readonly surge: number;
+  readonly pool: PoolMode | 'none';
+  /** Required anti-affinity on the hostname: one pod per node. */
+  readonly onePerNode: boolean;
+  /** Per pod. */
+  readonly requests: { readonly cpuMillicores: number; readonly memoryMiB: number };
+  /** Per pod. */
+  readonly limits: { readonly cpuMillicores: number; readonly memoryMiB: number };
 }
 
-function readWorkloads(objects: readonly ManifestObject[]): ClusterWorkloads {
+/** A ResourceQuota of a cluster as the plan reads it: the hard limits it checks, parsed. */
+export interface QuotaLimits {
+  readonly namespace: string;
+  readonly name?: string;
+  /** resource (of QUOTA_RESOURCES) → hard limit in the plan's unit (millicores, MiB, pods). */
+  readonly hard: ReadonlyMap<string, number>;
+}
+
+/** What the plan reads of one cluster's synthesized objects: its Deployments (with their HPA) and ResourceQuotas. */
+export interface ClusterWorkloads {
+  readonly deployments: readonly DeploymentAtPeak[];
+  readonly quotas: readonly QuotaLimits[];
+}
+
+/** The quota resources the plan checks, in its report's order, each with its parser. */
+const QUOTA_RESOURCES: ReadonlyArray<readonly [string, (value: string) => number]> = [
+  ['pods', Number],
+  ['requests.cpu', cpuMillicores],
+  ['requests.memory', memoryMiB],
+  ['limits.cpu', cpuMillicores],
+  ['limits.memory', memoryMiB],
+];
+
+/** Reads one cluster's Deployments (each with the HPA that scales it) and ResourceQuotas from its objects. */
+export function readClusterWorkloads(objects: readonly ManifestObject[]): ClusterWorkloads {
   const deployments = new Map<string, { spec: DeploymentSpec; hpa?: { min: number; max: number } }>();
   const id = (o: ManifestObject, name = o.metadata?.name): string => `${o.metadata?.namespace ?? 'default'}/${name}`;
   for (const o of objects)
@@ -214,7 +253,69 @@ function readWorkloads(objects: readonly ManifestObject[]): ClusterWorkloads {
     if (target && spec.scaleTargetRef?.kind === 'Deployment')
       target.hpa = { min: spec.minReplicas ?? 1, max: spec.maxReplicas ?? 1 };
   }
-  return { deployments, quotas: objects.filter((o) => o.kind === 'ResourceQuota') };
+  return {
+    deployments: [...deployments].map(([deploymentId, { spec, hpa }]): DeploymentAtPeak => {
+      const template = spec.template?.spec ?? {};
+      const normal = hpa?.min ?? spec.replicas ?? 1;
+      const peak = hpa ? hpa.max : normal;
+      const labels = spec.template?.metadata?.labels ?? {};
+      const onePerNode = (
+        template.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []
+      ).some(
+        (t) =>
+          t.topologyKey === 'kubernetes.io/hostname' &&
+          Object.entries(t.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
+      );
+      return {
+        id: deploymentId,
+        ...(template.nodeSelector ? { nodeSelector: template.nodeSelector } : {}),
+        ...(hpa ? { hpa } : {}),
+        normal,
+        peak,
+        surge: surgeOf(spec, peak),
+        pool: poolOf(template),
+        onePerNode,
+        requests: podRequests(template),
+        limits: podLimits(template),
+      };
+    }),
+    quotas: objects
+      .filter((o) => o.kind === 'ResourceQuota')
+      .map((q): QuotaLimits => {
+        const hard = ((q.spec ?? {}) as { hard?: Record<string, string> }).hard ?? {};
+        return {
+          namespace: q.metadata?.namespace ?? 'default',
+          ...(q.metadata?.name !== undefined ? { name: q.metadata.name } : {}),
+          hard: new Map(
+            QUOTA_RESOURCES.filter(([resource]) => hard[resource] !== undefined).map(([resource, parse]) => [
+              resource,
+              parse(hard[resource]!),
+            ]),
+          ),
+        };
+      }),
+  };
+}
+
+/**
+ * Each cluster's workloads, read from its objects on first use and kept: the plans for the loss of every region
+ * (deploy/failover-absorbs of `fleet validate`) read each cluster once when they share one. The caller owns it: one
+ * per tree read, dropped with it.
+ */
+export class FailoverWorkloads {
+  readonly #objectsOf: (cluster: string) => readonly ManifestObject[];
+  readonly #read = new Map<string, ClusterWorkloads>();
+
+  /** `objectsOf(cluster)` returns the cluster's synthesized objects. */
+  constructor(objectsOf: (cluster: string) => readonly ManifestObject[]) {
+    this.#objectsOf = objectsOf;
+  }
+
+  of(cluster: string): ClusterWorkloads {
+    let workloads = this.#read.get(cluster);
+    if (!workloads) this.#read.set(cluster, (workloads = readClusterWorkloads(this.#objectsOf(cluster))));
+    return workloads;
+  }
 }
 
 function podRequests(template: PodTemplateSpec): { cpuMillicores: number; memoryMiB: number } {
@@ -242,13 +343,14 @@ export function quotaQuantity(resource: string, value: number): string {
 export class UnknownRegionError extends Error {}
 
 /**
- * The plan for losing `region`. `objectsOf(cluster)` returns the cluster's synthesized objects. Throws
- * UnknownRegionError for a region with no cluster of the fleet.
+ * The plan for losing `region`. `workloads` reads each cluster's synthesized objects: a FailoverWorkloads shared by
+ * the plans of several regions reads each cluster once; a function `objectsOf(cluster)` returning the cluster's
+ * objects is read for this plan only. Throws UnknownRegionError for a region with no cluster of the fleet.
  */
 export function planFailover(
   fleet: Readonly<Fleet>,
   region: string,
-  objectsOf: (cluster: string) => readonly ManifestObject[],
+  workloads: FailoverWorkloads | ((cluster: string) => readonly ManifestObject[]),
 ): FailoverPlan {
   const all = clustersOf(fleet.spec);
   const lost = all.filter((c) => c.region === region);
@@ -260,7 +362,7 @@ export function planFailover(
   const survivors = all.filter((c) => c.region !== region);
   const before = trafficShares(all.map((c) => c.cluster));
   const after = trafficShares(survivors.map((c) => c.cluster));
-  const workloads = new Map(all.map((c) => [c.cluster.name, readWorkloads(objectsOf(c.cluster.name))]));
+  const source = workloads instanceof FailoverWorkloads ? workloads : new FailoverWorkloads(workloads);
 
   // Replicas each Deployment needs for all of the traffic, as sized where Front Door sent traffic before: normal
   // replicas ÷ that cluster's share. A cluster that served traffic scales its own sizing; a standby one the leanest.
@@ -268,10 +370,10 @@ export function planFailover(
   for (const { cluster } of all) {
     const share = before.get(cluster.name) ?? 0;
     if (share === 0) continue;
-    for (const [id, d] of workloads.get(cluster.name)!.deployments) {
-      const perCluster = fullTraffic.get(id) ?? new Map<string, number>();
-      perCluster.set(cluster.name, (d.hpa?.min ?? d.spec.replicas ?? 1) / share);
-      fullTraffic.set(id, perCluster);
+    for (const d of source.of(cluster.name).deployments) {
+      const perCluster = fullTraffic.get(d.id) ?? new Map<string, number>();
+      perCluster.set(cluster.name, d.normal / share);
+      fullTraffic.set(d.id, perCluster);
     }
   }
   const replicasForAllTraffic = (id: string, cluster: string, normal: number): number => {
@@ -283,24 +385,13 @@ export function planFailover(
     const findings: Finding[] = [];
     const at = clusterPath(fleet, survivorRegion, cluster);
     const share = after.get(cluster.name) ?? 0;
-    const { deployments, quotas } = workloads.get(cluster.name)!;
+    const { deployments, quotas } = source.of(cluster.name);
     const atPeak: WorkloadAtPeak[] = [];
-    for (const [id, { spec, hpa }] of deployments) {
-      const template = spec.template?.spec ?? {};
-      const normal = hpa?.min ?? spec.replicas ?? 1;
+    const limitsOf = new Map(deployments.map((d) => [d.id, d.limits]));
+    for (const { id, nodeSelector, hpa, normal, peak, surge, pool, onePerNode, requests } of deployments) {
       const needed = hpa
         ? Math.max(normal, Math.ceil(replicasForAllTraffic(id, cluster.name, normal) * share - 1e-9))
         : normal;
-      const peak = hpa ? hpa.max : normal;
-      const labels = spec.template?.metadata?.labels ?? {};
-      const onePerNode = (
-        template.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []
-      ).some(
-        (t) =>
-          t.topologyKey === 'kubernetes.io/hostname' &&
-          Object.entries(t.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
-      );
-      const pool = poolOf(template);
       atPeak.push({
         deployment: id,
         pool,
@@ -308,9 +399,9 @@ export function planFailover(
         needed,
         ...(hpa ? { hpaMax: hpa.max } : {}),
         peak,
-        surge: surgeOf(spec, peak),
+        surge,
         onePerNode,
-        requests: podRequests(template),
+        requests,
       });
       if (hpa && needed > hpa.max) {
         findings.push({
@@ -322,7 +413,7 @@ export function planFailover(
       if (pool === 'none') {
         findings.push({
           factor: `node selector of ${id}`,
-          detail: `nodeSelector ${JSON.stringify(template.nodeSelector)} matches no AKS node pool label`,
+          detail: `nodeSelector ${JSON.stringify(nodeSelector)} matches no AKS node pool label`,
           fix: `select kubernetes.azure.com/mode: user (or system) in the pod template of ${id}`,
         });
       }
@@ -393,35 +484,25 @@ export function planFailover(
       };
     });
 
-    const quotaReports: QuotaAtPeak[] = quotas.map((q) => {
-      const namespace = q.metadata?.namespace ?? 'default';
-      const hard = ((q.spec ?? {}) as { hard?: Record<string, string> }).hard ?? {};
+    const quotaReports: QuotaAtPeak[] = quotas.map(({ namespace, name, hard }) => {
       const inNamespace = atPeak.filter((w) => w.deployment.startsWith(`${namespace}/`));
-      const template = (w: WorkloadAtPeak): PodTemplateSpec => deployments.get(w.deployment)!.spec.template?.spec ?? {};
       const sum = (f: (w: WorkloadAtPeak) => number): number =>
         inNamespace.reduce((s, w) => s + (w.peak + w.surge) * f(w), 0);
       const needed: Record<string, number> = {
         pods: sum(() => 1),
         'requests.cpu': sum((w) => w.requests.cpuMillicores),
         'requests.memory': sum((w) => w.requests.memoryMiB),
-        'limits.cpu': sum((w) => podLimits(template(w)).cpuMillicores),
-        'limits.memory': sum((w) => podLimits(template(w)).memoryMiB),
-      };
-      const parse: Record<string, (v: string) => number> = {
-        pods: Number,
-        'requests.cpu': cpuMillicores,
-        'limits.cpu': cpuMillicores,
-        'requests.memory': memoryMiB,
-        'limits.memory': memoryMiB,
+        'limits.cpu': sum((w) => limitsOf.get(w.deployment)!.cpuMillicores),
+        'limits.memory': sum((w) => limitsOf.get(w.deployment)!.memoryMiB),
       };
       const usage: Record<string, readonly [number, number]> = {};
       for (const [resource, need] of Object.entries(needed)) {
-        if (hard[resource] === undefined) continue;
-        const limit = parse[resource]!(hard[resource]);
+        const limit = hard.get(resource);
+        if (limit === undefined) continue;
         usage[resource] = [need, limit];
         if (need > limit) {
           findings.push({
-            factor: `ResourceQuota ${namespace}/${q.metadata?.name} ${resource}`,
+            factor: `ResourceQuota ${namespace}/${name} ${resource}`,
             detail: `${quotaQuantity(resource, need)} needed at peak (during a rolling update), quota ${quotaQuantity(resource, limit)}`,
             fix:
               `the quota is synthesized from workload.replicas (× ${FAILOVER_FACTOR}), the canary's replicas and ` +
@@ -429,7 +510,7 @@ export function planFailover(
           });
         }
       }
-      return { namespace, name: q.metadata?.name ?? '', usage };
+      return { namespace, name: name ?? '', usage };
     });
 
     const prefix = Number(cluster.spoke.subnets.nodes.split('/')[1]);

@@ -11,13 +11,15 @@
  * kustomization), and the kustomize binary (its content is hashed). Anything else (a URL, a path out of the cluster,
  * patches, generators, a symlink the tree reader skipped) leaves the cluster unrecorded: always built.
  *
- * One file per success, `<directory>/<hash>`, holding the hash itself: a file with other content is not trusted.
+ * One file per success, `<directory>/<hash>`, holding the hash itself: a file with other content is not trusted
+ * (a content cache of @aks-fleet/util, content-cache.ts: written atomically, pruned to the newest records).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { isGenerated, readGeneratedYaml } from '@aks-fleet/synth';
+import { contentHash, ContentCache, keyRecordCodec } from '@aks-fleet/util';
 import type { ClusterTree } from '../tree.ts';
 
 /** Bumped when what a record means changes. */
@@ -76,37 +78,28 @@ export function clusterBuildKey(kustomize: string, cluster: ClusterTree, tops: r
   } catch {
     return undefined;
   }
-  const hash = createHash('sha256').update(`${FORMAT}\0${binary}\0${JSON.stringify(tops)}\0`);
-  for (const file of [...files.keys()].sort())
-    hash.update(`${file}\0${files.get(file)!.length}\0`).update(files.get(file)!);
-  return hash.digest('hex');
+  const sorted = [...files.keys()].sort();
+  return contentHash(FORMAT, [
+    `${binary}\0${JSON.stringify(tops)}\0`,
+    ...sorted.flatMap((file) => [`${file}\0${files.get(file)!.length}\0`, files.get(file)!]),
+  ]);
 }
+
+const records = (directory: string) => new ContentCache(directory, { codec: keyRecordCodec, keep: MAX_RECORDS });
 
 /** Whether a build with this key passed before. */
 export function passedBefore(directory: string, key: string): boolean {
-  try {
-    return readFileSync(path.join(directory, key), 'utf8') === key;
-  } catch {
-    return false;
-  }
+  return records(directory).get(key) === true;
 }
 
-/** Records passed builds (best effort: an unwritable cache only costs the next run the builds). */
+/**
+ * Records passed builds, then keeps the newest MAX_RECORDS records, sparing those `used` by this run (best effort:
+ * an unwritable cache only costs the next run the builds).
+ */
 export function recordPassed(directory: string, keys: readonly string[], used: ReadonlySet<string>): void {
   if (keys.length === 0) return;
-  try {
-    mkdirSync(directory, { recursive: true });
-    // Written in place: a torn write leaves content other than the key, which passedBefore does not trust.
-    for (const key of keys) writeFileSync(path.join(directory, key), key);
-    const records = readdirSync(directory);
-    if (records.length <= MAX_RECORDS) return;
-    const stale = records
-      .filter((name) => !used.has(name))
-      .map((name) => ({ name, mtime: statSync(path.join(directory, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
-      .sort((a, b) => a.mtime - b.mtime);
-    for (const { name } of stale.slice(0, records.length - MAX_RECORDS))
-      rmSync(path.join(directory, name), { force: true });
-  } catch {
-    // best effort
-  }
+  records(directory).put(
+    keys.map((key) => [key, true] as const),
+    used,
+  );
 }
