@@ -14,19 +14,19 @@ import { renderWorkerModule, synthDefinitions } from './synth-worker.ts';
 
 /**
  * From this fleet size a synthesis renders on worker threads too, one per spare core: measured with `npm run
- * bench:synth` on the project's 2-core machine, one worker took 1000 clusters from ≈ 8.5 to ≈ 6.7 s; below a few
- * hundred clusters starting a worker (≈ 0.3 s and a second copy of the CLI) costs about what it saves.
+ * bench:synth` on the project's 2-core machine, one worker took 1000 clusters from ≈ 8.0 to ≈ 6.1 s; below a few
+ * hundred clusters starting a worker (≈ 0.3 s CPU and a second heap) costs about what it saves.
  */
 export const PARALLEL_FROM_CLUSTERS = 200;
-/** Each worker holds its own copy of the CLI and heap: more than three add memory faster than they save time. */
+/** Each worker holds its own heap and copy of the rendering code: more than three add memory faster than they save time. */
 export const MAX_DEFAULT_WORKERS = 3;
 /**
  * Heap growth of a large synthesis, in percent (V8's default lets the heap grow up to fourfold between full
  * collections; what a synthesis keeps live is small — one cluster at a time plus one record per file): measured at
- * 1000 clusters, peak RSS 420 → 290 MB with one worker, at the same wall time.
+ * 1000 clusters with one worker, peak RSS ≈ 420 → ≈ 240 MB (20–50 % measured alike; 35 % was the quickest).
  */
-const LARGE_FLEET_HEAP_GROWING_PERCENT = 20;
-/** Young generation of each render worker, MB: a smaller one costs little time and ≈ 20 MB less memory per worker. */
+const LARGE_FLEET_HEAP_GROWING_PERCENT = 35;
+/** Young generation of each render worker, MB: 16 keeps the worker ≈ 15 MB smaller than 32, at the same wall time. */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
 export const synthCommand: Command = {

@@ -24,6 +24,20 @@ describe('templateFileContent', () => {
     }
   });
 
+  it('writes metadata into its sorted place whatever the other members are (first, middle, last, alone)', () => {
+    const templates = [
+      { resources: [], outputs: { x: { type: 'string', value: 'a\n  "resources": 1' } } },
+      { $schema: 's', contentVersion: '1.0.0.0', resources: [{ name: 'n', properties: { metadata: { a: 1 } } }] },
+      { $schema: 's', a: { b: [] } },
+      {},
+      { zz: 1, metadataX: 2, 'metadata ': 3, metadat: 4 },
+    ];
+    for (const template of templates)
+      expect(templateFileContent(template as unknown as ArmTemplate)).toBe(
+        specifiedContent(template as unknown as ArmTemplate),
+      );
+  });
+
   it('keeps a template metadata of its own next to the marker, and hashes without it', () => {
     const template = { $schema: 's', contentVersion: '1.0.0.0', resources: [], metadata: { b: 1, a: { d: 1, c: 2 } } };
     expect(templateFileContent(template as unknown as ArmTemplate)).toBe(

@@ -23,41 +23,51 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A template without its metadata, sorted once: its hash and its file are both serialized from this copy. */
-interface SortedTemplate {
-  readonly body: Record<string, unknown>;
+/** A template without its metadata, sorted and serialized once: its hash and its file both come from this text. */
+interface SerializedTemplate {
+  readonly keys: readonly string[];
+  readonly json: string;
   readonly hash: string;
 }
 
-const sortedTemplates = new WeakMap<ArmTemplate, SortedTemplate>();
+const serializedTemplates = new WeakMap<ArmTemplate, SerializedTemplate>();
 
-function sortedTemplate(armTemplate: ArmTemplate): SortedTemplate {
-  let sorted = sortedTemplates.get(armTemplate);
-  if (sorted === undefined) {
+function serializedTemplate(armTemplate: ArmTemplate): SerializedTemplate {
+  let serialized = serializedTemplates.get(armTemplate);
+  if (serialized === undefined) {
     const { metadata: _metadata, ...rest } = armTemplate;
     const body = sortKeys(rest) as Record<string, unknown>;
-    sorted = { body, hash: sha256(`${JSON.stringify(body, null, 2)}\n`) };
-    sortedTemplates.set(armTemplate, sorted);
+    const json = JSON.stringify(body, null, 2);
+    serialized = { keys: Object.keys(body), json, hash: sha256(`${json}\n`) };
+    serializedTemplates.set(armTemplate, serialized);
   }
-  return sorted;
+  return serialized;
 }
 
 /** Hash of a template's content without its metadata (so the hash does not hash itself). */
 export function templateHash(armTemplate: ArmTemplate): string {
-  return sortedTemplate(armTemplate).hash;
+  return serializedTemplate(armTemplate).hash;
 }
 
 function marker(hash: string): JsonObject {
   return { _generator: { name: GENERATOR_NAME, templateHash: hash } };
 }
 
-/** The template file content, with the ownership marker (the sorted body plus `metadata` in its sorted place). */
+/**
+ * The template file content, with the ownership marker: the serialized body with a `metadata` member written into
+ * its sorted place (the text JSON.stringify gives for the whole sorted template — tested). A top-level member starts a
+ * line with exactly two spaces of indent (nested ones have more, and strings hold no raw line breaks), so the member
+ * that follows `metadata` is found by its key; the body is not serialized a second time.
+ */
 export function templateFileContent(armTemplate: ArmTemplate): string {
-  const { body, hash } = sortedTemplate(armTemplate);
-  const metadata = sortKeys({ ...(armTemplate.metadata ?? {}), ...marker(hash) });
-  const file: Record<string, unknown> = {};
-  for (const key of [...Object.keys(body), 'metadata'].sort()) file[key] = key === 'metadata' ? metadata : body[key];
-  return `${JSON.stringify(file, null, 2)}\n`;
+  const { keys, json, hash } = serializedTemplate(armTemplate);
+  const metadata = JSON.stringify(sortKeys({ ...(armTemplate.metadata ?? {}), ...marker(hash) }), null, 2);
+  const member = `\n  "metadata": ${metadata.replaceAll('\n', '\n  ')}`;
+  if (keys.length === 0) return `{${member}\n}\n`;
+  const next = keys.find((key) => key > 'metadata');
+  if (next === undefined) return `${json.slice(0, -2)},${member}\n}\n`;
+  const at = json.indexOf(`\n  ${JSON.stringify(next)}: `);
+  return `${json.slice(0, at)}${member},${json.slice(at)}\n`;
 }
 
 /** The parameters file content; the marker goes on the `tags` parameter every template declares. */
