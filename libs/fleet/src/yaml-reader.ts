@@ -144,7 +144,7 @@ class Converter {
       if ((typeof node.value === 'number' || typeof node.value === 'boolean') && node.source !== undefined) {
         this.written.set(this.formatPath(path), node.source);
       }
-      return this.scalar(node.value, node.source);
+      return givenScalar(node.value, node.source);
     }
     if (isSeq(node)) return node.items.map((item, index) => this.convert(item, [...path, index], viaAlias));
     if (isMap(node)) {
@@ -174,10 +174,6 @@ class Converter {
       return out;
     }
     return null;
-  }
-
-  private scalar(value: unknown, written: string | undefined): unknown {
-    return givenScalar(value, written);
   }
 
   private position(node: Node | null): [number, number] {
@@ -226,7 +222,7 @@ const PLAIN_SCHEMA = yamlCoreSchema((value, text) => new WrittenScalar(value, te
  * line ending in a dash (an empty sequence entry, or one that continues on the next lines): js-yaml nests what
  * follows differently (found by the equivalence property test).
  */
-const OFF_PLAIN_PATH = /[&*!%?{}[\]|>\t\uFEFF]|(?:^|[ ])-[ ]*$/m;
+const OFF_PLAIN_PATH = /[&*!%?|>\t\uFEFF]|\[(?!\])|(?<!\[)\]|\{(?!\})|(?<!\{)\}|(?:^|[ ])-[ ]*$/m;
 
 /** Keys js-yaml reads differently: a null key (the full reader: ""), a number or boolean key (js-yaml: an object). */
 const OFF_PLAIN_KEYS = new Set(['', '~', 'null', 'Null', 'NULL', '[object Object]']);
@@ -242,7 +238,7 @@ export function readPlainYaml(
   text: string,
   formatPath: PathFormatter,
 ): { value: unknown; written: ReadonlyMap<string, string> } | undefined {
-  if (OFF_PLAIN_PATH.test(text.replaceAll('[]', '').replaceAll('{}', ''))) return undefined;
+  if (OFF_PLAIN_PATH.test(text)) return undefined;
   const written = new Map<string, string>();
   const plain = (node: unknown, path: PropertyKey[]): unknown => {
     if (node instanceof WrittenScalar) {

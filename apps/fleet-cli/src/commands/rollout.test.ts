@@ -76,6 +76,10 @@ function kubeconfigFile(dir: string, name: string, servers03: string, servers04:
 
 let halfReachable: string;
 
+/** `fleet rollout …` on the test repository, its clusters read through `kubeconfig` (unreachable) within 3 s. */
+const rollout = (...args: string[]) =>
+  runCli(['rollout', ...args, '--root', repo, '--kubeconfig', kubeconfig, '--timeout', '3s']);
+
 beforeAll(async () => {
   const dir = scratchDir('rollout-cli-');
   repo = path.join(dir, 'work');
@@ -106,15 +110,7 @@ function expectOneCleanError(stderr: string, pattern: RegExp): void {
 
 describe('fleet rollout: bad input', () => {
   it('an unknown wave', async () => {
-    const { code, stderr } = await runCli([
-      'rollout',
-      'promote',
-      'nowhere',
-      '--root',
-      repo,
-      '--kubeconfig',
-      kubeconfig,
-    ]);
+    const { code, stderr } = await rollout('promote', 'nowhere');
     expect(code).toBe(2);
     expectOneCleanError(
       stderr,
@@ -123,17 +119,7 @@ describe('fleet rollout: bad input', () => {
   });
 
   it('a ref that does not exist', async () => {
-    const { code, stderr } = await runCli([
-      'rollout',
-      'promote',
-      'centralus',
-      '--to',
-      'v9.9.9',
-      '--root',
-      repo,
-      '--kubeconfig',
-      kubeconfig,
-    ]);
+    const { code, stderr } = await rollout('promote', 'centralus', '--to', 'v9.9.9');
     expect(code).toBe(2);
     expectOneCleanError(
       stderr,
@@ -142,17 +128,7 @@ describe('fleet rollout: bad input', () => {
   });
 
   it('a remote that does not exist', async () => {
-    const { code, stderr } = await runCli([
-      'rollout',
-      'promote',
-      'centralus',
-      '--root',
-      repo,
-      '--remote',
-      'nope',
-      '--kubeconfig',
-      kubeconfig,
-    ]);
+    const { code, stderr } = await rollout('promote', 'centralus', '--remote', 'nope');
     expect(code).toBe(2);
     expectOneCleanError(
       stderr,
@@ -161,17 +137,7 @@ describe('fleet rollout: bad input', () => {
   });
 
   it('an unreachable cluster: promote refuses, naming it; nothing moves', async () => {
-    const { code, stdout, stderr } = await runCli([
-      'rollout',
-      'promote',
-      'centralus',
-      '--root',
-      repo,
-      '--kubeconfig',
-      kubeconfig,
-      '--timeout',
-      '3s',
-    ]);
+    const { code, stdout, stderr } = await rollout('promote', 'centralus');
     expect([code, stdout]).toStrictEqual([1, '']);
     expect(stderr).toMatch(
       /^REFUSED promoting wave centralus to \w{8}:\n {2}- bu0001a0042-03 \(wave eastus2\) is unreachable: connect ECONNREFUSED.*\n$/,
@@ -199,16 +165,7 @@ describe('fleet rollout: bad input', () => {
   });
 
   it('issue 14: rollout status exits 1 when every cluster is unreachable, naming them, with the fix', async () => {
-    const { code, stdout, stderr } = await runCli([
-      'rollout',
-      'status',
-      '--root',
-      repo,
-      '--kubeconfig',
-      kubeconfig,
-      '--timeout',
-      '3s',
-    ]);
+    const { code, stdout, stderr } = await rollout('status');
     expect(code).toBe(1);
     expect(stdout).toMatch(/^ {2}bu0001a0042-03 \(eastus2\): UNREACHABLE: connect ECONNREFUSED/m);
     expectOneCleanError(
