@@ -17,6 +17,11 @@ import path from 'node:path';
 const TEMPORARY_LIFETIME_MS = 60_000;
 const TEMPORARY_SUFFIX = '.tmp';
 
+/** SHA-256 (hex) of a text. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** SHA-256 (hex) of `format`, a NUL, then each part in order: the key of everything an entry depends on. */
 export function contentHash(format: string, parts: Iterable<string | Uint8Array>): string {
   const hash = createHash('sha256').update(format).update('\0');
@@ -119,8 +124,6 @@ function writeAtomically(file: string, content: string): void {
     throw error;
   }
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** An entry of the sealed layout: the body and the metadata its header carries. */
 export interface SealedEntry {

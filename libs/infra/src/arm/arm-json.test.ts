@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateFleet } from '@aks-fleet/fleet/testing/generated';
 import { fleetDeployments } from '../deployment-plan.ts';
-import { GENERATOR_NAME, sha256, templateFileContent, templateHash, toJson } from './arm-json.ts';
+import { sha256 } from '@aks-fleet/util';
+import { GENERATOR_NAME, templateFileContent, templateHash, toJson } from './arm-json.ts';
 import type { ArmTemplate } from './arm-template.ts';
 
 /** The file as first specified: the template with the marker merged into its metadata, sorted and serialized whole. */

@@ -9,18 +9,13 @@
  *   level and no `metadata`. Its only free-form slot is the per-parameter `metadata` ("client specific metadata"),
  *   so every template declares a `tags` parameter and the parameter file carries the marker on it.
  */
-import { createHash } from 'node:crypto';
-import { sortKeys } from '@aks-fleet/util';
+import { sha256, sortKeys } from '@aks-fleet/util';
 import type { ArmParametersFile, ArmTemplate, Json, JsonObject } from './arm-template.ts';
 
 export const GENERATOR_NAME = 'aks-fleet';
 
 export function toJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** A template without its metadata, sorted and serialized once: its hash and its file both come from this text. */
