@@ -1,8 +1,8 @@
 /**
  * Rendering clusters on worker threads. Each worker builds the cluster definitions itself (from plain `data`, e.g.
  * the fleet model: closures cannot cross threads), renders, validates and lays out the clusters it is sent, and
- * stages their files into the transaction's staging folder; only paths, states, counts and problems come back. The caller
- * puts the outcomes back in cluster order, so the result does not depend on which worker finished first.
+ * stages their files into the transaction's staging folder; only paths, states, counts and problems come back. The
+ * caller puts the outcomes back in cluster order, so the result does not depend on which worker finished first.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -18,7 +18,7 @@ import { renderWorkerModule, synthDefinitions } from './synth-worker.ts';
  * hundred clusters starting a worker (≈ 0.3 s CPU and a second heap) costs about what it saves.
  */
 export const PARALLEL_FROM_CLUSTERS = 200;
-/** Each worker holds its own heap and copy of the rendering code: more than three add memory faster than they save time. */
+/** Each worker holds its own heap and rendering code: more than three add memory faster than they save time. */
 export const MAX_DEFAULT_WORKERS = 3;
 /**
  * Heap growth of a large synthesis, in percent (V8's default lets the heap grow up to fourfold between full

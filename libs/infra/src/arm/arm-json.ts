@@ -50,9 +50,9 @@ function marker(hash: string): JsonObject {
 
 /**
  * The template file content, with the ownership marker: the serialized body with a `metadata` member written into
- * its sorted place (the text JSON.stringify gives for the whole sorted template — tested). A top-level member starts a
- * line with exactly two spaces of indent (nested ones have more, and strings hold no raw line breaks), so the member
- * that follows `metadata` is found by its key; the body is not serialized a second time.
+ * its sorted place (the text JSON.stringify gives for the whole sorted template — tested). A top-level member starts
+ * a line with exactly two spaces of indent (nested ones have more, and strings hold no raw line breaks), so the
+ * member that follows `metadata` is found by its key; the body is not serialized a second time.
  */
 export function templateFileContent(armTemplate: ArmTemplate): string {
   const { keys, json, hash } = serializedTemplate(armTemplate);
